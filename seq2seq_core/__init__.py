@@ -1,0 +1,32 @@
+"""seq2seq_core: a compact PyTorch encoder-decoder library for teaching and debugging.
+
+Shape legend used in every docstring and shape comment:
+
+    B batch, S source length, T target length, E embedding size, H hidden size,
+    L layers (x directions where stated), D encoder directions (1 or 2),
+    He encoder output size (D*H), A attention size, V vocabulary size, K beam width.
+
+Probabilities are natural-log probabilities unless a name says otherwise; times are
+in seconds. This package never imports Streamlit (a test enforces it).
+"""
+
+from seq2seq_core.checkpoint import CheckpointError, load, save
+from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
+from seq2seq_core.decode import InputError, check_source, decode_text
+from seq2seq_core.evaluate import EvalReport, evaluate
+from seq2seq_core.model import Seq2Seq, build_model
+from seq2seq_core.search import beam_search, greedy_batch, greedy_search, sequence_log_probs
+from seq2seq_core.tasks import TASKS, Pair, TaskData, make_task
+from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model, set_seed
+from seq2seq_core.trained import TrainedModel
+from seq2seq_core.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
+from seq2seq_core.vocab import Vocab
+
+__all__ = [
+    "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent", "EvalReport",
+    "Hypothesis", "InputError", "ModelConfig", "Pair", "SearchResult", "Seq2Seq",
+    "StepEvent", "TASKS", "TaskData", "TrainConfig", "TrainedModel", "Trainer", "Vocab",
+    "beam_search", "build_model", "check_source", "decode_text", "evaluate", "greedy_batch",
+    "greedy_search", "length_penalty", "load", "make_task", "new_model", "save",
+    "sequence_log_probs", "set_seed",
+]

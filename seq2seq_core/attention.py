@@ -1,0 +1,84 @@
+"""Attention scores: additive (Bahdanau 2015) and Luong 2015's ``dot`` and ``general``.
+
+Each module turns a decoder query and the encoder's outputs into attention weights
+(a distribution over source positions) and the context vector they average. Keys that
+depend only on the source are computed once per input by ``prepare_keys`` and carried
+in the decoder's memory, never stored on the module.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
+    """Softmax over the last axis with masked positions set to exactly 0.
+
+    scores (B, S), mask (B, S) bool with True = real token -> weights (B, S).
+    """
+    scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, dim=-1)
+
+
+class AdditiveAttention(nn.Module):
+    """score(s, h_j) = v^T tanh(W_q s + W_k h_j)  (Bahdanau, Cho & Bengio 2015, eq. 6)."""
+
+    def __init__(self, query_dim: int, key_dim: int, attn_dim: int) -> None:
+        super().__init__()
+        self.query_proj = nn.Linear(query_dim, attn_dim, bias=False)
+        self.key_proj = nn.Linear(key_dim, attn_dim, bias=True)
+        self.v = nn.Linear(attn_dim, 1, bias=False)
+
+    def prepare_keys(self, outputs: Tensor) -> Tensor:
+        """W_k h_j for every source position: outputs (B, S, He) -> keys (B, S, A)."""
+        return self.key_proj(outputs)
+
+    def forward(self, query: Tensor, keys: Tensor, values: Tensor,
+                mask: Tensor) -> tuple[Tensor, Tensor]:
+        """Attend.
+
+        Args:
+            query: decoder state, (B, H).
+            keys: from ``prepare_keys``, (B, S, A).
+            values: encoder outputs, (B, S, He).
+            mask: (B, S) bool, True = real token.
+
+        Returns:
+            context (B, He) and attention weights (B, S), each row summing to 1 with
+            exactly 0 at masked positions.
+        """
+        q = self.query_proj(query).unsqueeze(1)  # (B, 1, A)
+        scores = self.v(torch.tanh(keys + q)).squeeze(2)  # (B, S)
+        weights = masked_softmax(scores, mask)  # (B, S)
+        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
+        return context, weights
+
+
+class LuongAttention(nn.Module):
+    """Multiplicative scores (Luong, Pham & Manning 2015, eq. 8).
+
+    ``dot``: score(s, h_j) = s^T h_j (needs He == H);
+    ``general``: score(s, h_j) = s^T W_a h_j.
+    """
+
+    def __init__(self, query_dim: int, key_dim: int, score: str) -> None:
+        super().__init__()
+        if score not in ("dot", "general"):
+            raise ValueError(f"Luong score must be 'dot' or 'general'; got {score!r}")
+        if score == "dot" and query_dim != key_dim:
+            raise ValueError(f"dot score needs equal sizes; query {query_dim}, key {key_dim}")
+        self.score = score
+        self.key_proj = nn.Linear(key_dim, query_dim, bias=False) if score == "general" else None
+
+    def prepare_keys(self, outputs: Tensor) -> Tensor:
+        """W_a h_j (general) or h_j (dot): outputs (B, S, He) -> keys (B, S, H)."""
+        return outputs if self.key_proj is None else self.key_proj(outputs)
+
+    def forward(self, query: Tensor, keys: Tensor, values: Tensor,
+                mask: Tensor) -> tuple[Tensor, Tensor]:
+        """Same contract as ``AdditiveAttention.forward``; keys are (B, S, H)."""
+        scores = torch.bmm(keys, query.unsqueeze(2)).squeeze(2)  # (B, S)
+        weights = masked_softmax(scores, mask)  # (B, S)
+        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
+        return context, weights

@@ -1,0 +1,192 @@
+"""Command line: train, decode and evaluate.
+
+    python -m seq2seq_core train --task dates --decoder attention --out DIR
+    python -m seq2seq_core decode --model DIR [--beam K] [--json] TEXT...
+    python -m seq2seq_core evaluate --model DIR --pairs FILE.tsv [--beam K] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+from seq2seq_core.checkpoint import CheckpointError, load, save
+from seq2seq_core.config import DecodeConfig, TrainConfig
+from seq2seq_core.decode import InputError, decode_text
+from seq2seq_core.evaluate import evaluate
+from seq2seq_core.tasks import TASKS, Pair, make_task
+from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
+
+
+def _train_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a model on a task and save a checkpoint")
+    p.add_argument("--task", choices=sorted(TASKS), default="dates")
+    p.add_argument("--decoder", choices=["attention", "fixed"], default="attention")
+    p.add_argument("--score", choices=["additive", "dot", "general"], default="additive")
+    p.add_argument("--fixed-context", choices=["sutskever", "cho"], default="cho")
+    p.add_argument("--cell", choices=["gru", "lstm"], default="gru")
+    p.add_argument("--emb-dim", type=int, default=32)
+    p.add_argument("--hidden-dim", type=int, default=128)
+    p.add_argument("--layers", type=int, default=1)
+    p.add_argument("--bidirectional", action="store_true")
+    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--teacher-forcing", type=float, default=1.0)
+    p.add_argument("--clip-norm", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
+    p.add_argument("--eval-every", type=int, default=100)
+    p.add_argument("--max-seconds", type=float, default=0.0)
+    p.add_argument("--min-len", type=int, default=5, help="reverse: shortest string")
+    p.add_argument("--max-len", type=int, default=15, help="reverse: longest string")
+    p.add_argument("--threads", type=int, default=1, help="torch threads (1 measured best)")
+    p.add_argument("--out", required=True, help="checkpoint folder to write")
+
+
+def _decode_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("decode", help="decode texts (arguments, or stdin lines)")
+    p.add_argument("--model", required=True, help="checkpoint folder")
+    p.add_argument("--beam", type=int, default=0, help="beam width K (0 = greedy)")
+    p.add_argument("--alpha", type=float, default=0.0, help="GNMT length penalty")
+    p.add_argument("--max-len", type=int, default=50)
+    p.add_argument("--n-best", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="one JSON object per input")
+    p.add_argument("text", nargs="*")
+
+
+def _evaluate_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="score a model on source<TAB>target pairs")
+    p.add_argument("--model", required=True, help="checkpoint folder")
+    p.add_argument("--pairs", required=True, help="UTF-8 TSV file: source<TAB>target")
+    p.add_argument("--beam", type=int, default=0, help="beam width K (0 = greedy)")
+    p.add_argument("--max-len", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+
+
+def _decode_cfg(args: argparse.Namespace, n_best: int = 1) -> DecodeConfig:
+    if args.beam < 0:
+        raise ValueError("--beam must be 0 (greedy) or a beam width of at least 1")
+    strategy = "beam" if args.beam else "greedy"
+    return DecodeConfig(strategy=strategy, beam_size=max(args.beam, 1), max_len=args.max_len,
+                        length_penalty=getattr(args, "alpha", 0.0),
+                        n_best=min(n_best, max(args.beam, 1)))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    torch.set_num_threads(args.threads)
+    options = {"seed": args.seed}
+    if args.task == "reverse":
+        options.update(min_len=args.min_len, max_len=args.max_len)
+    task = make_task(args.task, **options)
+    model_cfg = dict(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
+                     num_layers=args.layers, bidirectional=args.bidirectional,
+                     dropout=args.dropout, decoder=args.decoder,
+                     fixed_context=args.fixed_context, score=args.score)
+    cfg = TrainConfig(batch_size=args.batch_size, learning_rate=args.lr, steps=args.steps,
+                      teacher_forcing=args.teacher_forcing, clip_norm=args.clip_norm,
+                      seed=args.seed, device=args.device, eval_every=args.eval_every,
+                      max_seconds=args.max_seconds)
+    trainer = Trainer(new_model(task, model_cfg, args.seed), task, cfg)
+    print(f"{args.task}: {len(task.train)} training / {len(task.heldout)} held-out pairs; "
+          f"{trainer.model.cfg.label}", flush=True)
+    tm = trainer.run(_print_event)
+    save(args.out, tm)
+    print(f"saved {args.out}: held-out exact match {tm.info['heldout_exact_match']:.1%} "
+          f"after {tm.info['steps']} steps, {tm.info['train_seconds']:.1f} s")
+    return 0
+
+
+def _print_event(event: StepEvent | EvalEvent) -> None:
+    if isinstance(event, EvalEvent):
+        src, ref, pred = event.samples[0]
+        print(f"step {event.step:6d}  held-out exact match {event.exact_match:6.1%}  "
+              f"token acc {event.token_accuracy:6.1%}  {event.elapsed_s:7.1f} s  "
+              f"{src!r} -> {pred!r} (ref {ref!r})", flush=True)
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    tm = load(args.model)
+    cfg = _decode_cfg(args, args.n_best)
+    texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    status = 0
+    for text in texts:
+        try:
+            result = decode_text(tm, text, cfg)
+        except InputError as err:
+            print(json.dumps({"source": text, "error": str(err)}, ensure_ascii=False)
+                  if args.json else f"error: {text!r}: {err}", file=sys.stdout
+                  if args.json else sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(_result_json(text, result), ensure_ascii=False))
+        else:
+            for hyp in result.hypotheses:
+                print(f"{hyp.text}\t{hyp.score:.4f}")
+    return status
+
+
+def _result_json(text: str, result) -> dict:
+    return {"source": text, "source_tokens": list(result.tree.source_tokens),
+            "strategy": result.strategy,
+            "hypotheses": [{"text": h.text, "tokens": list(h.tokens), "score": h.score,
+                            "normalized_score": h.normalized_score,
+                            "log_probs": list(h.log_probs), "finished": h.finished,
+                            "attention": None if h.attention is None
+                            else [list(row) for row in h.attention]}
+                           for h in result.hypotheses]}
+
+
+def read_pairs(path: str) -> list[Pair]:
+    """source<TAB>target lines of a UTF-8 file; raises ValueError naming a bad line."""
+    pairs = []
+    text = Path(path).read_text(encoding="utf-8-sig")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+            raise ValueError(f"{path}, line {number}: expected 'source<TAB>target' with both "
+                             "sides non-empty")
+        pairs.append(Pair(cols[0].strip(), cols[1].strip()))
+    if not pairs:
+        raise ValueError(f"{path} holds no pairs")
+    return pairs
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    tm = load(args.model)
+    report = evaluate(tm, read_pairs(args.pairs), _decode_cfg(args))
+    if args.json:
+        print(json.dumps({"n": report.n, "exact_match": report.exact_match,
+                          "token_accuracy": report.token_accuracy,
+                          "exact_match_by_source_length": {
+                              str(k): {"n": n, "exact_match": em}
+                              for k, (n, em) in report.by_length.items()}}))
+        return 0
+    print(f"pairs: {report.n}\nexact match: {report.exact_match:.2%}\n"
+          f"token accuracy: {report.token_accuracy:.2%}\nexact match by source length:")
+    for length, (n, em) in report.by_length.items():
+        print(f"  {length:4d}  {em:7.2%}  ({n} pairs)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seq2seq_core")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _train_parser(sub)
+    _decode_parser(sub)
+    _evaluate_parser(sub)
+    args = parser.parse_args(argv)
+    commands = {"train": cmd_train, "decode": cmd_decode, "evaluate": cmd_evaluate}
+    try:
+        return commands[args.command](args)
+    except (CheckpointError, ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2

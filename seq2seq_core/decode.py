@@ -1,0 +1,75 @@
+"""Text in, search result out: input validation at the boundary, then greedy or beam.
+
+Every user-facing decode goes through ``decode_text`` so that empty, over-long or
+unknown-character input fails the same way everywhere with an ``InputError``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import torch
+
+from seq2seq_core.config import DecodeConfig
+from seq2seq_core.search import beam_search, greedy_search
+from seq2seq_core.trained import TrainedModel
+from seq2seq_core.tree import SearchResult
+from seq2seq_core.vocab import EOS, tokenize
+
+MAX_INPUT_TOKENS = 200
+
+
+class InputError(ValueError):
+    """The source text cannot be decoded; the message says why and how to fix it."""
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, no-break spaces to plain spaces, surrounding whitespace removed."""
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+
+
+def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS) -> str:
+    """Normalise ``text`` and make sure the model can read it.
+
+    Returns:
+        The normalised text.
+
+    Raises:
+        InputError: if the text is empty, longer than ``max_tokens`` tokens, or has
+            tokens outside the source vocabulary (they are named).
+    """
+    text = normalize_text(text)
+    if not text:
+        raise InputError("The input is empty: type something to decode.")
+    n_tokens = len(tokenize(text, tm.src_vocab.level))
+    if n_tokens > max_tokens:
+        raise InputError(f"The input has {n_tokens} tokens; this model reads at most "
+                         f"{max_tokens}. Shorten it.")
+    unknown = tm.src_vocab.unknown_tokens(text)
+    if unknown:
+        shown = " ".join(repr(t) for t in unknown[:10])
+        raise InputError(f"The model has never seen {shown}. Remove or replace "
+                         f"{'it' if len(unknown) == 1 else 'them'}; it knows "
+                         f"{len(tm.src_vocab) - 4} {tm.src_vocab.level} tokens.")
+    return text
+
+
+def decode_text(tm: TrainedModel, text: str, cfg: DecodeConfig,
+                max_tokens: int = MAX_INPUT_TOKENS) -> SearchResult:
+    """Decode one source text with ``cfg.strategy``.
+
+    Raises:
+        InputError: see ``check_source``.
+    """
+    text = check_source(tm, text, max_tokens)
+    source = tm.src_vocab.encode(text, add_eos=True)  # (S,)
+    source_tokens = tuple(tokenize(text, tm.src_vocab.level)) + (EOS,)
+    if tm.model.training:  # dropout would make the output random
+        raise RuntimeError("decode_text needs a model in eval mode; call model.eval() first")
+    with torch.no_grad():
+        if cfg.strategy == "greedy":
+            return greedy_search(tm.model, source, max_len=cfg.max_len,
+                                 tgt_vocab=tm.tgt_vocab, source_tokens=source_tokens)
+        return beam_search(tm.model, source, cfg=cfg, tgt_vocab=tm.tgt_vocab,
+                           source_tokens=source_tokens)

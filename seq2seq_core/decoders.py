@@ -1,0 +1,146 @@
+"""Decoders advanced one target position at a time by ``step(token, state, memory)``.
+
+One class covers the three classic designs, chosen by ``ModelConfig``:
+
+- fixed context, Sutskever 2014: the encoder's final state initialises the decoder,
+  which then sees only its own previous tokens.
+- fixed context, Cho 2014: the same initial state, and the context vector c (the
+  encoder's final top-layer state) is also fed to every step and to the output layer.
+- attention (Bahdanau 2015 flow): at each step the previous decoder state queries the
+  encoder outputs; the resulting context c_t is fed to the step and the output layer.
+  The score is additive (Bahdanau 2015) or Luong 2015's dot or general.
+
+``step`` stores nothing on the module: state goes in and comes out, and attention
+weights are returned. A model shared by many threads is therefore safe to call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import torch
+from torch import Tensor, nn
+
+from seq2seq_core.attention import AdditiveAttention, LuongAttention
+from seq2seq_core.config import ModelConfig
+from seq2seq_core.encoder import EncoderOutput
+from seq2seq_core.vocab import PAD_ID
+
+
+class DecoderState(NamedTuple):
+    """Recurrent state: hidden (L, B, H), and cell (L, B, H) for an LSTM, else None."""
+
+    hidden: Tensor
+    cell: Tensor | None
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the decoder reads from the source at every step.
+
+    Attributes:
+        outputs: encoder outputs (B, S, He), He = D*H.
+        mask: (B, S) bool, True = real source token.
+        context: the fixed context vector c, the top layer's final state (B, He).
+        keys: attention keys precomputed from ``outputs`` (B, S, A), or None.
+    """
+
+    outputs: Tensor
+    mask: Tensor
+    context: Tensor
+    keys: Tensor | None
+
+    def index_select(self, index: Tensor) -> Memory:
+        """Rows ``index`` (N,) of every field, e.g. to tile one source K times for a beam."""
+        keys = None if self.keys is None else self.keys.index_select(0, index)
+        return Memory(self.outputs.index_select(0, index), self.mask.index_select(0, index),
+                      self.context.index_select(0, index), keys)
+
+
+class StepOutput(NamedTuple):
+    """logits (B, V) unnormalised; the new state; attention (B, S) or None."""
+
+    logits: Tensor
+    state: DecoderState
+    attention: Tensor | None
+
+
+def reorder_state(state: DecoderState, index: Tensor) -> DecoderState:
+    """Select batch rows ``index`` (N,) of a state: (L, B, H) -> (L, N, H)."""
+    cell = None if state.cell is None else state.cell.index_select(1, index)
+    return DecoderState(state.hidden.index_select(1, index), cell)
+
+
+class RNNDecoder(nn.Module):
+    """GRU/LSTM decoder with a fixed context vector or attention (see module docstring)."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        enc_dim = cfg.hidden_dim * cfg.num_directions  # He
+        self.uses_context = cfg.decoder == "attention" or cfg.fixed_context == "cho"
+        ctx_dim = enc_dim if self.uses_context else 0
+        self.embedding = nn.Embedding(cfg.tgt_vocab_size, cfg.emb_dim, padding_idx=PAD_ID)
+        self.dropout = nn.Dropout(cfg.dropout)
+        rnn_cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
+        self.rnn = rnn_cls(cfg.emb_dim + ctx_dim, cfg.hidden_dim, num_layers=cfg.num_layers,
+                           batch_first=True, dropout=cfg.dropout if cfg.num_layers > 1 else 0.0)
+        # A bidirectional encoder's two final states per layer are joined by a learned
+        # bridge, tanh(W [h_fwd; h_bwd]), as Bahdanau 2015 initialises s_0.
+        self.bridge = nn.Linear(enc_dim, cfg.hidden_dim) if cfg.bidirectional else None
+        out_dim = cfg.hidden_dim + (ctx_dim + cfg.emb_dim if self.uses_context else 0)
+        self.out = nn.Linear(out_dim, cfg.tgt_vocab_size)
+        self.attention: AdditiveAttention | LuongAttention | None = None
+        if cfg.decoder == "attention" and cfg.score == "additive":
+            self.attention = AdditiveAttention(cfg.hidden_dim, enc_dim, cfg.hidden_dim)
+        elif cfg.decoder == "attention":
+            self.attention = LuongAttention(cfg.hidden_dim, enc_dim, cfg.score)
+
+    def init_state(self, enc: EncoderOutput) -> DecoderState:
+        """Decoder state s_0 from the encoder's final states (L*D, B, H) -> (L, B, H)."""
+        return DecoderState(self._bridge(enc.hidden),
+                            None if enc.cell is None else self._bridge(enc.cell))
+
+    def _bridge(self, final: Tensor) -> Tensor:
+        if self.bridge is None:
+            return final  # (L, B, H)
+        layers, batch, hid = self.cfg.num_layers, final.shape[1], self.cfg.hidden_dim
+        both = final.view(layers, 2, batch, hid)  # (L, D=2, B, H)
+        joined = torch.cat([both[:, 0], both[:, 1]], dim=-1)  # (L, B, 2H)
+        return torch.tanh(self.bridge(joined))  # (L, B, H)
+
+    def memory(self, enc: EncoderOutput, src_mask: Tensor) -> Memory:
+        """Everything the steps read from the source, computed once per input."""
+        dirs = self.cfg.num_directions
+        top = enc.hidden[-dirs:]  # (D, B, H): top layer, each direction
+        context = torch.cat(list(top), dim=-1)  # (B, D*H)
+        keys = None if self.attention is None else self.attention.prepare_keys(enc.outputs)
+        return Memory(enc.outputs, src_mask, context, keys)
+
+    def step(self, token: Tensor, state: DecoderState, memory: Memory) -> StepOutput:
+        """Advance the decoder by one target position.
+
+        Args:
+            token: previous target token ids, (B,); BOS at the first step.
+            state: recurrent state, hidden (L, B, H) and cell (L, B, H) or None.
+            memory: the source, as built by ``memory``.
+
+        Returns:
+            StepOutput: logits (B, V), the new state, and attention weights (B, S)
+            summing to 1 over real source tokens, or None without attention.
+        """
+        emb = self.dropout(self.embedding(token))  # (B, E)
+        weights = None
+        if self.attention is not None:
+            context, weights = self.attention(state.hidden[-1], memory.keys,
+                                              memory.outputs, memory.mask)  # (B, He), (B, S)
+        else:
+            context = memory.context  # (B, He), the same at every step
+        rnn_in = torch.cat([emb, context], dim=-1) if self.uses_context else emb
+        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        out, new = self.rnn(rnn_in.unsqueeze(1), hx)  # out (B, 1, H)
+        s = self.dropout(out.squeeze(1))  # (B, H)
+        feats = torch.cat([s, context, emb], dim=-1) if self.uses_context else s
+        new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
+        return StepOutput(self.out(feats), new_state, weights)

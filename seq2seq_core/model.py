@@ -1,0 +1,83 @@
+"""The encoder-decoder: ``Seq2Seq`` and its single factory ``build_model``.
+
+``forward`` is teacher forcing written as a loop over ``decoder.step``: training and
+decoding share one code path.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from seq2seq_core.config import ModelConfig
+from seq2seq_core.decoders import DecoderState, Memory, RNNDecoder
+from seq2seq_core.encoder import RNNEncoder
+
+
+class Seq2Seq(nn.Module):
+    """RNN encoder + RNN decoder (fixed context or attention)."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = RNNEncoder(cfg)
+        self.decoder = RNNDecoder(cfg)
+
+    @property
+    def has_attention(self) -> bool:
+        return self.decoder.attention is not None
+
+    def encode(self, src: Tensor, src_mask: Tensor) -> tuple[Memory, DecoderState]:
+        """Encode a batch: src (B, S), src_mask (B, S) -> (memory, initial decoder state)."""
+        enc = self.encoder(src, src_mask)
+        return self.decoder.memory(enc, src_mask), self.decoder.init_state(enc)
+
+    def forward(self, src: Tensor, src_mask: Tensor, tgt_in: Tensor,
+                teacher_forcing: float = 1.0,
+                generator: torch.Generator | None = None) -> tuple[Tensor, Tensor | None]:
+        """Decode a batch with teacher forcing.
+
+        Args:
+            src: source ids (B, S); src_mask: (B, S) bool, True = real token.
+            tgt_in: decoder inputs (B, T), BOS first.
+            teacher_forcing: probability, per example and step, of feeding the reference
+                token rather than the model's previous argmax (1.0 = always reference).
+            generator: random source for those choices (for reproducible runs).
+
+        Returns:
+            logits (B, T, V) and attention weights (B, T, S), or None without attention.
+        """
+        memory, state = self.encode(src, src_mask)
+        token = tgt_in[:, 0]  # (B,)
+        logits, attn = [], []
+        for t in range(tgt_in.shape[1]):
+            out = self.decoder.step(token, state, memory)
+            state = out.state
+            logits.append(out.logits)
+            if out.attention is not None:
+                attn.append(out.attention)
+            if t + 1 < tgt_in.shape[1]:
+                token = self._next_input(tgt_in[:, t + 1], out.logits, teacher_forcing,
+                                         generator)
+        attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
+        return torch.stack(logits, dim=1), attention  # (B, T, V)
+
+    @staticmethod
+    def _next_input(reference: Tensor, logits: Tensor, ratio: float,
+                    generator: torch.Generator | None) -> Tensor:
+        if ratio >= 1.0:
+            return reference
+        predicted = logits.argmax(dim=-1)  # (B,)
+        if ratio <= 0.0:
+            return predicted
+        coin = torch.rand(reference.shape, generator=generator) < ratio  # (B,)
+        return torch.where(coin.to(reference.device), reference, predicted)
+
+
+def build_model(cfg: ModelConfig, seed: int | None = None) -> Seq2Seq:
+    """Create a model from its config; ``seed`` makes the initial weights reproducible."""
+    if seed is None:
+        return Seq2Seq(cfg)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return Seq2Seq(cfg)

@@ -1,0 +1,42 @@
+"""The ``reverse`` task: output the input string backwards ("hello" -> "olleh").
+
+Long inputs show the fixed context vector's limit: the whole string must pass
+through one vector, whereas attention can look up each character where it is.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+from seq2seq_core.tasks.base import Pair, TaskData, split_unique
+
+ALPHABET = string.ascii_lowercase
+MAX_SUPPORTED_LEN = 40
+REVERSE_EXAMPLES = ("hello", "sequence", "attention", "abcdefghijklmno")
+
+
+def generate_reverse(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
+                     min_len: int = 5, max_len: int = 15) -> TaskData:
+    """Random lowercase strings and their reversals, lengths uniform in [min_len, max_len].
+
+    Raises:
+        ValueError: for counts below 1 or a length range outside 1-40.
+    """
+    if n_train < 1 or n_heldout < 1:
+        raise ValueError("n_train and n_heldout must be at least 1")
+    if not 1 <= min_len <= max_len <= MAX_SUPPORTED_LEN:
+        raise ValueError(f"lengths must satisfy 1 <= min_len <= max_len <= "
+                         f"{MAX_SUPPORTED_LEN}; got {min_len}-{max_len}")
+    rng = random.Random(seed)
+    pairs, seen = [], set()
+    wanted = n_train + n_heldout
+    for _ in range(wanted * 20):
+        text = "".join(rng.choices(ALPHABET, k=rng.randint(min_len, max_len)))
+        if text not in seen:
+            seen.add(text)
+            pairs.append(Pair(text, text[::-1]))
+            if len(pairs) == wanted:
+                break
+    train, heldout = split_unique(pairs, n_heldout)
+    return TaskData("reverse", train, heldout, "char", "char")

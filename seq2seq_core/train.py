@@ -1,0 +1,179 @@
+"""Training loop: masked cross-entropy, teacher forcing, Adam, gradient clipping.
+
+``Trainer.step`` runs one optimisation step and returns a typed event; ``Trainer.run``
+loops, evaluates the held-out set every ``eval_every`` steps and hands every event to
+a callback. Nothing here prints or draws: the CLI and the app pass their callbacks.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
+from seq2seq_core.data import Batch, make_batch
+from seq2seq_core.evaluate import evaluate
+from seq2seq_core.model import build_model
+from seq2seq_core.tasks.base import TaskData
+from seq2seq_core.trained import TrainedModel
+from seq2seq_core.vocab import PAD_ID, Vocab
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One optimisation step: mean token loss (nats), teacher-forced token accuracy
+    (0-1), gradient L2 norm before clipping, target tokens in the batch, and seconds
+    since training started."""
+
+    step: int
+    loss: float
+    token_accuracy: float
+    grad_norm: float
+    tokens: int
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class EvalEvent:
+    """A held-out evaluation after ``step`` steps (greedy decoding).
+
+    samples: a few (source, reference, prediction) triples.
+    """
+
+    step: int
+    exact_match: float
+    token_accuracy: float
+    samples: tuple[tuple[str, str, str], ...]
+    elapsed_s: float
+
+
+TrainEvent = StepEvent | EvalEvent
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU and CUDA) random generators."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' -> CUDA when available, else CPU. Raises ValueError for CUDA without one."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available; use 'cpu'")
+    return torch.device(name)
+
+
+def new_model(task: TaskData, model_cfg: dict, seed: int) -> TrainedModel:
+    """Build vocabularies from the task's training pairs and a fresh model.
+
+    ``model_cfg`` holds ModelConfig fields other than the vocabulary sizes.
+    """
+    src_vocab = Vocab.build((p.source for p in task.train), task.src_level)
+    tgt_vocab = Vocab.build((p.target for p in task.train), task.tgt_level)
+    cfg = ModelConfig(src_vocab_size=len(src_vocab), tgt_vocab_size=len(tgt_vocab),
+                      **model_cfg)
+    return TrainedModel(build_model(cfg, seed=seed), src_vocab, tgt_vocab, task.name)
+
+
+class Trainer:
+    """Trains a model on a task's training pairs, step by step."""
+
+    def __init__(self, tm: TrainedModel, task: TaskData, cfg: TrainConfig) -> None:
+        self.tm, self.task, self.cfg = tm, task, cfg
+        self.device = resolve_device(cfg.device)
+        self.model = tm.model.to(self.device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.learning_rate)
+        self.rng = np.random.default_rng(cfg.seed)  # batch order
+        self.generator = torch.Generator().manual_seed(cfg.seed)  # teacher forcing coins
+        self.data = make_batch(task.train, tm.src_vocab, tm.tgt_vocab)  # everything, padded
+        self.step_count = 0
+        self.started = time.perf_counter()
+
+    def _sample(self) -> Batch:
+        rows = torch.from_numpy(self.rng.integers(0, len(self.task.train), self.cfg.batch_size))
+        d = self.data
+        s_len = int(d.src_mask[rows].sum(dim=1).max())
+        t_len = int(d.tgt_mask[rows].sum(dim=1).max())
+        return Batch(d.src[rows, :s_len], d.src_mask[rows, :s_len], d.tgt_in[rows, :t_len],
+                     d.tgt_out[rows, :t_len], d.tgt_mask[rows, :t_len]).to(self.device)
+
+    def step(self) -> StepEvent:
+        """One optimisation step on a random batch."""
+        torch.manual_seed(self.cfg.seed + self.step_count)  # dropout, reproducibly
+        self.model.train()
+        batch = self._sample()
+        logits, _ = self.model(batch.src, batch.src_mask, batch.tgt_in,
+                               self.cfg.teacher_forcing, self.generator)  # (B, T, V)
+        loss = masked_cross_entropy(logits, batch.tgt_out)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        max_norm = self.cfg.clip_norm if self.cfg.clip_norm > 0 else float("inf")
+        grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), max_norm)
+        self.optimizer.step()
+        self.step_count += 1
+        with torch.no_grad():
+            correct = (logits.argmax(-1) == batch.tgt_out) & batch.tgt_mask
+            n_tokens = int(batch.tgt_mask.sum())
+        return StepEvent(self.step_count, loss.item(), int(correct.sum()) / n_tokens,
+                         float(grad_norm), n_tokens, time.perf_counter() - self.started)
+
+    def evaluate(self, n_samples: int = 3) -> EvalEvent:
+        """Greedy exact match and token accuracy on the first ``eval_size`` held-out pairs."""
+        self.model.eval()
+        pairs = self.task.heldout[: self.cfg.eval_size]
+        max_len = max(len(self.tm.tgt_vocab.encode(p.target)) for p in pairs) + 5
+        report = evaluate(self.tm, pairs, DecodeConfig(strategy="greedy", max_len=max_len))
+        samples = tuple((p.source, p.target, pred)
+                        for p, pred in zip(pairs[:n_samples], report.predictions))
+        return EvalEvent(self.step_count, report.exact_match, report.token_accuracy, samples,
+                         time.perf_counter() - self.started)
+
+    def run(self, on_event: Callable[[TrainEvent], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> TrainedModel:
+        """Train for ``cfg.steps`` steps (or until ``should_stop`` or ``max_seconds``).
+
+        Returns:
+            The trained model, in eval mode, with its training summary in ``info``.
+        """
+        emit = on_event or (lambda event: None)
+        cfg, last_eval = self.cfg, None
+        while self.step_count < cfg.steps:
+            if should_stop is not None and should_stop():
+                break
+            event = self.step()
+            emit(event)
+            if cfg.eval_every and self.step_count % cfg.eval_every == 0:
+                last_eval = self.evaluate()
+                emit(last_eval)
+            if cfg.max_seconds and event.elapsed_s >= cfg.max_seconds:
+                break
+        if last_eval is None or last_eval.step != self.step_count:
+            last_eval = self.evaluate()
+            emit(last_eval)
+        self.model.eval()
+        return self.finished_model(last_eval)
+
+    def finished_model(self, last_eval: EvalEvent) -> TrainedModel:
+        info = {"task": self.task.name, "steps": self.step_count,
+                "train_seconds": round(time.perf_counter() - self.started, 2),
+                "heldout_exact_match": last_eval.exact_match,
+                "heldout_token_accuracy": last_eval.token_accuracy,
+                "train_config": vars(self.cfg).copy()}
+        return TrainedModel(self.model, self.tm.src_vocab, self.tm.tgt_vocab,
+                            self.task.name, info)
+
+
+def masked_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
+    """Mean cross-entropy (nats) over non-PAD targets: logits (B, T, V), targets (B, T)."""
+    vocab = logits.shape[-1]
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, vocab),  # (B*T, V)
+                                             targets.reshape(-1), ignore_index=PAD_ID)
