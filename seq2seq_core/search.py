@@ -139,7 +139,7 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
         logp = next_log_probs(out.logits)  # (k_alive, V)
         total = scores[:, None] + logp  # (k_alive, V)
         # 3. The best 3K extensions over all beams: flat index i is beam i // V, token i % V.
-        n_cand = min(3 * k, total.numel())
+        n_cand = min(3 * k, len(alive) * (vocab_size - 2))
         top_scores, top_idx = total.view(-1).topk(n_cand)  # (n_cand,)
         beam_idx, token_idx = top_idx // vocab_size, top_idx % vocab_size
         attn = None if out.attention is None else out.attention.tolist()  # k_alive x S
@@ -147,6 +147,8 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
         kept: list[tuple[int, int]] = []  # (node id, beam row)
         for rank, (b, t, s) in enumerate(zip(beam_idx.tolist(), token_idx.tolist(),
                                              top_scores.tolist())):
+            if s == float("-inf"):  # impossible tokens are not candidates
+                break
             if t == EOS_ID and rank < k:
                 status = "finished"
             elif t != EOS_ID and len(kept) < k:
@@ -162,7 +164,7 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
             elif status == "kept":
                 kept.append((node_id, b))
         # 5. Stop when K have finished; otherwise reorder the state to the kept rows.
-        if len(finished) >= k or step == cfg.max_len:
+        if len(finished) >= k or step == cfg.max_len or not kept:
             break
         rows = torch.tensor([b for _, b in kept])  # (K,)
         state = reorder_state(out.state, rows)

@@ -1,0 +1,133 @@
+"""Training in a background thread that any UI can poll.
+
+``TrainingRun`` owns one training: it builds the task and model, runs ``Trainer`` in a
+daemon thread that never touches a UI, records events under a lock and hands out
+copies (``snapshot``, ``latest_model``). A Streamlit fragment, a CLI or a test polls it.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from seq2seq_core.config import TrainConfig
+from seq2seq_core.tasks import make_task
+from seq2seq_core.train import EvalEvent, StepEvent, Trainer, TrainEvent, new_model
+from seq2seq_core.trained import TrainedModel
+
+RunStatus = Literal["starting", "running", "done", "stopped", "error"]
+MAX_HISTORY = 4000  # step events kept for curves; older ones are thinned, never dropped
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that defines a run: task, its options, model fields and training config."""
+
+    task: str
+    task_options: dict[str, Any] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """A copy of a run's progress.
+
+    Attributes:
+        status: "starting", "running", "done", "stopped" or "error".
+        step: steps done; total_steps: steps asked for.
+        history: step events (thinned to at most about MAX_HISTORY, evenly spaced).
+        evals: every held-out evaluation so far.
+        error: the error message when status is "error".
+        elapsed_s: seconds since the run started.
+    """
+
+    status: RunStatus
+    step: int
+    total_steps: int
+    history: tuple[StepEvent, ...]
+    evals: tuple[EvalEvent, ...]
+    error: str | None
+    elapsed_s: float
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("starting", "running")
+
+
+class TrainingRun:
+    """One training in a daemon thread; every public method is safe from any thread."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        self.spec = spec
+        self.run_id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._status: RunStatus = "starting"
+        self._history: list[StepEvent] = []
+        self._stride = 1
+        self._evals: list[EvalEvent] = []
+        self._step = 0
+        self._error: str | None = None
+        self._latest: TrainedModel | None = None
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name=f"train-{self.run_id[:8]}")
+
+    def start(self) -> TrainingRun:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the thread to stop after its current step; the model so far is kept."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            spec = self.spec
+            task = make_task(spec.task, seed=spec.train.seed, **spec.task_options)
+            trainer = Trainer(new_model(task, spec.model, spec.train.seed), task, spec.train)
+            with self._lock:
+                self._status = "running"
+            result = trainer.run(lambda event: self._record(event, trainer), self._stop.is_set)
+            with self._lock:
+                self._latest = result
+                self._status = "stopped" if self._stop.is_set() else "done"
+        except Exception as err:  # surfaced to the UI, never raised in a thread
+            with self._lock:
+                self._status, self._error = "error", f"{type(err).__name__}: {err}"
+
+    def _record(self, event: TrainEvent, trainer: Trainer) -> None:
+        if isinstance(event, EvalEvent):
+            model = copy.deepcopy(trainer.model).eval()  # decodable copy, taken between steps
+            latest = TrainedModel(model, trainer.tm.src_vocab, trainer.tm.tgt_vocab,
+                                  self.spec.task, {"steps": event.step})
+        with self._lock:
+            if isinstance(event, StepEvent):
+                self._step = event.step
+                if event.step % self._stride == 0:
+                    self._history.append(event)
+                if len(self._history) > MAX_HISTORY:  # keep every other point
+                    self._history = self._history[1::2]
+                    self._stride *= 2
+            else:
+                self._evals.append(event)
+                self._latest = latest
+
+    def snapshot(self) -> RunSnapshot:
+        with self._lock:
+            return RunSnapshot(self._status, self._step, self.spec.train.steps,
+                               tuple(self._history), tuple(self._evals), self._error,
+                               time.perf_counter() - self._started)
+
+    def latest_model(self) -> TrainedModel | None:
+        """The model at the last evaluation (or the final one), in eval mode; None before."""
+        with self._lock:
+            return self._latest
