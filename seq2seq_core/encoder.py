@@ -161,7 +161,7 @@ class RNNEncoder(nn.Module):
                outputs: Tensor) -> EncoderOutput:
         """Final states from stepwise states: forward at the last real token, backward at 0."""
         last = mask.sum(dim=1) - 1  # (B,)
-        batch = torch.arange(mask.shape[0])
+        batch = torch.arange(mask.shape[0], device=mask.device)
         finals_h, finals_c = [], []
         for layer in range(hidden.shape[0]):
             for d in range(hidden.shape[1]):

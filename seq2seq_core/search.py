@@ -26,8 +26,15 @@ def next_log_probs(logits: Tensor) -> Tensor:
     return torch.log_softmax(logits, dim=-1)
 
 
+def _device(model: Seq2Seq) -> torch.device:
+    try:
+        return next(model.parameters()).device
+    except (AttributeError, StopIteration):  # parameter-free test doubles
+        return torch.device("cpu")
+
+
 def _encode_one(model: Seq2Seq, source: Sequence[int]):
-    src = torch.tensor([list(source)], dtype=torch.long)  # (1, S)
+    src = torch.tensor([list(source)], dtype=torch.long, device=_device(model))  # (1, S)
     return model.encode(src, torch.ones_like(src, dtype=torch.bool))
 
 
@@ -39,13 +46,14 @@ def sequence_log_probs(model: Seq2Seq, source: Sequence[int],
     source: EOS-terminated source ids (S,); target: output ids (T,), without BOS.
     """
     memory, state = _encode_one(model, source)
-    token = torch.tensor([BOS_ID])
+    device = _device(model)
+    token = torch.tensor([BOS_ID], device=device)
     out = []
     for tok in target:
         step = model.decoder.step(token, state, memory)
         state = step.state
         out.append(next_log_probs(step.logits)[0, tok].item())
-        token = torch.tensor([tok])
+        token = torch.tensor([tok], device=device)
     return out
 
 
@@ -84,7 +92,7 @@ def greedy_search(model: Seq2Seq, source: Sequence[int], *, max_len: int, tgt_vo
     """
     memory, state = _encode_one(model, source)
     nodes = [_root()]
-    token, score = torch.tensor([BOS_ID]), 0.0
+    token, score = torch.tensor([BOS_ID], device=_device(model)), 0.0
     for step in range(1, max_len + 1):
         out = model.decoder.step(token, state, memory)
         state = out.state
@@ -126,15 +134,17 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
     vocab_size = model.cfg.tgt_vocab_size
     k = min(cfg.beam_size, vocab_size - 2)  # PAD and BOS can never be produced
     # 1. Encode once; the beam starts as the root alone.
+    device = _device(model)
     memory, state = _encode_one(model, source)
     nodes = [_root()]
     alive = [0]
-    scores = torch.zeros(1)  # (k_alive,) cumulative log-probs
-    tokens = torch.tensor([BOS_ID])  # (k_alive,)
+    scores = torch.zeros(1, device=device)  # (k_alive,) cumulative log-probs
+    tokens = torch.tensor([BOS_ID], device=device)  # (k_alive,)
     finished: list[int] = []
     for step in range(1, cfg.max_len + 1):
         # 2. One decoder step for every alive hypothesis; the source is tiled to match.
-        beam_memory = memory.index_select(torch.zeros(len(alive), dtype=torch.long))
+        beam_memory = memory.index_select(torch.zeros(len(alive), dtype=torch.long,
+                                                      device=device))
         out = model.decoder.step(tokens, state, beam_memory)
         logp = next_log_probs(out.logits)  # (k_alive, V)
         total = scores[:, None] + logp  # (k_alive, V)
@@ -166,11 +176,11 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
         # 5. Stop when K have finished; otherwise reorder the state to the kept rows.
         if len(finished) >= k or step == cfg.max_len or not kept:
             break
-        rows = torch.tensor([b for _, b in kept])  # (K,)
+        rows = torch.tensor([b for _, b in kept], device=device)  # (K,)
         state = reorder_state(out.state, rows)
         alive = [node_id for node_id, _ in kept]
-        scores = torch.tensor([nodes[i].score for i in alive])  # (K,)
-        tokens = torch.tensor([nodes[i].token_id for i in alive])  # (K,)
+        scores = torch.tensor([nodes[i].score for i in alive], device=device)  # (K,)
+        tokens = torch.tensor([nodes[i].token_id for i in alive], device=device)  # (K,)
     # 6. Rank: finished by normalised score; at max_len the unfinished beams join them.
     hyps = [_hypothesis(nodes, i, tgt_vocab, cfg.length_penalty, True) for i in finished]
     if len(hyps) < k:
