@@ -75,6 +75,7 @@ class TrainingRun:
         self._error: str | None = None
         self._latest: TrainedModel | None = None
         self._started = time.perf_counter()
+        self._ended: float | None = None
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"train-{self.run_id[:8]}")
 
@@ -103,12 +104,18 @@ class TrainingRun:
         except Exception as err:  # surfaced to the UI, never raised in a thread
             with self._lock:
                 self._status, self._error = "error", f"{type(err).__name__}: {err}"
+        finally:
+            with self._lock:
+                self._ended = time.perf_counter()
 
     def _record(self, event: TrainEvent, trainer: Trainer) -> None:
         if isinstance(event, EvalEvent):
             model = copy.deepcopy(trainer.model).eval()  # decodable copy, taken between steps
+            info = {"task": self.spec.task, "steps": event.step,
+                    "heldout_exact_match": event.exact_match,
+                    "heldout_token_accuracy": event.token_accuracy}
             latest = TrainedModel(model, trainer.tm.src_vocab, trainer.tm.tgt_vocab,
-                                  self.spec.task, {"steps": event.step})
+                                  self.spec.task, info)
         with self._lock:
             if isinstance(event, StepEvent):
                 self._step = event.step
@@ -125,7 +132,7 @@ class TrainingRun:
         with self._lock:
             return RunSnapshot(self._status, self._step, self.spec.train.steps,
                                tuple(self._history), tuple(self._evals), self._error,
-                               time.perf_counter() - self._started)
+                               (self._ended or time.perf_counter()) - self._started)
 
     def latest_model(self) -> TrainedModel | None:
         """The model at the last evaluation (or the final one), in eval mode; None before."""

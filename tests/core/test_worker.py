@@ -1,5 +1,7 @@
 """The background training run: progress, stop, errors surfaced, copies handed out."""
 
+import time
+
 from seq2seq_core import TrainConfig
 from seq2seq_core.worker import RunSpec, TrainingRun
 
@@ -22,12 +24,13 @@ def test_run_finishes_and_hands_out_a_model():
     model = run.latest_model()
     assert model is not None and not model.model.training
     assert model.info["steps"] == 25
+    assert snap.elapsed_s == run.snapshot().elapsed_s  # the clock stops with the run
 
 
 def test_stop_keeps_the_model_so_far():
     run = TrainingRun(_spec(100000)).start()
     while run.snapshot().step < 12:
-        pass
+        time.sleep(0.01)  # a busy loop would hold the GIL and starve the training thread
     run.stop()
     run.join(60)
     snap = run.snapshot()

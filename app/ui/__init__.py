@@ -1,0 +1,1 @@
+"""UI helpers of the Streamlit app: services, charts, widgets, session state."""

@@ -1,0 +1,91 @@
+"""Train view: pick a task and hyperparameters, train in a background thread, watch live.
+
+Training runs in ``seq2seq_core.worker.TrainingRun``'s own thread; this page only polls
+copies of its progress, so clicking around the app never stops it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from ui import charts, services, state, widgets
+
+POLL_SECONDS = 1.0
+
+
+def live_panel(entry: state.RunEntry, polling: bool, had_model: bool) -> None:
+    """Progress, curves and samples of one run; a full rerun when it ends or first has a
+    model (so the sidebar and the buttons update and polling stops)."""
+    snap = entry.run.snapshot()
+    st.progress(min(snap.step / snap.total_steps, 1.0),
+                text=f"{snap.status} · step {snap.step}/{snap.total_steps} · "
+                     f"{snap.elapsed_s:.0f} s")
+    if snap.status == "error":
+        st.error(f"Training failed: {snap.error}")
+    elif snap.status == "done":
+        st.success(f"Finished {snap.step} steps.")
+    elif snap.status == "stopped":
+        st.warning(f"Stopped at step {snap.step}; the model so far is kept.")
+    if snap.history:
+        st.plotly_chart(charts.training_curves(snap.history), key="train_curves")
+    if snap.evals:
+        left, right = st.columns(2)
+        left.plotly_chart(charts.heldout_curve(snap.evals), key="heldout_curve")
+        right.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
+        right.dataframe(charts.samples_frame(snap.evals[-1]), hide_index=True)
+    st.subheader("All runs this session")
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(charts.runs_frame([(e.name, e.run.snapshot()) for e in state.runs()]),
+                 hide_index=True, column_config={"held-out exact match": percent})
+    has_model = entry.run.latest_model() is not None
+    if polling and (not snap.active or has_model != had_model):
+        st.rerun()
+
+
+def model_actions(entry: state.RunEntry) -> None:
+    """Use the run's latest model in Decode, or download it as a zipped checkpoint."""
+    tm = entry.run.latest_model()
+    if tm is None:
+        st.caption("The model appears here after the first held-out evaluation.")
+        return
+    st.caption(f"Model at step {tm.info.get('steps')}.")
+    use, download = st.columns(2)
+    if use.button("Use in Decode", key="use_in_decode", on_click=state.use_model,
+                  args=(entry.key,)):
+        st.switch_page("views/decode.py")
+    folder = f"seq2seq-run{entry.number}-{entry.task}-step{tm.info.get('steps')}"
+    download.download_button("Download checkpoint (.zip)", key="download_checkpoint",
+                             data=functools.partial(services.checkpoint_zip, tm, folder),
+                             file_name=f"{folder}.zip", mime="application/zip",
+                             on_click="ignore")
+
+
+st.title("Train")
+task = widgets.task_picker()
+try:
+    submitted = widgets.train_form(task, running=state.active_run() is not None)
+except ValueError as err:
+    st.error(f"These settings cannot be trained: {err}")
+    submitted = None
+if submitted and state.active_run() is None:
+    spec, label = submitted
+    state.add_run(services.start_run(spec), label, spec.task)
+    st.rerun()  # redraw the form disabled and start polling
+
+entries = state.runs()
+if not entries:
+    st.info("No runs yet: choose settings above and press Start training.")
+    st.stop()
+
+st.divider()
+names = {e.key: e.name for e in entries}
+entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
+                                    key=state.VIEW_RUN))
+active = entry.run.snapshot().active
+if active:
+    st.button("Stop", key="train_stop", on_click=entry.run.stop)
+model_actions(entry)
+poll = st.fragment(live_panel, run_every=POLL_SECONDS if active else None)
+poll(entry, active, entry.run.latest_model() is not None)
