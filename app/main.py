@@ -24,10 +24,12 @@ st.set_page_config(page_title="Seq2Seq Explorer", layout="wide")
 services.limit_torch_threads()
 state.init_defaults()
 
-page = st.navigation([  # emoji, not :material/ icons: those fetch a favicon from Google
-    st.Page(VIEWS / "decode.py", title="Decode", icon="🔎", url_path="decode", default=True),
-    st.Page(VIEWS / "train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page(VIEWS / "about.py", title="About", icon="ℹ️", url_path="about"),
+# No page icons: :material/ icons fetch a font from Google (the app must work offline) and
+# emoji show as empty boxes where no emoji font is installed.
+page = st.navigation([
+    st.Page(VIEWS / "decode.py", title="Decode", url_path="decode", default=True),
+    st.Page(VIEWS / "train.py", title="Train", url_path="train"),
+    st.Page(VIEWS / "about.py", title="About", url_path="about"),
 ])
 
 with st.sidebar:

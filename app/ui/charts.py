@@ -102,7 +102,8 @@ def heldout_curve(evals: Sequence[EvalEvent]) -> go.Figure:
                    name="exact match"),
         go.Scatter(x=steps, y=[e.token_accuracy for e in evals], mode="lines+markers",
                    name="token accuracy")])
-    fig.update_layout(title_text="held-out (greedy)", height=280, xaxis_title="step",
+    fig.update_layout(title_text="held-out (greedy)", height=280,
+                      xaxis={"title": "step", "rangemode": "tozero"},
                       yaxis={"range": [0, 1.02], "tickformat": ".0%"},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
