@@ -15,7 +15,8 @@ from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.decode import InputError, check_source, decode_text
 from seq2seq_core.evaluate import EvalReport, evaluate
 from seq2seq_core.model import Seq2Seq, build_model
-from seq2seq_core.search import beam_search, greedy_batch, greedy_search, sequence_log_probs
+from seq2seq_core.beam import beam_search, beam_search_batch
+from seq2seq_core.search import greedy_batch, greedy_search, sequence_log_probs
 from seq2seq_core.tasks import TASKS, Pair, TaskData, make_task
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model, set_seed
 from seq2seq_core.trained import TrainedModel
@@ -26,7 +27,8 @@ __all__ = [
     "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent", "EvalReport",
     "Hypothesis", "InputError", "ModelConfig", "Pair", "SearchResult", "Seq2Seq",
     "StepEvent", "TASKS", "TaskData", "TrainConfig", "TrainedModel", "Trainer", "Vocab",
-    "beam_search", "build_model", "check_source", "decode_text", "evaluate", "greedy_batch",
+    "beam_search", "beam_search_batch", "build_model", "check_source", "decode_text",
+    "evaluate", "greedy_batch",
     "greedy_search", "length_penalty", "load", "make_task", "new_model", "save",
     "sequence_log_probs", "set_seed",
 ]

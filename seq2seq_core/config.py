@@ -14,7 +14,7 @@ Cell = Literal["gru", "lstm"]
 DecoderKind = Literal["fixed", "attention"]
 FixedContext = Literal["sutskever", "cho"]
 Score = Literal["additive", "dot", "general"]
-Strategy = Literal["greedy", "beam"]
+Strategy = Literal["greedy", "beam", "sample"]
 
 C = TypeVar("C")
 
@@ -148,11 +148,14 @@ class DecodeConfig:
     """How to decode.
 
     Attributes:
-        strategy: "greedy" or "beam".
+        strategy: "greedy", "beam" or "sample".
         max_len: most output tokens per hypothesis, EOS included.
         beam_size: K, hypotheses kept per step (beam search only).
         length_penalty: GNMT alpha (Wu 2016); 0 ranks by raw log-probability.
         n_best: finished hypotheses returned, best first (at most K).
+        temperature: sampling divides logits by this (sample only; > 0).
+        top_k: sampling draws from the k most probable tokens (0 = all).
+        seed: seeds sampling, so a sample can be reproduced.
     """
 
     strategy: Strategy = "beam"
@@ -160,13 +163,19 @@ class DecodeConfig:
     beam_size: int = 5
     length_penalty: float = 0.0
     n_best: int = 5
+    temperature: float = 1.0
+    top_k: int = 0
+    seed: int = 0
 
     def __post_init__(self) -> None:
-        _choice("strategy", self.strategy, ("greedy", "beam"))
+        _choice("strategy", self.strategy, ("greedy", "beam", "sample"))
         _int_range("max_len", self.max_len, 1, 1000)
         _int_range("beam_size", self.beam_size, 1, 64)
         _float_range("length_penalty", self.length_penalty, 0.0, 5.0)
         _int_range("n_best", self.n_best, 1, 64)
+        _float_range("temperature", self.temperature, 0.01, 100.0)
+        _int_range("top_k", self.top_k, 0, 1_000_000)
+        _int_range("seed", self.seed, 0, 2**31 - 1)
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:

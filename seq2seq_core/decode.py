@@ -7,11 +7,13 @@ unknown-character input fails the same way everywhere with an ``InputError``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import torch
 
 from seq2seq_core.config import DecodeConfig
-from seq2seq_core.search import beam_search, greedy_search
+from seq2seq_core.beam import beam_search
+from seq2seq_core.search import greedy_search
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.tree import SearchResult
 from seq2seq_core.vocab import EOS, tokenize
@@ -56,20 +58,29 @@ def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS
 
 
 def decode_text(tm: TrainedModel, text: str, cfg: DecodeConfig,
-                max_tokens: int = MAX_INPUT_TOKENS) -> SearchResult:
-    """Decode one source text with ``cfg.strategy``.
+                max_tokens: int = MAX_INPUT_TOKENS,
+                prefix: Sequence[int] = ()) -> SearchResult:
+    """Decode one source text with ``cfg.strategy`` ("greedy", "beam" or "sample").
+
+    Args:
+        prefix: target token ids to force before the search continues (the "be the beam"
+            intervention); their teacher-forced log-probs count in the scores.
 
     Raises:
-        InputError: see ``check_source``.
+        InputError: see ``check_source``; also for a prefix id outside the vocabulary.
     """
     text = check_source(tm, text, max_tokens)
+    if any(not 0 <= i < len(tm.tgt_vocab) for i in prefix):
+        raise InputError("The forced prefix holds ids outside the target vocabulary.")
     source = tm.src_vocab.encode(text, add_eos=True)  # (S,)
     source_tokens = tuple(tokenize(text, tm.src_vocab.level)) + (EOS,)
     if tm.model.training:  # dropout would make the output random
         raise RuntimeError("decode_text needs a model in eval mode; call model.eval() first")
-    with torch.no_grad():
-        if cfg.strategy == "greedy":
-            return greedy_search(tm.model, source, max_len=cfg.max_len,
-                                 tgt_vocab=tm.tgt_vocab, source_tokens=source_tokens)
+    if cfg.strategy == "beam":
         return beam_search(tm.model, source, cfg=cfg, tgt_vocab=tm.tgt_vocab,
-                           source_tokens=source_tokens)
+                           source_tokens=source_tokens, prefix=prefix)
+    sampling = cfg.strategy == "sample"
+    return greedy_search(tm.model, source, max_len=cfg.max_len, tgt_vocab=tm.tgt_vocab,
+                         source_tokens=source_tokens, prefix=prefix,
+                         temperature=cfg.temperature if sampling else 0.0, top_k=cfg.top_k,
+                         generator=torch.Generator().manual_seed(cfg.seed))

@@ -12,7 +12,8 @@ import torch
 
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.data import encode_sources
-from seq2seq_core.search import beam_search, greedy_batch
+from seq2seq_core.beam import beam_search_batch
+from seq2seq_core.search import greedy_batch
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS_ID, tokenize
@@ -56,9 +57,14 @@ def _predict_ids(tm: TrainedModel, sources: Sequence[str], cfg: DecodeConfig,
             src, mask = encode_sources(sources[start:start + batch_size], tm.src_vocab)
             out += greedy_batch(tm.model, src.to(device), mask.to(device), cfg.max_len)
         return out
-    results = [beam_search(tm.model, tm.src_vocab.encode(s, add_eos=True), cfg=cfg,
-                           tgt_vocab=tm.tgt_vocab) for s in sources]
-    return [[i for i in r.best.token_ids if i != EOS_ID] for r in results]
+    if cfg.strategy == "sample":
+        raise ValueError("evaluation uses greedy or beam search, not sampling")
+    out = []
+    for start in range(0, len(sources), batch_size):  # beams folded into the batch
+        ids = [tm.src_vocab.encode(s, add_eos=True) for s in sources[start:start + batch_size]]
+        results = beam_search_batch(tm.model, ids, cfg=cfg, tgt_vocab=tm.tgt_vocab)
+        out += [[i for i in r.best.token_ids if i != EOS_ID] for r in results]
+    return out
 
 
 @torch.no_grad()

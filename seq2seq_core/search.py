@@ -1,8 +1,8 @@
-"""Greedy and beam search for one source, returning the whole search tree as data.
+"""Greedy search and sampling for one source, plus the helpers every search shares.
 
-Both searches read next-token distributions through ``next_log_probs`` (PAD and BOS
-can never be produced), so a hypothesis' score equals the teacher-forced sum that
-``sequence_log_probs`` computes for the same tokens.
+All searches read next-token distributions through ``next_log_probs`` (PAD and BOS can
+never be produced), so a hypothesis' score equals the teacher-forced sum that
+``sequence_log_probs`` computes for the same tokens. Beam search lives in ``beam.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from seq2seq_core.config import DecodeConfig
-from seq2seq_core.decoders import reorder_state
+from seq2seq_core.data import pad
+from seq2seq_core.decoders import DecoderState, Memory
 from seq2seq_core.model import Seq2Seq
 from seq2seq_core.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 from seq2seq_core.vocab import BOS, BOS_ID, EOS_ID, PAD_ID, Vocab
@@ -26,16 +26,34 @@ def next_log_probs(logits: Tensor) -> Tensor:
     return torch.log_softmax(logits, dim=-1)
 
 
-def _device(model: Seq2Seq) -> torch.device:
+def model_device(model: Seq2Seq) -> torch.device:
     try:
         return next(model.parameters()).device
     except (AttributeError, StopIteration):  # parameter-free test doubles
         return torch.device("cpu")
 
 
-def _encode_one(model: Seq2Seq, source: Sequence[int]):
-    src = torch.tensor([list(source)], dtype=torch.long, device=_device(model))  # (1, S)
-    return model.encode(src, torch.ones_like(src, dtype=torch.bool))
+def encode_batch(model: Seq2Seq, sources: Sequence[Sequence[int]]) -> tuple[Memory,
+                                                                              DecoderState]:
+    """Pad B EOS-terminated id lists and encode them: -> memory (B, S, ...), state."""
+    src, mask = pad(sources)  # (B, S), (B, S)
+    device = model_device(model)
+    return model.encode(src.to(device), mask.to(device))
+
+
+def root_node() -> BeamNode:
+    return BeamNode(0, None, 0, BOS_ID, BOS, 0.0, 0.0, "root", 0, None)
+
+
+def make_hypothesis(ids: Sequence[int], log_probs: Sequence[float],
+                    attention: Sequence[Sequence[float]] | None, score: float, vocab: Vocab,
+                    alpha: float, finished: bool, leaf: int) -> Hypothesis:
+    """A Hypothesis from per-token ids, log-probs and attention rows (T,) / (T, S)."""
+    return Hypothesis(
+        tokens=tuple(vocab.tokens[i] for i in ids), token_ids=tuple(ids),
+        log_probs=tuple(log_probs), text=vocab.decode(ids), score=score,
+        normalized_score=score / length_penalty(len(ids), alpha), finished=finished,
+        leaf_id=leaf, attention=None if attention is None else tuple(map(tuple, attention)))
 
 
 @torch.no_grad()
@@ -45,8 +63,8 @@ def sequence_log_probs(model: Seq2Seq, source: Sequence[int],
 
     source: EOS-terminated source ids (S,); target: output ids (T,), without BOS.
     """
-    memory, state = _encode_one(model, source)
-    device = _device(model)
+    memory, state = encode_batch(model, [source])
+    device = model_device(model)
     token = torch.tensor([BOS_ID], device=device)
     out = []
     for tok in target:
@@ -57,138 +75,74 @@ def sequence_log_probs(model: Seq2Seq, source: Sequence[int],
     return out
 
 
-def _root() -> BeamNode:
-    return BeamNode(0, None, 0, BOS_ID, BOS, 0.0, 0.0, "root", 0, None)
-
-
-def _hypothesis(tree_nodes: list[BeamNode], leaf: int, vocab: Vocab, alpha: float,
-                finished: bool) -> Hypothesis:
-    path = BeamTree((), 0, tuple(tree_nodes)).path(leaf)[1:]
-    ids = tuple(n.token_id for n in path)
-    score = path[-1].score if path else 0.0
-    attention = None if not path or path[0].attention is None else tuple(
-        n.attention for n in path)
-    return Hypothesis(
-        tokens=tuple(n.token for n in path), token_ids=ids,
-        log_probs=tuple(n.log_prob for n in path), text=vocab.decode(ids),
-        score=score, normalized_score=score / length_penalty(len(ids), alpha),
-        finished=finished, leaf_id=leaf, attention=attention)
+def _path_result(strategy: str, nodes: list[BeamNode], vocab: Vocab,
+                 source_tokens: Sequence[str]) -> SearchResult:
+    path = nodes[1:]
+    attention = None if not path or path[0].attention is None else [n.attention for n in path]
+    hyp = make_hypothesis([n.token_id for n in path], [n.log_prob for n in path], attention,
+                          path[-1].score if path else 0.0, vocab, 0.0,
+                          bool(path) and path[-1].token_id == EOS_ID, len(nodes) - 1)
+    return SearchResult(strategy, (hyp,), BeamTree(tuple(source_tokens), 1, tuple(nodes)))
 
 
 @torch.no_grad()
 def greedy_search(model: Seq2Seq, source: Sequence[int], *, max_len: int, tgt_vocab: Vocab,
-                  source_tokens: Sequence[str] = ()) -> SearchResult:
+                  source_tokens: Sequence[str] = (), prefix: Sequence[int] = (),
+                  temperature: float = 0.0, top_k: int = 0,
+                  generator: torch.Generator | None = None) -> SearchResult:
     """Pick the most probable token at every step until EOS or ``max_len`` tokens.
+
+    With ``temperature > 0`` the token is sampled instead, from the distribution
+    softmax(logits / temperature) restricted to the ``top_k`` most probable tokens (0 =
+    all); reported log-probs stay the model's own (temperature 1), so scores compare.
 
     Args:
         model: a model in eval mode.
         source: EOS-terminated source ids (S,).
-        max_len: most output tokens, EOS included.
+        max_len: most output tokens, EOS and prefix included.
         tgt_vocab: to spell the output tokens.
         source_tokens: source token strings (S,), kept in the tree for display.
+        prefix: target ids forced first (teacher-forced), then the search continues.
+        temperature, top_k, generator: sampling settings (see above).
 
     Returns:
         SearchResult with one hypothesis and a one-path tree (beam_size 1).
     """
-    memory, state = _encode_one(model, source)
-    nodes = [_root()]
-    token, score = torch.tensor([BOS_ID], device=_device(model)), 0.0
-    for step in range(1, max_len + 1):
+    memory, state = encode_batch(model, [source])
+    nodes = [root_node()]
+    token, score = torch.tensor([BOS_ID], device=model_device(model)), 0.0
+    for step in range(1, max(max_len, len(prefix)) + 1):
         out = model.decoder.step(token, state, memory)
         state = out.state
-        log_prob, token = next_log_probs(out.logits).max(dim=-1)  # (1,), (1,)
-        score += log_prob.item()
-        tok = token.item()
-        attn = None if out.attention is None else tuple(out.attention[0].tolist())
-        status = "finished" if tok == EOS_ID else "kept"
+        logp = next_log_probs(out.logits)  # (1, V)
+        if step <= len(prefix):
+            token = torch.tensor([prefix[step - 1]], device=logp.device)
+        elif temperature > 0:
+            token = _sample(out.logits, temperature, top_k, generator)
+        else:
+            token = logp.argmax(dim=-1)  # (1,)
+        tok = int(token)
+        score += logp[0, tok].item()
+        status = ("forced" if step <= len(prefix) else "finished" if tok == EOS_ID
+                  else "kept")
         nodes.append(BeamNode(len(nodes), nodes[-1].id, step, tok, tgt_vocab.tokens[tok],
-                              log_prob.item(), score, status, 0, attn))
+                              logp[0, tok].item(), score, status, 0,
+                              None if out.attention is None else tuple(out.attention[0].tolist())))
         if tok == EOS_ID:
             break
-    hyp = _hypothesis(nodes, len(nodes) - 1, tgt_vocab, 0.0, nodes[-1].status == "finished")
-    return SearchResult("greedy", (hyp,), BeamTree(tuple(source_tokens), 1, tuple(nodes)))
+    return _path_result("sample" if temperature > 0 else "greedy", nodes, tgt_vocab,
+                        source_tokens)
 
 
-@torch.no_grad()
-def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig,
-                tgt_vocab: Vocab, source_tokens: Sequence[str] = ()) -> SearchResult:
-    """Beam search (Sutskever 2014, sec. 3.2) with the GNMT length penalty (Wu 2016).
-
-    The K alive hypotheses are the batch. At each step the best 3K extensions of all
-    of them are considered: EOS among the top K finishes a hypothesis, the first K
-    others stay in the beam, the rest are recorded as pruned. The search stops when K
-    hypotheses have finished or after ``cfg.max_len`` tokens; unfinished beams then
-    count as hypotheses too. Finished hypotheses are ranked by score / lp(length).
-
-    Args:
-        model: a model in eval mode.
-        source: EOS-terminated source ids (S,).
-        cfg: beam_size K (clamped to the number of producible tokens), max_len,
-            length_penalty alpha and n_best.
-        tgt_vocab: to spell output tokens.
-        source_tokens: source token strings (S,), kept in the tree for display.
-
-    Returns:
-        SearchResult with up to ``n_best`` hypotheses, best first, and the full tree.
-    """
-    vocab_size = model.cfg.tgt_vocab_size
-    k = min(cfg.beam_size, vocab_size - 2)  # PAD and BOS can never be produced
-    # 1. Encode once; the beam starts as the root alone.
-    device = _device(model)
-    memory, state = _encode_one(model, source)
-    nodes = [_root()]
-    alive = [0]
-    scores = torch.zeros(1, device=device)  # (k_alive,) cumulative log-probs
-    tokens = torch.tensor([BOS_ID], device=device)  # (k_alive,)
-    finished: list[int] = []
-    for step in range(1, cfg.max_len + 1):
-        # 2. One decoder step for every alive hypothesis; the source is tiled to match.
-        beam_memory = memory.index_select(torch.zeros(len(alive), dtype=torch.long,
-                                                      device=device))
-        out = model.decoder.step(tokens, state, beam_memory)
-        logp = next_log_probs(out.logits)  # (k_alive, V)
-        total = scores[:, None] + logp  # (k_alive, V)
-        # 3. The best 3K extensions over all beams: flat index i is beam i // V, token i % V.
-        n_cand = min(3 * k, len(alive) * (vocab_size - 2))
-        top_scores, top_idx = total.view(-1).topk(n_cand)  # (n_cand,)
-        beam_idx, token_idx = top_idx // vocab_size, top_idx % vocab_size
-        attn = None if out.attention is None else out.attention.tolist()  # k_alive x S
-        # 4. Record every candidate: EOS in the top K finishes, K others are kept.
-        kept: list[tuple[int, int]] = []  # (node id, beam row)
-        for rank, (b, t, s) in enumerate(zip(beam_idx.tolist(), token_idx.tolist(),
-                                             top_scores.tolist())):
-            if s == float("-inf"):  # impossible tokens are not candidates
-                break
-            if t == EOS_ID and rank < k:
-                status = "finished"
-            elif t != EOS_ID and len(kept) < k:
-                status = "kept"
-            else:
-                status = "pruned"
-            node_id = len(nodes)
-            nodes.append(BeamNode(node_id, alive[b], step, t, tgt_vocab.tokens[t],
-                                  logp[b, t].item(), s, status, rank,
-                                  None if attn is None else tuple(attn[b])))
-            if status == "finished":
-                finished.append(node_id)
-            elif status == "kept":
-                kept.append((node_id, b))
-        # 5. Stop when K have finished; otherwise reorder the state to the kept rows.
-        if len(finished) >= k or step == cfg.max_len or not kept:
-            break
-        rows = torch.tensor([b for _, b in kept], device=device)  # (K,)
-        state = reorder_state(out.state, rows)
-        alive = [node_id for node_id, _ in kept]
-        scores = torch.tensor([nodes[i].score for i in alive], device=device)  # (K,)
-        tokens = torch.tensor([nodes[i].token_id for i in alive], device=device)  # (K,)
-    # 6. Rank: finished by normalised score; at max_len the unfinished beams join them.
-    hyps = [_hypothesis(nodes, i, tgt_vocab, cfg.length_penalty, True) for i in finished]
-    if len(hyps) < k:
-        hyps += [_hypothesis(nodes, i, tgt_vocab, cfg.length_penalty, False)
-                 for i, _ in kept]
-    hyps.sort(key=lambda h: h.normalized_score, reverse=True)
-    tree = BeamTree(tuple(source_tokens), k, tuple(nodes))
-    return SearchResult("beam", tuple(hyps[: min(cfg.n_best, k)]), tree)
+def _sample(logits: Tensor, temperature: float, top_k: int,
+            generator: torch.Generator | None) -> Tensor:
+    """One token id (1,) from softmax(logits / temperature) over the top_k tokens."""
+    scaled = next_log_probs(logits / temperature)  # (1, V)
+    if 0 < top_k < scaled.shape[-1]:
+        cutoff = scaled.topk(top_k, dim=-1).values[:, -1:]  # (1, 1)
+        scaled = scaled.masked_fill(scaled < cutoff, float("-inf"))
+    probs = scaled.softmax(dim=-1).cpu()
+    return torch.multinomial(probs, 1, generator=generator)[:, 0].to(logits.device)
 
 
 @torch.no_grad()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-NodeStatus = Literal["root", "kept", "pruned", "finished"]
+NodeStatus = Literal["root", "forced", "kept", "pruned", "finished"]
 
 
 def length_penalty(length: int, alpha: float) -> float:
@@ -31,8 +31,9 @@ class BeamNode:
         token_id: target vocabulary id; token: its text.
         log_prob: natural-log probability of ``token`` given its prefix.
         score: cumulative natural-log probability of the prefix ending here.
-        status: "root"; "kept" (in the beam after this step); "pruned" (considered,
-            outside the beam); "finished" (EOS inside the beam's top K).
+        status: "root"; "forced" (a prefix token the user imposed); "kept" (in the
+            beam after this step); "pruned" (considered, outside the beam); "finished"
+            (EOS inside the beam's top K).
         rank: position among this step's candidates sorted by score (0 = best).
         attention: attention weights (S,) used to predict ``token``, or None.
     """
@@ -60,7 +61,7 @@ class Hypothesis:
         score: sum of ``log_probs`` (natural-log probability of the whole output).
         normalized_score: ``score / length_penalty(len(token_ids), alpha)``.
         finished: True if it ended with EOS, False if it stopped at max length.
-        leaf_id: the tree node of its last token.
+        leaf_id: the tree node of its last token (-1 when no tree was recorded).
         attention: per output token, the weights (S,) over source tokens, or None.
     """
 
@@ -115,19 +116,19 @@ class BeamTree:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Hypotheses, best first, and the tree that produced them."""
+    """Hypotheses, best first, and the tree that produced them (None if not recorded)."""
 
     strategy: str
     hypotheses: tuple[Hypothesis, ...]
-    tree: BeamTree
+    tree: BeamTree | None
 
     @property
     def best(self) -> Hypothesis:
         return self.hypotheses[0]
 
     def to_dict(self) -> dict[str, Any]:
+        tree = None if self.tree is None else {
+            "source_tokens": list(self.tree.source_tokens), "beam_size": self.tree.beam_size,
+            "nodes": self.tree.to_records()}
         return {"strategy": self.strategy,
-                "hypotheses": [asdict(h) for h in self.hypotheses],
-                "tree": {"source_tokens": list(self.tree.source_tokens),
-                         "beam_size": self.tree.beam_size,
-                         "nodes": self.tree.to_records()}}
+                "hypotheses": [asdict(h) for h in self.hypotheses], "tree": tree}

@@ -78,3 +78,13 @@ def test_rows_sum_to_one_and_padding_gets_exactly_zero(make):
 def test_dot_refuses_mismatched_sizes():
     with pytest.raises(ValueError, match="equal sizes"):
         LuongAttention(6, 12, "dot")
+
+
+def test_fast_tanh_matches_tanh_with_and_without_grad():
+    from seq2seq_core.attention import fast_tanh
+    x = torch.linspace(-12, 12, 2001)
+    with torch.no_grad():
+        torch.testing.assert_close(fast_tanh(x), torch.tanh(x), atol=3e-7, rtol=0)
+    x.requires_grad_(True)
+    fast_tanh(x).sum().backward()
+    torch.testing.assert_close(x.grad, 1 - torch.tanh(x.detach()) ** 2)

@@ -1,0 +1,233 @@
+"""Beam search (Sutskever 2014, sec. 3.2) with the GNMT length penalty (Wu 2016).
+
+One algorithm serves both uses: ``beam_search_batch`` decodes many sources at once with
+their K beams folded into the batch (B*K rows), and records the whole search tree when
+asked. The traced single-input search the views show, ``beam_search``, is the same code
+with one source and the tree on, so the two cannot drift apart.
+
+Per source and step, the best 3K extensions of its alive hypotheses are considered: EOS
+among the top K finishes a hypothesis, the first K others stay in the beam, the rest are
+recorded as pruned. A source stops when K hypotheses have finished or after ``max_len``
+output tokens; unfinished beams then count as hypotheses too. Hypotheses are ranked by
+score / lp(length).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from seq2seq_core.config import DecodeConfig
+from seq2seq_core.decoders import reorder_state
+from seq2seq_core.model import Seq2Seq
+from seq2seq_core.search import (encode_batch, make_hypothesis, model_device,
+                                 next_log_probs, root_node)
+from seq2seq_core.tree import BeamNode, BeamTree, Hypothesis, SearchResult
+from seq2seq_core.vocab import BOS_ID, EOS_ID, Vocab
+
+NEG_INF = float("-inf")
+
+
+@dataclass
+class _Beams:
+    """The alive rows (B*K) and what each row's prefix has produced so far."""
+
+    scores: Tensor  # (B, K) cumulative log-probs; -inf = dead row
+    tokens: Tensor  # (B*K,) last token of each row
+    history: Tensor  # (B*K, t) token ids so far
+    log_probs: Tensor  # (B*K, t) their natural-log probabilities
+    attention: Tensor | None  # (B*K, t, S) attention used for each token, or None
+    nodes: list[int] = field(default_factory=list)  # tree node of each row (-1 = none)
+
+    def select(self, rows: Tensor, scores: Tensor, tokens: Tensor, logp: Tensor,
+               attn: Tensor | None, nodes: list[int]) -> _Beams:
+        """Rows (N,) extended by tokens (N,) with their log-probs (N,) and attention (N, S)."""
+        attention = None
+        if self.attention is not None and attn is not None:
+            attention = torch.cat([self.attention[rows], attn[:, None]], dim=1)  # (N, t+1, S)
+        return _Beams(scores, tokens, torch.cat([self.history[rows], tokens[:, None]], 1),
+                      torch.cat([self.log_probs[rows], logp[:, None]], 1), attention, nodes)
+
+
+def _hyp_from_row(beams: _Beams, row: int, extra: tuple[int, float, Tensor | None] | None,
+                  score: float, vocab: Vocab, alpha: float, finished: bool,
+                  leaf: int) -> Hypothesis:
+    ids = beams.history[row].tolist()
+    logps = beams.log_probs[row].tolist()
+    attn = None if beams.attention is None else beams.attention[row].tolist()
+    if extra is not None:  # the finishing EOS, not yet in the row's history
+        ids, logps = ids + [extra[0]], logps + [extra[1]]
+        if attn is not None and extra[2] is not None:
+            attn = attn + [extra[2].tolist()]
+    return make_hypothesis(ids, logps, attn, score, vocab, alpha, finished, leaf)
+
+
+def _record(nodes: list[BeamNode], beams: _Beams, b: int, k: int, top_s, top_b, top_t,
+            status: list[str], logp: Tensor, attn: Tensor | None, step: int,
+            vocab: Vocab) -> dict[int, int]:
+    """Add source b's candidates to the tree; returns candidate index -> node id."""
+    ids = {}
+    for c, st in enumerate(status):
+        if st == "":
+            continue
+        row = b * k + top_b[c]
+        ids[c] = len(nodes)
+        nodes.append(BeamNode(len(nodes), beams.nodes[row], step, top_t[c], vocab.tokens[top_t[c]],
+                              logp[row, top_t[c]].item(), top_s[c], st, c,
+                              None if attn is None else tuple(attn[row].tolist())))
+    return ids
+
+
+@torch.no_grad()
+def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: DecodeConfig,
+                      tgt_vocab: Vocab, record_tree: bool = False,
+                      source_tokens: Sequence[Sequence[str]] | None = None,
+                      prefix: Sequence[int] = ()) -> list[SearchResult]:
+    """Beam search for B sources at once.
+
+    Args:
+        model: a model in eval mode.
+        sources: B EOS-terminated source id lists (each (S_b,)).
+        cfg: beam_size K (clamped to the producible tokens, V - 2), max_len (output tokens,
+            EOS and prefix included), length_penalty alpha, n_best.
+        tgt_vocab: to spell output tokens.
+        record_tree: keep every kept, pruned and finished node (and attention) per source.
+        source_tokens: per source, its token strings (S_b,), kept in the tree for display.
+        prefix: target ids forced before searching (Seq2Seq-Vis's prefix intervention);
+            their log-probs are teacher-forced and count in every score.
+
+    Returns:
+        B SearchResults, in input order, each with up to n_best hypotheses, best first;
+        ``tree`` is None unless ``record_tree``.
+
+    Raises:
+        ValueError: if the prefix holds EOS before its last token.
+    """
+    if EOS_ID in list(prefix)[:-1]:
+        raise ValueError("a forced prefix can only hold EOS as its last token")
+    vocab_size, device = model.cfg.tgt_vocab_size, model_device(model)
+    k = min(cfg.beam_size, vocab_size - 2)  # PAD and BOS can never be produced
+    n_src = len(sources)
+    # 1. Encode once; tile every source K times. Only row 0 of each source starts alive.
+    memory, state = encode_batch(model, sources)
+    tile = torch.arange(n_src, device=device).repeat_interleave(k)  # (B*K,)
+    memory, state = memory.index_select(tile), reorder_state(state, tile)
+    scores = torch.full((n_src, k), NEG_INF, device=device)
+    scores[:, 0] = 0.0
+    s_len = memory.outputs.shape[1]
+    beams = _Beams(scores, torch.full((n_src * k,), BOS_ID, device=device),
+                   torch.zeros(n_src * k, 0, dtype=torch.long, device=device),
+                   torch.zeros(n_src * k, 0, device=device),
+                   torch.zeros(n_src * k, 0, s_len, device=device)
+                   if model.has_attention and record_tree else None, [0] * (n_src * k))
+    trees: list[list[BeamNode]] = [[root_node()] for _ in range(n_src)]
+    finished: list[list[Hypothesis]] = [[] for _ in range(n_src)]
+    done = [False] * n_src
+    all_rows = torch.arange(n_src * k, device=device)
+    for step in range(1, max(cfg.max_len, len(prefix)) + 1):
+        # 2. One decoder step for every row.
+        out = model.decoder.step(beams.tokens, state, memory)
+        logp = next_log_probs(out.logits)  # (B*K, V)
+        if step <= len(prefix):  # 2a. a forced token: every alive row takes it
+            tok = torch.full((n_src * k,), prefix[step - 1], device=device)
+            tok_logp = logp.gather(1, tok[:, None]).squeeze(1)  # (B*K,)
+            new_scores = beams.scores + tok_logp.view(n_src, k)
+            new_nodes = list(beams.nodes)
+            for b in range(n_src if record_tree else 0):
+                row = b * k
+                new_nodes[row] = len(trees[b])
+                trees[b].append(BeamNode(len(trees[b]), beams.nodes[row], step, int(tok[row]),
+                                         tgt_vocab.tokens[int(tok[row])], tok_logp[row].item(),
+                                         new_scores[b, 0].item(), "forced", 0,
+                                         None if out.attention is None
+                                         else tuple(out.attention[row].tolist())))
+            beams = beams.select(all_rows, new_scores, tok, tok_logp, out.attention, new_nodes)
+            state = out.state
+            if prefix[step - 1] == EOS_ID:
+                for b in range(n_src):
+                    finished[b].append(_hyp_from_row(beams, b * k, None, new_scores[b, 0].item(),
+                                                     tgt_vocab, cfg.length_penalty, True,
+                                                     new_nodes[b * k] if record_tree else -1))
+                beams.scores[:] = NEG_INF  # nothing left to extend
+                break
+            continue
+        # 3. The best 3K extensions per source: flat index i is beam i // V, token i % V.
+        total = (beams.scores.view(-1, 1) + logp).view(n_src, k * vocab_size)  # (B, K*V)
+        n_cand = min(3 * k, k * (vocab_size - 2))
+        top_s, top_i = total.topk(n_cand, dim=1)  # (B, n_cand)
+        top_b, top_t = top_i // vocab_size, top_i % vocab_size  # (B, n_cand) each
+        # 4. Classify: EOS in the top K finishes; the first K other tokens are kept.
+        finite = top_s > NEG_INF
+        is_eos = top_t == EOS_ID
+        rank = torch.arange(n_cand, device=device)
+        finish = is_eos & (rank < k) & finite  # (B, n_cand)
+        keepable = ~is_eos & finite
+        keep = keepable & (keepable.long().cumsum(1) <= k)
+        order = torch.where(keep, rank, rank + n_cand).argsort(dim=1)[:, :k]  # (B, K)
+        valid = keep.gather(1, order)  # (B, K)
+        parent = (torch.arange(n_src, device=device)[:, None] * k + top_b.gather(1, order))
+        new_tok = top_t.gather(1, order).view(-1)  # (B*K,)
+        new_scores = torch.where(valid, top_s.gather(1, order), NEG_INF)  # (B, K)
+        rows = parent.view(-1)  # (B*K,)
+        new_logp = logp[rows, new_tok]  # (B*K,)
+        new_attn = None if out.attention is None else out.attention[rows]  # (B*K, S)
+        new_nodes = [-1] * (n_src * k)
+        # 5. Record every candidate as a node when tracing, then the finished hypotheses.
+        cand_nodes: list[dict[int, int]] = [{} for _ in range(n_src)]
+        if record_tree:
+            fin, kp = finish.tolist(), keep.tolist()
+            for b in range(n_src):
+                status = ["finished" if fin[b][c] else "kept" if kp[b][c] else
+                          "pruned" if v > NEG_INF else "" for c, v in
+                          enumerate(top_s[b].tolist())]
+                cand_nodes[b] = _record(trees[b], beams, b, k, top_s[b].tolist(),
+                                        top_b[b].tolist(), top_t[b].tolist(), status, logp,
+                                        out.attention, step, tgt_vocab)
+                for j, c in enumerate(order[b].tolist()):
+                    if valid[b, j]:
+                        new_nodes[b * k + j] = cand_nodes[b][c]
+        for b, c in finish.nonzero().tolist():
+            row = b * k + int(top_b[b, c])
+            eos = (EOS_ID, logp[row, EOS_ID].item(),
+                   None if out.attention is None else out.attention[row])
+            finished[b].append(_hyp_from_row(beams, row, eos, top_s[b, c].item(), tgt_vocab,
+                                             cfg.length_penalty, True,
+                                             cand_nodes[b].get(c, -1)))
+        # 6. Reorder to the kept rows; a source with K finished hypotheses is done.
+        for b in range(n_src):
+            if len(finished[b]) >= k or not bool(valid[b].any()):
+                done[b] = True
+                new_scores[b] = NEG_INF
+        state = reorder_state(out.state, rows)
+        beams = beams.select(rows, new_scores, new_tok, new_logp, new_attn, new_nodes)
+        if all(done):
+            break
+    # 7. Rank: finished by normalised score; unfinished beams join those still short of K.
+    results = []
+    for b in range(n_src):
+        hyps = list(finished[b])
+        if len(hyps) < k:
+            for j in range(k):
+                row, score = b * k + j, beams.scores[b, j].item()
+                if score > NEG_INF:
+                    hyps.append(_hyp_from_row(beams, row, None, score, tgt_vocab,
+                                              cfg.length_penalty, False,
+                                              beams.nodes[row] if record_tree else -1))
+        hyps.sort(key=lambda h: h.normalized_score, reverse=True)
+        tokens = tuple(source_tokens[b]) if source_tokens else ()
+        tree = BeamTree(tokens, k, tuple(trees[b])) if record_tree else None
+        results.append(SearchResult("beam", tuple(hyps[: min(cfg.n_best, k)]), tree))
+    return results
+
+
+def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig, tgt_vocab: Vocab,
+                source_tokens: Sequence[str] = (), prefix: Sequence[int] = ()) -> SearchResult:
+    """Traced beam search for one source: ``beam_search_batch`` with B = 1 and the tree on.
+
+    source: EOS-terminated source ids (S,). See ``beam_search_batch`` for the rest.
+    """
+    return beam_search_batch(model, [source], cfg=cfg, tgt_vocab=tgt_vocab, record_tree=True,
+                             source_tokens=[source_tokens], prefix=prefix)[0]
