@@ -81,6 +81,26 @@ def _record(nodes: list[BeamNode], beams: _Beams, b: int, k: int, top_s, top_b, 
     return ids
 
 
+def _force(beams: _Beams, token: int, logp: Tensor, attn: Tensor | None,
+           trees: list[list[BeamNode]], step: int, vocab: Vocab, record_tree: bool) -> _Beams:
+    """Extend every row by a forced token (teacher-forced log-prob); record it as "forced"."""
+    n_rows, n_src = len(beams.tokens), len(trees)
+    k = n_rows // n_src
+    tok = torch.full((n_rows,), token, device=logp.device)  # (B*K,)
+    tok_logp = logp[:, token]  # (B*K,)
+    scores = beams.scores + tok_logp.view(n_src, k)  # (B, K)
+    nodes = list(beams.nodes)
+    for b in range(n_src if record_tree else 0):
+        row = b * k  # the only alive row of each source while forcing
+        nodes[row] = len(trees[b])
+        trees[b].append(BeamNode(len(trees[b]), beams.nodes[row], step, token,
+                                 vocab.tokens[token], tok_logp[row].item(),
+                                 scores[b, 0].item(), "forced", 0,
+                                 None if attn is None else tuple(attn[row].tolist())))
+    return beams.select(torch.arange(n_rows, device=logp.device), scores, tok, tok_logp,
+                        attn, nodes)
+
+
 @torch.no_grad()
 def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: DecodeConfig,
                       tgt_vocab: Vocab, record_tree: bool = False,
@@ -125,32 +145,20 @@ def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: 
                    if model.has_attention and record_tree else None, [0] * (n_src * k))
     trees: list[list[BeamNode]] = [[root_node()] for _ in range(n_src)]
     finished: list[list[Hypothesis]] = [[] for _ in range(n_src)]
-    done = [False] * n_src
-    all_rows = torch.arange(n_src * k, device=device)
     for step in range(1, max(cfg.max_len, len(prefix)) + 1):
         # 2. One decoder step for every row.
         out = model.decoder.step(beams.tokens, state, memory)
         logp = next_log_probs(out.logits)  # (B*K, V)
         if step <= len(prefix):  # 2a. a forced token: every alive row takes it
-            tok = torch.full((n_src * k,), prefix[step - 1], device=device)
-            tok_logp = logp.gather(1, tok[:, None]).squeeze(1)  # (B*K,)
-            new_scores = beams.scores + tok_logp.view(n_src, k)
-            new_nodes = list(beams.nodes)
-            for b in range(n_src if record_tree else 0):
-                row = b * k
-                new_nodes[row] = len(trees[b])
-                trees[b].append(BeamNode(len(trees[b]), beams.nodes[row], step, int(tok[row]),
-                                         tgt_vocab.tokens[int(tok[row])], tok_logp[row].item(),
-                                         new_scores[b, 0].item(), "forced", 0,
-                                         None if out.attention is None
-                                         else tuple(out.attention[row].tolist())))
-            beams = beams.select(all_rows, new_scores, tok, tok_logp, out.attention, new_nodes)
+            beams = _force(beams, prefix[step - 1], logp, out.attention, trees, step,
+                           tgt_vocab, record_tree)
             state = out.state
-            if prefix[step - 1] == EOS_ID:
+            if prefix[step - 1] == EOS_ID:  # the prefix is a whole output
                 for b in range(n_src):
-                    finished[b].append(_hyp_from_row(beams, b * k, None, new_scores[b, 0].item(),
-                                                     tgt_vocab, cfg.length_penalty, True,
-                                                     new_nodes[b * k] if record_tree else -1))
+                    row = b * k
+                    finished[b].append(_hyp_from_row(
+                        beams, row, None, beams.scores[b, 0].item(), tgt_vocab,
+                        cfg.length_penalty, True, beams.nodes[row] if record_tree else -1))
                 beams.scores[:] = NEG_INF  # nothing left to extend
                 break
             continue
@@ -197,13 +205,12 @@ def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: 
                                              cfg.length_penalty, True,
                                              cand_nodes[b].get(c, -1)))
         # 6. Reorder to the kept rows; a source with K finished hypotheses is done.
-        for b in range(n_src):
-            if len(finished[b]) >= k or not bool(valid[b].any()):
-                done[b] = True
-                new_scores[b] = NEG_INF
+        n_finished = torch.tensor([len(f) for f in finished], device=device)  # (B,)
+        done = (n_finished >= k) | ~valid.any(dim=1)  # (B,)
+        new_scores = new_scores.masked_fill(done[:, None], NEG_INF)  # dead rows
         state = reorder_state(out.state, rows)
         beams = beams.select(rows, new_scores, new_tok, new_logp, new_attn, new_nodes)
-        if all(done):
+        if bool(done.all()):
             break
     # 7. Rank: finished by normalised score; unfinished beams join those still short of K.
     results = []
