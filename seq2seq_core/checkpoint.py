@@ -4,6 +4,8 @@
     config.json         {"format", "format_version", "model": ModelConfig, "task", "info"}
     src_vocab.json      source Vocab
     tgt_vocab.json      target Vocab
+    src_subword.model   the sentencepiece model of a subword source vocabulary (only then)
+    tgt_subword.model   likewise for the target side
 
 ``load`` checks every file and the config/vocabulary agreement before it builds a
 model, and raises ``CheckpointError`` naming the file and what is wrong.
@@ -12,6 +14,7 @@ model, and raises ``CheckpointError`` naming the file and what is wrong.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from safetensors.torch import load_file, save_file
 
 from seq2seq_core.config import ModelConfig, from_dict, to_dict
 from seq2seq_core.model import build_model
+from seq2seq_core.subword import SubwordModel
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import Vocab
 
@@ -43,8 +47,10 @@ def save(directory: str | Path, tm: TrainedModel) -> Path:
               "model": to_dict(tm.model.cfg), "task": tm.task, "info": tm.info}
     (out / "config.json").write_text(json.dumps(config, indent=2, default=str),
                                      encoding="utf-8")
-    tm.src_vocab.save(str(out / "src_vocab.json"))
-    tm.tgt_vocab.save(str(out / "tgt_vocab.json"))
+    for side, vocab in (("src", tm.src_vocab), ("tgt", tm.tgt_vocab)):
+        vocab.save(str(out / f"{side}_vocab.json"))
+        if vocab.subword is not None:
+            (out / f"{side}_subword.model").write_bytes(vocab.subword.proto)
     return out
 
 
@@ -54,6 +60,9 @@ def _read_json(path: Path) -> Any:
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CheckpointError(f"{path.name} is not valid JSON ({err}); the file is "
                               "corrupt or truncated: save the model again") from None
+    except RecursionError:  # "[[[[..." nested deeper than any config
+        raise CheckpointError(f"{path.name} is nested too deeply to be a checkpoint "
+                              "file") from None
 
 
 def _read_config(directory: Path) -> tuple[ModelConfig, dict[str, Any]]:
@@ -70,9 +79,25 @@ def _read_config(directory: Path) -> tuple[ModelConfig, dict[str, Any]]:
     return cfg, raw
 
 
-def _read_vocab(path: Path, expected_size: int, side: str) -> Vocab:
+def _read_subword(path: Path, raw: Any) -> SubwordModel | None:
+    """The sentencepiece model a subword vocabulary needs, read and validated."""
+    if not isinstance(raw, dict) or raw.get("level") != "subword":
+        return None
+    if not path.is_file():
+        raise CheckpointError(f"{path.parent.name} lacks {path.name}, the sentencepiece "
+                              "model its subword vocabulary needs")
     try:
-        vocab = Vocab.from_json(_read_json(path))
+        return SubwordModel(path.read_bytes())
+    except ValueError as err:
+        raise CheckpointError(f"{path.name}: {err}; the file is corrupt or truncated") from None
+
+
+def _read_vocab(path: Path, expected_size: int, side: str) -> Vocab:
+    raw = _read_json(path)
+    subword = _read_subword(path.with_name(path.name.replace("_vocab.json", "_subword.model")),
+                            raw)
+    try:
+        vocab = Vocab.from_json(raw, subword)
     except ValueError as err:
         raise CheckpointError(f"{path.name}: {err}") from None
     if len(vocab) != expected_size:
@@ -101,8 +126,13 @@ def _read_weights(path: Path, expected: dict[str, torch.Tensor]) -> dict[str, to
     return state
 
 
-def load(directory: str | Path, device: str = "cpu") -> TrainedModel:
+def load(directory: str | Path, device: str = "cpu",
+         check: Callable[[ModelConfig], None] | None = None) -> TrainedModel:
     """Load a checkpoint folder into a model in eval mode.
+
+    Args:
+        check: called with the model config before any weight is allocated (for
+            example ``Limits.check_model``, for untrusted uploads); it raises to refuse.
 
     Raises:
         CheckpointError: a file is missing, unreadable, truncated or inconsistent
@@ -116,6 +146,8 @@ def load(directory: str | Path, device: str = "cpu") -> TrainedModel:
     if missing:
         raise CheckpointError(f"{folder} lacks {', '.join(missing)}")
     cfg, raw = _read_config(folder)
+    if check is not None:
+        check(cfg)
     src_vocab = _read_vocab(folder / "src_vocab.json", cfg.src_vocab_size, "source")
     tgt_vocab = _read_vocab(folder / "tgt_vocab.json", cfg.tgt_vocab_size, "target")
     model = build_model(cfg)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import DecodeConfig, TrainConfig
 from seq2seq_core.decode import InputError, decode_text
 from seq2seq_core.evaluate import evaluate
-from seq2seq_core.tasks import TASKS, Pair, make_task
+from seq2seq_core.tasks import TASKS, Pair, make_task, parse_pairs
+from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
 
 
@@ -45,8 +47,28 @@ def _train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-seconds", type=float, default=0.0)
     p.add_argument("--min-len", type=int, default=5, help="reverse: shortest string")
     p.add_argument("--max-len", type=int, default=15, help="reverse: longest string")
+    p.add_argument("--no-stress", action="store_true", help="g2p: drop stress digits")
+    p.add_argument("--data-dir", help="translation: folder of the ManyThings files "
+                   "(default $SEQ2SEQ_TATOEBA_DIR, else ../shared/data/tatoeba)")
+    p.add_argument("--lang", choices=["fra", "deu", "spa"], default="fra",
+                   help="translation: target language")
+    p.add_argument("--tokenization", choices=["word", "bpe", "unigram"], default="word",
+                   help="translation: words or sentencepiece subwords")
+    p.add_argument("--vocab-size", type=int, default=4000, help="translation: tokens a side")
+    p.add_argument("--max-words", type=int, default=10, help="translation: longest sentence")
+    p.add_argument("--max-vocab", type=int, default=None, help="translation: keep only "
+                   "sentences of the N most frequent words")
+    p.add_argument("--no-tutorial-filter", action="store_true",
+                   help="translation: keep every English sentence, not just 'i am', 'he is'...")
+    p.add_argument("--keep-case", action="store_true", help="translation: do not lower-case")
+    p.add_argument("--pairs", help="upload: your TSV/CSV file of source/target pairs")
     p.add_argument("--threads", type=int, default=1, help="torch threads (1 measured best)")
-    p.add_argument("--out", required=True, help="checkpoint folder to write")
+    p.add_argument("--out", required=True, help="checkpoint folder to write (with the "
+                   "training state, so that --resume can continue it)")
+    p.add_argument("--resume", metavar="DIR", help="continue the run saved in DIR up to "
+                   "--steps steps in all: model, optimizer and random state restored, so "
+                   "it ends exactly as one uninterrupted run would (on the CPU); the other "
+                   "task and training flags are ignored")
 
 
 def _decode_parser(sub: argparse._SubParsersAction) -> None:
@@ -80,9 +102,10 @@ def _decode_cfg(args: argparse.Namespace, n_best: int = 1) -> DecodeConfig:
 
 def cmd_train(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
-    options = {"seed": args.seed}
-    if args.task == "reverse":
-        options.update(min_len=args.min_len, max_len=args.max_len)
+    if args.resume:
+        return _train_and_save(args, resume(args.resume, dataclasses.replace(
+            resume_config(args.resume), steps=args.steps)), saved_task_options(args.resume))
+    options = _task_options(args)
     task = make_task(args.task, **options)
     model_cfg = dict(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
                      num_layers=args.layers, bidirectional=args.bidirectional,
@@ -92,14 +115,46 @@ def cmd_train(args: argparse.Namespace) -> int:
                       teacher_forcing=args.teacher_forcing, clip_norm=args.clip_norm,
                       seed=args.seed, device=args.device, eval_every=args.eval_every,
                       max_seconds=args.max_seconds)
-    trainer = Trainer(new_model(task, model_cfg, args.seed), task, cfg)
-    print(f"{args.task}: {len(task.train)} training / {len(task.heldout)} held-out pairs; "
-          f"{trainer.model.cfg.label}", flush=True)
+    return _train_and_save(args, Trainer(new_model(task, model_cfg, args.seed), task, cfg),
+                           options)
+
+
+def _train_and_save(args: argparse.Namespace, trainer: Trainer, options: dict) -> int:
+    task = trainer.task
+    print(f"{task.name}: {len(task.train)} training / {len(task.heldout)} held-out pairs; "
+          f"{trainer.model.cfg.label}; from step {trainer.step_count}", flush=True)
     tm = trainer.run(_print_event)
-    save(args.out, tm)
+    try:
+        json.dumps(options)
+    except TypeError:  # uploaded pairs: the checkpoint only, no resumable state
+        save(args.out, tm)
+    else:
+        save_training(args.out, trainer, options, tm)
+    if trainer.fault:
+        print(trainer.fault, file=sys.stderr)
     print(f"saved {args.out}: held-out exact match {tm.info['heldout_exact_match']:.1%} "
           f"after {tm.info['steps']} steps, {tm.info['train_seconds']:.1f} s")
     return 0
+
+
+def _task_options(args: argparse.Namespace) -> dict:
+    """make_task options from the train flags of ``args.task``."""
+    options: dict = {"seed": args.seed}
+    if args.task == "reverse":
+        options.update(min_len=args.min_len, max_len=args.max_len)
+    elif args.task == "g2p":
+        options.update(stress=not args.no_stress)
+    elif args.task == "translation":
+        options.update(data_dir=args.data_dir, lang=args.lang, tokenization=args.tokenization,
+                       vocab_size=args.vocab_size, max_len=args.max_words,
+                       max_vocab=args.max_vocab, tutorial_prefixes=not args.no_tutorial_filter,
+                       lowercase=not args.keep_case)
+    elif args.task == "upload":
+        if not args.pairs:
+            raise ValueError("--task upload needs --pairs FILE (TSV, or CSV by its .csv name)")
+        path = Path(args.pairs)
+        options.update(pairs=parse_pairs(path.read_bytes(), path.name), file_name=path.name)
+    return options
 
 
 def _print_event(event: StepEvent | EvalEvent) -> None:
@@ -107,7 +162,8 @@ def _print_event(event: StepEvent | EvalEvent) -> None:
         src, ref, pred = event.samples[0]
         print(f"step {event.step:6d}  held-out exact match {event.exact_match:6.1%}  "
               f"token acc {event.token_accuracy:6.1%}  {event.elapsed_s:7.1f} s  "
-              f"{src!r} -> {pred!r} (ref {ref!r})", flush=True)
+              + "".join(f"{k} {v:.3g}  " for k, v in event.scores if k != "exact_match")
+              + f"{src!r} -> {pred!r} (ref {ref!r})", flush=True)
 
 
 def cmd_decode(args: argparse.Namespace) -> int:
@@ -162,16 +218,20 @@ def read_pairs(path: str) -> list[Pair]:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     tm = load(args.model)
-    report = evaluate(tm, read_pairs(args.pairs), _decode_cfg(args))
+    info = TASKS.get(tm.task)
+    report = evaluate(tm, read_pairs(args.pairs), _decode_cfg(args),
+                      metrics=info.metrics if info else ())
     if args.json:
         print(json.dumps({"n": report.n, "exact_match": report.exact_match,
-                          "token_accuracy": report.token_accuracy,
+                          "token_accuracy": report.token_accuracy, **report.scores,
                           "exact_match_by_source_length": {
                               str(k): {"n": n, "exact_match": em}
                               for k, (n, em) in report.by_length.items()}}))
         return 0
     print(f"pairs: {report.n}\nexact match: {report.exact_match:.2%}\n"
-          f"token accuracy: {report.token_accuracy:.2%}\nexact match by source length:")
+          f"token accuracy: {report.token_accuracy:.2%}\n"
+          + "".join(f"{k}: {v:.4g}\n" for k, v in report.scores.items())
+          + "exact match by source length:")
     for length, (n, em) in report.by_length.items():
         print(f"  {length:4d}  {em:7.2%}  ({n} pairs)")
     return 0

@@ -117,6 +117,8 @@ class TrainConfig:
         eval_every: steps between held-out evaluations (0 disables).
         eval_size: held-out pairs used per evaluation.
         max_seconds: stop after this many seconds of wall time (0 = no limit).
+        lr_schedule: "constant", or "linear": the learning rate falls linearly from
+            ``learning_rate`` at the first step towards 0 at step ``steps``.
     """
 
     batch_size: int = 64
@@ -129,6 +131,7 @@ class TrainConfig:
     eval_every: int = 100
     eval_size: int = 500
     max_seconds: float = 0.0
+    lr_schedule: Literal["constant", "linear"] = "constant"
 
     def __post_init__(self) -> None:
         _int_range("batch_size", self.batch_size, 1, 4096)
@@ -141,6 +144,7 @@ class TrainConfig:
         _int_range("eval_every", self.eval_every, 0, 10_000_000)
         _int_range("eval_size", self.eval_size, 1, 1_000_000)
         _float_range("max_seconds", self.max_seconds, 0.0, 1e7)
+        _choice("lr_schedule", self.lr_schedule, ("constant", "linear"))
 
 
 @dataclass(frozen=True)

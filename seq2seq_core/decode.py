@@ -16,7 +16,7 @@ from seq2seq_core.beam import beam_search
 from seq2seq_core.search import greedy_search
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.tree import SearchResult
-from seq2seq_core.vocab import EOS, tokenize
+from seq2seq_core.vocab import EOS
 
 MAX_INPUT_TOKENS = 200
 
@@ -44,7 +44,7 @@ def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS
     text = normalize_text(text)
     if not text:
         raise InputError("The input is empty: type something to decode.")
-    n_tokens = len(tokenize(text, tm.src_vocab.level))
+    n_tokens = len(tm.src_vocab.split(text))
     if n_tokens > max_tokens:
         raise InputError(f"The input has {n_tokens} tokens; this model reads at most "
                          f"{max_tokens}. Shorten it.")
@@ -73,7 +73,7 @@ def decode_text(tm: TrainedModel, text: str, cfg: DecodeConfig,
     if any(not 0 <= i < len(tm.tgt_vocab) for i in prefix):
         raise InputError("The forced prefix holds ids outside the target vocabulary.")
     source = tm.src_vocab.encode(text, add_eos=True)  # (S,)
-    source_tokens = tuple(tokenize(text, tm.src_vocab.level)) + (EOS,)
+    source_tokens = tuple(tm.src_vocab.split(text)) + (EOS,)
     if tm.model.training:  # dropout would make the output random
         raise RuntimeError("decode_text needs a model in eval mode; call model.eval() first")
     if cfg.strategy == "beam":

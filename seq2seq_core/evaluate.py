@@ -1,22 +1,25 @@
 """Held-out evaluation: exact match, token accuracy, and exact match by source length.
 
-Greedy decoding runs batched; beam search decodes one source at a time.
+Greedy decoding runs batched; beam search decodes one source at a time. When a source
+has several correct targets (``references``), an output equal to any of them counts as
+an exact match; task metrics (BLEU, phoneme error rate, ...) come from ``metrics``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.data import encode_sources
+from seq2seq_core.metrics import score
 from seq2seq_core.beam import beam_search_batch
 from seq2seq_core.search import greedy_batch
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.vocab import EOS_ID, tokenize
+from seq2seq_core.vocab import EOS_ID
 
 
 def token_accuracy(predicted: Sequence[int], reference: Sequence[int]) -> float:
@@ -39,6 +42,7 @@ class EvalReport:
         token_accuracy: mean ``token_accuracy`` (0-1).
         by_length: source length in tokens -> (pairs, exact match share).
         predictions: output text per pair, in input order.
+        scores: the task metrics asked for (``metrics.score``), e.g. {"bleu": 41.2}.
     """
 
     n: int
@@ -46,6 +50,7 @@ class EvalReport:
     token_accuracy: float
     by_length: dict[int, tuple[int, float]]
     predictions: tuple[str, ...]
+    scores: dict[str, float] = field(default_factory=dict)
 
 
 def _predict_ids(tm: TrainedModel, sources: Sequence[str], cfg: DecodeConfig,
@@ -69,22 +74,35 @@ def _predict_ids(tm: TrainedModel, sources: Sequence[str], cfg: DecodeConfig,
 
 @torch.no_grad()
 def evaluate(tm: TrainedModel, pairs: Sequence[Pair], cfg: DecodeConfig,
-             batch_size: int = 256) -> EvalReport:
+             batch_size: int = 256, references: Sequence[Sequence[str]] | None = None,
+             metrics: Sequence[str] = ()) -> EvalReport:
     """Decode every source and compare with its reference.
 
+    Args:
+        references: per pair, every acceptable target (default: just ``pair.target``);
+            exact match and ``metrics`` accept any of them, token accuracy uses the pair's.
+        metrics: names of ``seq2seq_core.metrics.METRICS`` to compute into ``scores``,
+            on texts as the target vocabulary splits and joins them.
+
     Raises:
-        ValueError: if ``pairs`` is empty.
+        ValueError: if ``pairs`` is empty, or ``references`` does not match ``pairs``.
     """
     if not pairs:
         raise ValueError("no pairs to evaluate")
+    refs_text = [[p.target] for p in pairs] if references is None else [list(r) for r in references]
+    if len(refs_text) != len(pairs):
+        raise ValueError(f"{len(refs_text)} reference lists for {len(pairs)} pairs")
+    vocab = tm.tgt_vocab
     predicted = _predict_ids(tm, [p.source for p in pairs], cfg, batch_size)
-    refs = [tm.tgt_vocab.encode(p.target) for p in pairs]
-    exact = [p == r for p, r in zip(predicted, refs)]
+    refs = [vocab.encode(p.target) for p in pairs]
+    exact = [p in [vocab.encode(r) for r in alts] for p, alts in zip(predicted, refs_text)]
     by_len: dict[int, list[bool]] = {}
     for pair, ok in zip(pairs, exact):
-        by_len.setdefault(len(tokenize(pair.source, tm.src_vocab.level)), []).append(ok)
+        by_len.setdefault(len(tm.src_vocab.split(pair.source)), []).append(ok)
+    texts = tuple(vocab.decode(p) for p in predicted)
+    canonical = [[vocab.join(vocab.split(r)) for r in alts] for alts in refs_text]
     return EvalReport(
         n=len(pairs), exact_match=sum(exact) / len(pairs),
         token_accuracy=sum(map(token_accuracy, predicted, refs)) / len(pairs),
         by_length={k: (len(v), sum(v) / len(v)) for k, v in sorted(by_len.items())},
-        predictions=tuple(tm.tgt_vocab.decode(p) for p in predicted))
+        predictions=texts, scores=score(metrics, texts, canonical) if metrics else {})

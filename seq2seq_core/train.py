@@ -3,10 +3,14 @@
 ``Trainer.step`` runs one optimisation step and returns a typed event; ``Trainer.run``
 loops, evaluates the held-out set every ``eval_every`` steps and hands every event to
 a callback. Nothing here prints or draws: the CLI and the app pass their callbacks.
+A step whose loss or gradient is not finite, or whose loss exploded, is not applied:
+``step`` raises ``Diverged`` with the weights as they were, and ``run`` stops there and
+records why in ``fault`` (see ``resume.py`` for saving and resuming a run exactly).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -16,10 +20,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from seq2seq_core.alignment import heldout_alignment_score
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.data import Batch, make_batch
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.model import build_model
+from seq2seq_core.tasks import TASKS
 from seq2seq_core.tasks.base import TaskData
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import PAD_ID, Vocab
@@ -44,6 +50,11 @@ class EvalEvent:
     """A held-out evaluation after ``step`` steps (greedy decoding).
 
     samples: a few (source, reference, prediction) triples.
+    alignment_score: mean attention mass on the gold source positions (0-1, see
+        ``alignment``), or None without attention or a gold alignment for the task.
+    by_length: (source length in tokens, pairs, exact match share) per length.
+    scores: (metric name, value) for the task's metrics (``TaskInfo.metrics``), e.g.
+        ("bleu", 41.2); exact match and these accept any of a source's references.
     """
 
     step: int
@@ -51,9 +62,28 @@ class EvalEvent:
     token_accuracy: float
     samples: tuple[tuple[str, str, str], ...]
     elapsed_s: float
+    alignment_score: float | None = None
+    by_length: tuple[tuple[int, int, float], ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
 
 
 TrainEvent = StepEvent | EvalEvent
+
+# Mean cross-entropy above this (nats per token: a probability of e^-100 on the reference)
+# only happens when training has blown up; a fresh model starts near ln(V) < 10.
+EXPLODED_LOSS = 100.0
+
+
+class Diverged(ArithmeticError):
+    """A step's loss or gradient norm is not finite, or the loss exploded; the step was
+    not applied, so the weights are those of the step before."""
+
+    def __init__(self, step: int, loss: float, grad_norm: float) -> None:
+        super().__init__(
+            f"Training diverged at step {step}: the loss is {loss:.4g} nats per token and "
+            f"the gradient norm {grad_norm:.4g}. The weights from step {step - 1} are kept: "
+            "lower the learning rate or turn gradient clipping on.")
+        self.step, self.loss, self.grad_norm = step, loss, grad_norm
 
 
 def set_seed(seed: int) -> None:
@@ -75,10 +105,14 @@ def resolve_device(name: str) -> torch.device:
 def new_model(task: TaskData, model_cfg: dict, seed: int) -> TrainedModel:
     """Build vocabularies from the task's training pairs and a fresh model.
 
-    ``model_cfg`` holds ModelConfig fields other than the vocabulary sizes.
+    ``model_cfg`` holds ModelConfig fields other than the vocabulary sizes. A task that
+    prepared its own vocabularies (``TaskData.vocabs``: subwords, lower-casing) uses them.
     """
-    src_vocab = Vocab.build((p.source for p in task.train), task.src_level)
-    tgt_vocab = Vocab.build((p.target for p in task.train), task.tgt_level)
+    if task.vocabs is not None:
+        src_vocab, tgt_vocab = task.vocabs
+    else:
+        src_vocab = Vocab.build((p.source for p in task.train), task.src_level)
+        tgt_vocab = Vocab.build((p.target for p in task.train), task.tgt_level)
     cfg = ModelConfig(src_vocab_size=len(src_vocab), tgt_vocab_size=len(tgt_vocab),
                       **model_cfg)
     return TrainedModel(build_model(cfg, seed=seed), src_vocab, tgt_vocab, task.name)
@@ -97,6 +131,7 @@ class Trainer:
         self.data = make_batch(task.train, tm.src_vocab, tm.tgt_vocab)  # everything, padded
         self.step_count = 0
         self.started = time.perf_counter()
+        self.fault: str | None = None  # why ``run`` stopped early (a Diverged message)
 
     def _sample(self) -> Batch:
         rows = torch.from_numpy(self.rng.integers(0, len(self.task.train), self.cfg.batch_size))
@@ -107,7 +142,12 @@ class Trainer:
                      d.tgt_out[rows, :t_len], d.tgt_mask[rows, :t_len]).to(self.device)
 
     def step(self) -> StepEvent:
-        """One optimisation step on a random batch."""
+        """One optimisation step on a random batch.
+
+        Raises:
+            Diverged: the loss or gradient norm is not finite, or the loss is above
+                EXPLODED_LOSS; the step is not applied.
+        """
         torch.manual_seed(self.cfg.seed + self.step_count)  # dropout, reproducibly
         self.model.train()
         batch = self._sample()
@@ -118,28 +158,42 @@ class Trainer:
         loss.backward()
         max_norm = self.cfg.clip_norm if self.cfg.clip_norm > 0 else float("inf")
         grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), max_norm)
+        loss_value, norm = loss.item(), float(grad_norm)
+        if not (math.isfinite(loss_value) and math.isfinite(norm)) or loss_value > EXPLODED_LOSS:
+            self.optimizer.zero_grad(set_to_none=True)  # the last good weights stay
+            raise Diverged(self.step_count + 1, loss_value, norm)
+        if self.cfg.lr_schedule == "linear":  # decay towards 0 at the last step
+            for group in self.optimizer.param_groups:
+                group["lr"] = self.cfg.learning_rate * (1 - self.step_count / self.cfg.steps)
         self.optimizer.step()
         self.step_count += 1
         with torch.no_grad():
             correct = (logits.argmax(-1) == batch.tgt_out) & batch.tgt_mask
             n_tokens = int(batch.tgt_mask.sum())
-        return StepEvent(self.step_count, loss.item(), int(correct.sum()) / n_tokens,
-                         float(grad_norm), n_tokens, time.perf_counter() - self.started)
+        return StepEvent(self.step_count, loss_value, int(correct.sum()) / n_tokens,
+                         norm, n_tokens, time.perf_counter() - self.started)
 
     def evaluate(self, n_samples: int = 3) -> EvalEvent:
         """Greedy exact match and token accuracy on the first ``eval_size`` held-out pairs."""
         self.model.eval()
         pairs = self.task.heldout[: self.cfg.eval_size]
         max_len = max(len(self.tm.tgt_vocab.encode(p.target)) for p in pairs) + 5
-        report = evaluate(self.tm, pairs, DecodeConfig(strategy="greedy", max_len=max_len))
+        info = TASKS.get(self.task.name)
+        report = evaluate(self.tm, pairs, DecodeConfig(strategy="greedy", max_len=max_len),
+                          references=[self.task.references_of(p) for p in pairs],
+                          metrics=info.metrics if info else ())
         samples = tuple((p.source, p.target, pred)
                         for p, pred in zip(pairs[:n_samples], report.predictions))
+        by_length = tuple((k, n, em) for k, (n, em) in report.by_length.items())
         return EvalEvent(self.step_count, report.exact_match, report.token_accuracy, samples,
-                         time.perf_counter() - self.started)
+                         time.perf_counter() - self.started,
+                         heldout_alignment_score(self.tm, pairs), by_length,
+                         tuple(report.scores.items()))
 
     def run(self, on_event: Callable[[TrainEvent], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> TrainedModel:
-        """Train for ``cfg.steps`` steps (or until ``should_stop`` or ``max_seconds``).
+        """Train for ``cfg.steps`` steps (or until ``should_stop``, ``max_seconds`` or a
+        diverging step, whose message is then in ``fault``).
 
         Returns:
             The trained model, in eval mode, with its training summary in ``info``.
@@ -149,7 +203,11 @@ class Trainer:
         while self.step_count < cfg.steps:
             if should_stop is not None and should_stop():
                 break
-            event = self.step()
+            try:
+                event = self.step()
+            except Diverged as err:
+                self.fault = str(err)
+                break
             emit(event)
             if cfg.eval_every and self.step_count % cfg.eval_every == 0:
                 last_eval = self.evaluate()
@@ -168,6 +226,8 @@ class Trainer:
                 "heldout_exact_match": last_eval.exact_match,
                 "heldout_token_accuracy": last_eval.token_accuracy,
                 "train_config": vars(self.cfg).copy()}
+        if self.fault:
+            info["fault"] = self.fault
         return TrainedModel(self.model, self.tm.src_vocab, self.tm.tgt_vocab,
                             self.task.name, info)
 

@@ -1,31 +1,47 @@
-"""Character- and word-level vocabularies with PAD/BOS/EOS/UNK, saved as JSON.
+"""Character-, word- and subword-level vocabularies with PAD/BOS/EOS/UNK, saved as JSON.
 
 Ids 0-3 are always the specials, in that order, so a padded batch is filled with 0.
+A subword vocabulary carries its sentencepiece model (``subword.SubwordModel``), which
+splits text into pieces; checkpoints store the model's bytes beside the JSON.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from seq2seq_core.tasks.base import TokenLevel
+from seq2seq_core.subword import SubwordModel
+
+TokenLevel = Literal["char", "word", "subword"]
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIALS = (PAD, BOS, EOS, UNK)
 PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 FORMAT = "seq2seq-explorer-vocab"
+LEVELS = ("char", "word", "subword")
+# A word: letters/digits, with inner apostrophes kept ("i'm", "aujourd'hui"); any other
+# non-space character (punctuation) is a token of its own.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
 
 
 def tokenize(text: str, level: TokenLevel) -> list[str]:
-    """Split text into tokens: characters, or whitespace-separated words.
+    """Split text into tokens: characters, or words with punctuation split off.
 
     Example: tokenize("ab c", "char") -> ["a", "b", " ", "c"];
-    tokenize("ab c", "word") -> ["ab", "c"].
+    tokenize("I'm cold.", "word") -> ["I'm", "cold", "."].
+
+    Raises:
+        ValueError: for "subword", which needs its model: use ``Vocab.split``.
     """
-    return list(text) if level == "char" else text.split()
+    if level == "char":
+        return list(text)
+    if level == "word":
+        return _WORD.findall(text)
+    raise ValueError(f"cannot split {level!r} text without its model; use Vocab.split")
 
 
 @dataclass(frozen=True)
@@ -34,15 +50,26 @@ class Vocab:
 
     Attributes:
         tokens: all tokens, the four specials first.
-        level: "char" or "word", how text is split into tokens.
+        level: "char", "word" or "subword", how text is split into tokens.
+        lowercase: text is lower-cased before it is split (the model never saw capitals).
+        subword: the sentencepiece model of a "subword" vocabulary, else None.
     """
 
     tokens: tuple[str, ...]
     level: TokenLevel = "char"
+    lowercase: bool = False
+    subword: SubwordModel | None = None
 
     def __post_init__(self) -> None:
-        if self.level not in ("char", "word"):
-            raise ValueError(f"vocabulary level must be 'char' or 'word'; got {self.level!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"vocabulary level must be one of {', '.join(LEVELS)}; "
+                             f"got {self.level!r}")
+        if (self.level == "subword") != (self.subword is not None):
+            raise ValueError("a subword vocabulary needs its sentencepiece model, and only "
+                             "a subword vocabulary has one")
+        if self.subword is not None and self.tokens[4:] != self.subword.pieces:
+            raise ValueError("the vocabulary's tokens are not the sentencepiece model's "
+                             "pieces: the two files come from different models")
         if tuple(self.tokens[:4]) != SPECIALS:
             raise ValueError(f"vocabulary must start with the specials {', '.join(SPECIALS)}")
         if len(set(self.tokens)) != len(self.tokens):
@@ -54,20 +81,43 @@ class Vocab:
 
     @classmethod
     def build(cls, texts: Iterable[str], level: TokenLevel = "char",
-              max_size: int | None = None) -> Vocab:
+              max_size: int | None = None, lowercase: bool = False) -> Vocab:
         """Vocabulary of every token in ``texts``, most frequent first, ties by token.
 
         Args:
             texts: the training side (source or target) of a task.
-            level: "char" or "word".
+            level: "char" or "word" (a subword vocabulary comes from ``from_subword``).
             max_size: cap on the number of tokens, specials included (None = no cap).
+            lowercase: lower-case text before splitting it, here and when encoding.
         """
-        counts = Counter(tok for text in texts for tok in tokenize(text, level))
+        fold = str.lower if lowercase else str
+        counts = Counter(tok for text in texts for tok in tokenize(fold(text), level))
         ranked = sorted(counts, key=lambda t: (-counts[t], t))
         ranked = [t for t in ranked if t not in SPECIALS]
         if max_size is not None:
             ranked = ranked[: max(0, max_size - len(SPECIALS))]
-        return cls(SPECIALS + tuple(ranked), level)
+        return cls(SPECIALS + tuple(ranked), level, lowercase)
+
+    @classmethod
+    def from_subword(cls, model: SubwordModel, lowercase: bool = False) -> Vocab:
+        """The vocabulary of a sentencepiece model: the specials, then its pieces."""
+        return cls(SPECIALS + model.pieces, "subword", lowercase, model)
+
+    def split(self, text: str) -> list[str]:
+        """Tokens of ``text`` as this vocabulary sees them (lower-cased if it is)."""
+        text = text.lower() if self.lowercase else text
+        if self.subword is not None:
+            return self.subword.split(text)
+        return tokenize(text, self.level)
+
+    def join(self, tokens: Sequence[str]) -> str:
+        """Text from tokens: characters joined, words joined by spaces, pieces detokenised.
+
+        Example (word level): ["je", "vais", "bien", "."] -> "je vais bien ."
+        """
+        if self.subword is not None:
+            return self.subword.join(tokens)
+        return ("" if self.level == "char" else " ").join(tokens)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -78,14 +128,14 @@ class Vocab:
     def unknown_tokens(self, text: str) -> list[str]:
         """Tokens of ``text`` that are not in the vocabulary, in order, without repeats."""
         seen: dict[str, None] = {}
-        for tok in tokenize(text, self.level):
+        for tok in self.split(text):
             if tok not in self._index:  # type: ignore[attr-defined]
                 seen.setdefault(tok)
         return list(seen)
 
     def encode(self, text: str, *, add_eos: bool = False) -> list[int]:
         """Token ids of ``text``; unknown tokens become UNK; EOS appended on request."""
-        ids = [self.id_of(tok) for tok in tokenize(text, self.level)]
+        ids = [self.id_of(tok) for tok in self.split(text)]
         return ids + [EOS_ID] if add_eos else ids
 
     def to_tokens(self, ids: Sequence[int]) -> list[str]:
@@ -99,19 +149,21 @@ class Vocab:
         return out
 
     def decode(self, ids: Sequence[int]) -> str:
-        """Text for ids (see ``to_tokens``): characters joined, or words joined by spaces."""
-        sep = "" if self.level == "char" else " "
-        return sep.join(self.to_tokens(ids))
+        """Text for ids (see ``to_tokens`` and ``join``)."""
+        return self.join(self.to_tokens(ids))
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": 1, "level": self.level, "tokens": list(self.tokens)}
+        """The vocabulary as JSON (a subword model's bytes are saved apart, see checkpoint)."""
+        data = {"format": FORMAT, "version": 1, "level": self.level, "tokens": list(self.tokens)}
+        return {**data, "lowercase": True} if self.lowercase else data
 
     @classmethod
-    def from_json(cls, data: Any) -> Vocab:
-        """Rebuild a vocabulary saved by ``to_json``.
+    def from_json(cls, data: Any, subword: SubwordModel | None = None) -> Vocab:
+        """Rebuild a vocabulary saved by ``to_json`` (with its model if level is "subword").
 
         Raises:
-            ValueError: if ``data`` is not a vocabulary of this format.
+            ValueError: if ``data`` is not a vocabulary of this format, or the subword
+                model is missing or does not match the tokens.
         """
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not a vocabulary file (expected format {FORMAT!r})")
@@ -120,7 +172,8 @@ class Vocab:
         tokens = data.get("tokens")
         if not isinstance(tokens, list):
             raise ValueError("vocabulary 'tokens' must be a list of strings")
-        return cls(tuple(tokens), data.get("level", "char"))
+        return cls(tuple(tokens), data.get("level", "char"), bool(data.get("lowercase", False)),
+                   subword)
 
     def save(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as f:

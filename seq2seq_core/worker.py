@@ -12,14 +12,18 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from seq2seq_core.config import TrainConfig
+from seq2seq_core.replay import SnapshotStore
 from seq2seq_core.tasks import make_task
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, TrainEvent, new_model
 from seq2seq_core.trained import TrainedModel
 
-RunStatus = Literal["starting", "running", "done", "stopped", "error"]
+if TYPE_CHECKING:
+    from seq2seq_core.registry import SlotGate
+
+RunStatus = Literal["queued", "starting", "running", "done", "stopped", "error"]
 MAX_HISTORY = 4000  # step events kept for curves; older ones are thinned, never dropped
 
 
@@ -38,7 +42,8 @@ class RunSnapshot:
     """A copy of a run's progress.
 
     Attributes:
-        status: "starting", "running", "done", "stopped" or "error".
+        status: "queued" (waiting for a training slot), "starting", "running", "done",
+            "stopped" or "error".
         step: steps done; total_steps: steps asked for.
         history: step events (thinned to at most about MAX_HISTORY, evenly spaced).
         evals: every held-out evaluation so far.
@@ -56,14 +61,22 @@ class RunSnapshot:
 
     @property
     def active(self) -> bool:
-        return self.status in ("starting", "running")
+        return self.status in ("queued", "starting", "running")
 
 
 class TrainingRun:
-    """One training in a daemon thread; every public method is safe from any thread."""
+    """One training in a daemon thread; every public method is safe from any thread.
 
-    def __init__(self, spec: RunSpec) -> None:
+    With a ``gate`` (``registry.SlotGate``) the thread first waits, status "queued", for
+    one of the server's training slots. With ``idle_timeout_s`` it stops itself when
+    nobody called ``touch`` (a browser polling it) for that many seconds.
+    """
+
+    def __init__(self, spec: RunSpec, gate: SlotGate | None = None,
+                 idle_timeout_s: float = 0.0) -> None:
         self.spec = spec
+        self._gate, self.idle_timeout_s = gate, idle_timeout_s
+        self._seen = time.monotonic()
         self.run_id = uuid.uuid4().hex
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -76,6 +89,7 @@ class TrainingRun:
         self._latest: TrainedModel | None = None
         self._started = time.perf_counter()
         self._ended: float | None = None
+        self.replay = SnapshotStore()  # the model at each evaluation, for training replay
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"train-{self.run_id[:8]}")
 
@@ -90,23 +104,53 @@ class TrainingRun:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
+    def touch(self) -> None:
+        """Heartbeat: someone is still watching this run."""
+        self._seen = time.monotonic()
+
+    def _should_stop(self) -> bool:
+        if self.idle_timeout_s and time.monotonic() - self._seen > self.idle_timeout_s:
+            self._stop.set()  # nobody polled: the tab was closed
+        return self._stop.is_set()
+
+    def _wait_for_slot(self) -> bool:
+        """Queue for a training slot; False (and status "stopped") if stopped meanwhile."""
+        with self._lock:
+            self._status = "queued"
+        if not self._gate.acquire(self.run_id, self._should_stop):
+            with self._lock:
+                self._status = "stopped"
+            return False
+        with self._lock:
+            self._status, self._started = "starting", time.perf_counter()
+        return True
+
     def _run(self) -> None:
+        if self._gate is not None and not self._wait_for_slot():
+            with self._lock:
+                self._ended = time.perf_counter()
+            return
         try:
             spec = self.spec
             task = make_task(spec.task, seed=spec.train.seed, **spec.task_options)
             trainer = Trainer(new_model(task, spec.model, spec.train.seed), task, spec.train)
             with self._lock:
                 self._status = "running"
-            result = trainer.run(lambda event: self._record(event, trainer), self._stop.is_set)
+            result = trainer.run(lambda event: self._record(event, trainer), self._should_stop)
             with self._lock:
-                self._latest = result
-                self._status = "stopped" if self._stop.is_set() else "done"
+                self._latest = result  # after a fault: the last good weights
+                if trainer.fault:
+                    self._status, self._error = "error", trainer.fault
+                else:
+                    self._status = "stopped" if self._stop.is_set() else "done"
         except Exception as err:  # surfaced to the UI, never raised in a thread
             with self._lock:
                 self._status, self._error = "error", f"{type(err).__name__}: {err}"
         finally:
             with self._lock:
                 self._ended = time.perf_counter()
+            if self._gate is not None:
+                self._gate.release(self.run_id)
 
     def _record(self, event: TrainEvent, trainer: Trainer) -> None:
         if isinstance(event, EvalEvent):
@@ -127,6 +171,7 @@ class TrainingRun:
             else:
                 self._evals.append(event)
                 self._latest = latest
+                self.replay.add(event.step, latest)
 
     def snapshot(self) -> RunSnapshot:
         with self._lock:

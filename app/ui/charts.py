@@ -42,7 +42,8 @@ def attention_heatmap(hyp: Hypothesis, source_tokens: Sequence[str]) -> go.Figur
         z=[list(row) for row in hyp.attention], x=x, y=y, zmin=0.0, zmax=1.0,
         colorscale="Blues", colorbar={"title": {"text": "weight"}},
         hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(type="category", title_text="source token", tickangle=0)
+    fig.update_xaxes(type="category", title_text="source token",  # long sources: slanted
+                     tickangle=-60 if len(x) > 20 else 0)  # labels, else they overlap
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
     fig.update_layout(height=max(260, 28 * len(y) + 120), margin={"l": 10, "r": 10, "t": 30,
                                                                  "b": 10})

@@ -11,11 +11,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import io
 import json
 import os
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +29,13 @@ import streamlit as st
 import torch
 
 import seq2seq_core as core
+from seq2seq_core.archive import load_zip
+from seq2seq_core.limits import LimitError, Limits
+from seq2seq_core.registry import default_registry
+from seq2seq_core.sweep import SweepRow, beam_sweep
 from seq2seq_core.worker import RunSpec, TrainingRun
-from ui.state import RunEntry
+from ui import text
+from ui.state import RunEntry, UploadEntry, find_upload
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRETRAINED_ENV = "SEQ2SEQ_PRETRAINED_DIR"
@@ -65,6 +75,21 @@ def limit_torch_threads() -> None:
         torch.set_num_threads(1)
 
 
+_frozen = threading.Event()
+
+
+def freeze_startup_objects() -> None:
+    """Once per process, after the first page: move everything loaded so far (torch,
+    plotly, pandas, the app: ~260k objects) out of the garbage collector's sight, so its
+    full collections, which hold the GIL, scan only what sessions create later.
+    SEQ2SEQ_GC_FREEZE=0 turns it off (for measuring it: bench/load_harness.py)."""
+    if _frozen.is_set() or os.environ.get("SEQ2SEQ_GC_FREEZE") == "0":
+        return
+    _frozen.set()
+    gc.collect()
+    gc.freeze()
+
+
 def pretrained_dir() -> Path:
     """The folder of shipped models: $SEQ2SEQ_PRETRAINED_DIR, else <repo>/pretrained."""
     return Path(os.environ.get(PRETRAINED_ENV) or REPO_ROOT / "pretrained")
@@ -101,11 +126,26 @@ def load_shipped(name: str) -> core.TrainedModel:
     return _load_folder(str(pretrained_dir() / name))
 
 
-def model_choices(runs: list[RunEntry]) -> dict[str, str]:
-    """Picker key -> display name: shipped models, then this session's runs with a model."""
+def model_choices(runs: list[RunEntry],
+                  uploads: Sequence[UploadEntry] = ()) -> dict[str, str]:
+    """Picker key -> display name: shipped models, this session's runs with a model, then
+    the checkpoints it uploaded."""
     choices = {f"shipped:{m.name}": m.name for m in list_shipped_models()}
     choices.update({e.key: e.name for e in runs if e.run.latest_model()})
+    choices.update({u.key: u.name for u in uploads})
     return choices
+
+
+def choice_description(key: str | None, runs: list[RunEntry]) -> str:
+    """One line for the model picker: what the picked model's task does."""
+    task = None
+    if key and key.startswith("shipped:"):
+        name = key.removeprefix("shipped:")
+        task = next((m.task for m in list_shipped_models() if m.name == name), None)
+    elif key:
+        task = next((e.task for e in runs if e.key == key), None)
+    info = core.TASKS.get(task or "")
+    return f"`{task}`: {info.description}" if info else ""
 
 
 def default_choice(choices: dict[str, str]) -> str | None:
@@ -132,8 +172,25 @@ def resolve_model(key: str | None, runs: list[RunEntry]) -> ModelHandle | None:
         tm = load_shipped(shipped.name)
         return ModelHandle(f"{key}:{shipped.path}", shipped.name, tm.task, shipped.label,
                            tm.info, tm)
+    if key.startswith("upload:"):
+        upload = find_upload(key)
+        return None if upload is None else _upload_handle(upload)
     entry = next((e for e in runs if e.key == key), None)
     return None if entry is None else _run_handle(entry)
+
+
+def _upload_handle(upload: UploadEntry) -> ModelHandle:
+    """An uploaded model; its name and task are untrusted, so they are made safe for the
+    views' markdown (the task as text in a code span)."""
+    tm = upload.tm
+    return ModelHandle(upload.key, text.md_escape(upload.name), text.code_span_safe(tm.task),
+                       tm.model.cfg.label, tm.info, tm)
+
+
+def load_upload(data: bytes) -> tuple[str, core.TrainedModel]:
+    """(folder name, model) from an uploaded zipped checkpoint, within the server limits.
+    Never unpickles. Raises CheckpointError saying why a file is refused."""
+    return load_zip(data, limits())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -142,18 +199,49 @@ def _decode_cached(model_key: str, text: str, cfg: core.DecodeConfig,
     return core.decode_text(_tm, text, cfg)
 
 
+def check_text(tm: core.TrainedModel, text: str,
+               cfg: core.DecodeConfig | None = None) -> str:
+    """``text`` normalised, within the server's input limit (and ``cfg`` within its beam
+    and output limits). Raises InputError saying what to change."""
+    lim = limits()
+    if cfg is not None:
+        try:
+            lim.check_decode(cfg)
+        except LimitError as err:
+            raise core.InputError(str(err)) from None
+    return core.check_source(tm, text, lim.max_input_tokens)
+
+
 def decode(handle: ModelHandle, text: str,
            cfg: core.DecodeConfig) -> tuple[core.SearchResult, core.SearchResult]:
     """Greedy and beam results for ``text``. Raises InputError for unreadable input."""
-    text = core.check_source(handle.tm, text)  # fail before caching anything
+    text = check_text(handle.tm, text, cfg)  # fail before caching anything
     greedy_cfg = core.DecodeConfig(strategy="greedy", max_len=cfg.max_len)
     return (_decode_cached(handle.key, text, greedy_cfg, handle.tm),
             _decode_cached(handle.key, text, cfg, handle.tm))
 
 
+def limits() -> Limits:
+    """The server's limits (``SEQ2SEQ_*`` environment variables over the defaults)."""
+    return Limits.from_env()
+
+
+TASK_VOCAB_BOUND = 256  # more symbols than any task has: sizes a model before its task exists
+
+
 def start_run(spec: RunSpec) -> TrainingRun:
-    """Start training in a background thread; the caller keeps it in session state."""
-    return TrainingRun(spec).start()
+    """Queue ``spec`` on the server's registry of trainings (process-wide, not a cache);
+    the caller keeps the run in session state.
+
+    Raises:
+        LimitError: the model or the run is over a server limit.
+        ServerBusy: every training slot is taken and the queue is full.
+    """
+    lim = limits()
+    lim.check_model(core.ModelConfig(src_vocab_size=TASK_VOCAB_BOUND,
+                                     tgt_vocab_size=TASK_VOCAB_BOUND, **spec.model))
+    spec = dataclasses.replace(spec, train=lim.clamp_training(spec.train))
+    return default_registry().submit(spec)
 
 
 def checkpoint_zip(tm: core.TrainedModel, folder_name: str) -> bytes:
@@ -165,3 +253,81 @@ def checkpoint_zip(tm: core.TrainedModel, folder_name: str) -> bytes:
             for path in sorted(folder.iterdir()):
                 archive.write(path, f"{folder_name}/{path.name}")
     return buffer.getvalue()
+
+
+# -- Beam search view: forced prefixes, held-out references, the beam-width sweep --
+
+SWEEP_KEEP = 16  # sweeps kept per process (each is a few rows)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _decode_prefix_cached(model_key: str, text: str, cfg: core.DecodeConfig,
+                          prefix: tuple[int, ...], _tm: core.TrainedModel) -> core.SearchResult:
+    return core.decode_text(_tm, text, cfg, prefix=prefix)
+
+
+def decode_with(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
+                prefix: tuple[int, ...] = ()) -> core.SearchResult:
+    """``text`` decoded with ``cfg`` after forcing the target ids ``prefix`` ("be the
+    beam"). Raises InputError for unreadable input or a bad prefix."""
+    text = check_text(handle.tm, text, cfg)
+    return _decode_prefix_cached(handle.key, text, cfg, tuple(prefix), handle.tm)
+
+
+@st.cache_data(max_entries=16, show_spinner="Regenerating the held-out set...")
+def _heldout_cached(task: str, seed: int, options_json: str) -> tuple[core.Pair, ...]:
+    return tuple(core.make_task(task, seed=seed, **json.loads(options_json)).heldout)
+
+
+def heldout_pairs(handle: ModelHandle, runs: list[RunEntry]) -> tuple[core.Pair, ...]:
+    """The model's held-out pairs (its task regenerated with the run's seed and options)
+    whose sources it can read; () where they cannot be regenerated (e.g. uploads)."""
+    entry = next((e for e in runs if handle.key.startswith(f"{e.key}:")), None)
+    if entry is not None:
+        spec = entry.run.spec
+        task, seed, options = spec.task, spec.train.seed, dict(spec.task_options)
+    else:
+        train = handle.info.get("train_config") or {}
+        task, seed = handle.task, int(train.get("seed", 0))
+        options = dict(handle.info.get("task_options") or {})
+    if task not in core.TASKS or task == "upload":
+        return ()
+    try:
+        pairs = _heldout_cached(task, seed, json.dumps(options, sort_keys=True))
+    except (ValueError, TypeError, KeyError, OSError):
+        return ()
+    vocab = handle.tm.src_vocab
+    return tuple(p for p in pairs if not vocab.unknown_tokens(p.source))
+
+
+@st.cache_resource
+def _sweep_store() -> tuple[threading.Lock, OrderedDict]:
+    """Finished sweeps by (model key, pairs, max_len), shared by the process. Not
+    st.cache_data: on a hit it would replay the progress updates into containers that
+    were built outside the cached function (CacheReplayClosureError)."""
+    return threading.Lock(), OrderedDict()
+
+
+def sweep(handle: ModelHandle, pairs: tuple[core.Pair, ...], max_len: int,
+          on_progress: Callable[[str], None] | None = None) -> tuple[SweepRow, ...]:
+    """``beam_sweep`` over ``pairs`` for widths 1-16, computed once per model and pairs.
+    Raises ValueError for no pairs."""
+    lock, store = _sweep_store()
+    key = (handle.key, pairs, max_len)
+    with lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    rows = beam_sweep(handle.tm, pairs, max_len=max_len, on_progress=on_progress)
+    with lock:
+        store[key] = rows
+        while len(store) > SWEEP_KEEP:
+            store.popitem(last=False)
+    return rows
+
+
+def sweep_done(handle: ModelHandle, pairs: tuple[core.Pair, ...], max_len: int) -> bool:
+    """Whether ``sweep`` has these results already (the view shows them without a click)."""
+    lock, store = _sweep_store()
+    with lock:
+        return (handle.key, pairs, max_len) in store

@@ -6,18 +6,25 @@ Keys (widget keys are listed too, so tests and views agree on them):
     source         Decode input text; source_task: the task it was filled for
     runs           list[RunEntry]: every training run of this session, oldest first
     train_view_run run shown on the Train view ("run:<run id>")
+    compare_runs   picker keys of the runs the Compare view started together
+    uploads        list[UploadEntry]: checkpoints this session uploaded ("upload:<id>")
+    upload_error   why the last checkpoint upload was refused (shown in the sidebar)
 
 Other widget keys: Decode ``beam_size``, ``alpha``, ``max_len``, ``n_best``,
 ``hypothesis``, ``example_<i>``; Train ``train_task``, ``train_*`` form fields,
-``train_start``, ``train_stop``, ``use_in_decode``, ``download_checkpoint``.
+``train_start``, ``train_stop``, ``use_in_decode``, ``download_checkpoint``; sidebar
+``checkpoint_upload``; Beam search ``beam_*`` and ``sweep_*`` (listed in
+``ui.beam_widgets``), sharing Decode's ``beam_size``, ``alpha``, ``max_len``, ``n_best``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 import streamlit as st
 
+from seq2seq_core.trained import TrainedModel
 from seq2seq_core.worker import TrainingRun
 
 MODEL = "model"
@@ -25,6 +32,10 @@ SOURCE = "source"
 SOURCE_TASK = "source_task"
 RUNS = "runs"
 VIEW_RUN = "train_view_run"
+COMPARE = "compare_runs"
+UPLOADS = "uploads"
+UPLOAD_ERROR = "upload_error"
+UPLOAD_WIDGET = "checkpoint_upload"
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,20 @@ class RunEntry:
     @property
     def key(self) -> str:
         return f"run:{self.run.run_id}"
+
+
+@dataclass(frozen=True)
+class UploadEntry:
+    """A checkpoint this session uploaded: per user, never in a cache shared by all."""
+
+    number: int
+    folder: str  # the archive's folder name, reduced to letters, digits, "-", "_", "."
+    tm: TrainedModel = field(repr=False)
+    key: str = field(default_factory=lambda: f"upload:{uuid.uuid4().hex}")
+
+    @property
+    def name(self) -> str:
+        return f"uploaded {self.number}: {self.folder}"
 
 
 def init_defaults() -> None:
@@ -71,6 +96,15 @@ def active_run() -> RunEntry | None:
     return next((e for e in runs() if e.run.snapshot().active), None)
 
 
+def compare_runs() -> list[RunEntry]:
+    """The runs of the latest comparison, in the order they were started."""
+    return [e for key in st.session_state.get(COMPARE, []) if (e := find_run(key))]
+
+
+def set_compare_runs(entries: list[RunEntry]) -> None:
+    st.session_state[COMPARE] = [e.key for e in entries]
+
+
 def model_key() -> str | None:
     return st.session_state.get(MODEL)
 
@@ -84,3 +118,17 @@ def fill_source(text: str, task: str) -> None:
     """Put ``text`` in the Decode input (callback or before the input renders)."""
     st.session_state[SOURCE] = text
     st.session_state[SOURCE_TASK] = task
+
+
+def uploads() -> list[UploadEntry]:
+    return st.session_state.setdefault(UPLOADS, [])
+
+
+def add_upload(folder: str, tm: TrainedModel) -> UploadEntry:
+    entry = UploadEntry(len(uploads()) + 1, folder, tm)
+    uploads().append(entry)
+    return entry
+
+
+def find_upload(key: str | None) -> UploadEntry | None:
+    return next((e for e in uploads() if e.key == key), None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
+from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, widgets
+from ui import text as text_md
 
 
 def _percent(value: object) -> str:
@@ -23,6 +25,11 @@ def model_header(handle: services.ModelHandle) -> None:
     c1.metric("Held-out exact match (greedy)", _percent(info.get("heldout_exact_match")))
     c2.metric("Held-out token accuracy", _percent(info.get("heldout_token_accuracy")))
     c3.metric("Training steps", info.get("steps", "—"))
+    scores = info.get("heldout_scores", {}).get("greedy", {})
+    if scores:  # task metrics of shipped g2p and translation models
+        st.caption("Held-out, greedy: " + " · ".join(
+            f"{LABELS.get(k, k)} {_percent(v) if k in PERCENT else f'{v:.1f}'}"
+            for k, v in scores.items()))
 
 
 def show_output(column, title: str, hyp: core.Hypothesis) -> None:
@@ -49,7 +56,8 @@ task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
 if state.SOURCE not in st.session_state or st.session_state.get(state.SOURCE_TASK) != handle.task:
     state.fill_source(examples[0] if examples else "", handle.task)
-text = st.text_input("Source text", key=state.SOURCE, persist_state="session")
+text = st.text_input("Source text", key=state.SOURCE, persist_state="session",
+                     max_chars=services.limits().max_input_chars)
 if examples:
     st.caption("Examples (click to fill)")
     widgets.example_buttons(examples, handle.task)
@@ -58,7 +66,7 @@ cfg = widgets.decode_controls()
 try:
     greedy, beam = services.decode(handle, text, cfg)
 except core.InputError as err:
-    st.error(str(err))
+    st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
     st.stop()
 
 left, right = st.columns(2)

@@ -10,19 +10,26 @@ import functools
 
 import streamlit as st
 
-from ui import charts, services, state, widgets
+from seq2seq_core.limits import LimitError
+from seq2seq_core.registry import ServerBusy
+from ui import charts, runs, services, state, task_widgets, widgets
 
 POLL_SECONDS = 1.0
+QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
+                           # cost the server's GIL more than the two that train
 
 
-def live_panel(entry: state.RunEntry, polling: bool, had_model: bool) -> None:
-    """Progress, curves and samples of one run; a full rerun when it ends or first has a
-    model (so the sidebar and the buttons update and polling stops)."""
+def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
+               was_queued: bool = False) -> None:
+    """Progress, curves and samples of one run; a full rerun when it ends, leaves the
+    queue or first has a model (so the sidebar, the buttons and the polling update)."""
     snap = entry.run.snapshot()
     st.progress(min(snap.step / snap.total_steps, 1.0),
                 text=f"{snap.status} · step {snap.step}/{snap.total_steps} · "
                      f"{snap.elapsed_s:.0f} s")
-    if snap.status == "error":
+    if snap.status == "queued":
+        st.info(runs.queue_text(entry.run))
+    elif snap.status == "error":
         st.error(f"Training failed: {snap.error}")
     elif snap.status == "done":
         st.success(f"Finished {snap.step} steps.")
@@ -40,7 +47,8 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool) -> None:
     st.dataframe(charts.runs_frame([(e.name, e.run.snapshot()) for e in state.runs()]),
                  hide_index=True, column_config={"held-out exact match": percent})
     has_model = entry.run.latest_model() is not None
-    if polling and (not snap.active or has_model != had_model):
+    left_queue = was_queued and snap.status != "queued"
+    if polling and (not snap.active or has_model != had_model or left_queue):
         st.rerun()
 
 
@@ -64,15 +72,23 @@ def model_actions(entry: state.RunEntry) -> None:
 
 st.title("Train")
 task = widgets.task_picker()
-try:
-    submitted = widgets.train_form(task, running=state.active_run() is not None)
-except ValueError as err:
-    st.error(f"These settings cannot be trained: {err}")
-    submitted = None
+task_widgets.task_examples(task)
+options = task_widgets.task_options(task)  # None: the task has no usable data yet
+submitted = None
+if options is not None and task_widgets.data_preview(task, options):
+    try:
+        submitted = widgets.train_form(task, running=state.active_run() is not None,
+                                       options=options)
+    except ValueError as err:
+        st.error(f"These settings cannot be trained: {err}")
 if submitted and state.active_run() is None:
     spec, label = submitted
-    state.add_run(services.start_run(spec), label, spec.task)
-    st.rerun()  # redraw the form disabled and start polling
+    try:
+        state.add_run(services.start_run(spec), label, spec.task)
+    except (LimitError, ServerBusy) as err:
+        st.error(str(err))  # the form keeps every setting
+    else:
+        st.rerun()  # redraw the form disabled and start polling
 
 entries = state.runs()
 if not entries:
@@ -83,9 +99,11 @@ st.divider()
 names = {e.key: e.name for e in entries}
 entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
                                     key=state.VIEW_RUN))
-active = entry.run.snapshot().active
+snap = entry.run.snapshot()
+active, queued = snap.active, snap.status == "queued"
 if active:
     st.button("Stop", key="train_stop", on_click=entry.run.stop)
 model_actions(entry)
-poll = st.fragment(live_panel, run_every=POLL_SECONDS if active else None)
-poll(entry, active, entry.run.latest_model() is not None)
+poll = st.fragment(live_panel, run_every=(QUEUED_POLL_SECONDS if queued else POLL_SECONDS)
+                   if active else None)
+poll(entry, active, entry.run.latest_model() is not None, queued)

@@ -8,19 +8,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from seq2seq_core.tasks.base import Pair, TaskData, split_unique
+from seq2seq_core.tasks.base import Pair, TaskData, split_by_source, split_unique
 from seq2seq_core.tasks.dates import DATES_EXAMPLES, generate_dates
+from seq2seq_core.tasks.g2p import G2P_EXAMPLES, generate_g2p
 from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, generate_reverse
+from seq2seq_core.tasks.translation import TRANSLATION_EXAMPLES, generate_translation
+from seq2seq_core.tasks.upload import UploadError, generate_upload, parse_pairs
 
 
 @dataclass(frozen=True)
 class TaskInfo:
-    """What a task is, for pickers: a one-line description and example inputs."""
+    """What a task is, for pickers: a one-line description and example inputs.
+
+    ``metrics`` names the ``seq2seq_core.metrics`` scores that suit the task's outputs.
+    """
 
     name: str
     description: str
     examples: tuple[str, ...]
     generate: Callable[..., TaskData]
+    metrics: tuple[str, ...] = ("exact_match",)
 
 
 TASKS: dict[str, TaskInfo] = {
@@ -30,6 +37,15 @@ TASKS: dict[str, TaskInfo] = {
     "reverse": TaskInfo("reverse", "Reverse a random lowercase string; long strings show "
                         "the fixed context vector's limit.", REVERSE_EXAMPLES,
                         generate_reverse),
+    "g2p": TaskInfo("g2p", "Spell English words as ARPAbet phonemes (CMU Pronouncing "
+                    "Dictionary): speech -> S P IY1 CH.", G2P_EXAMPLES, generate_g2p,
+                    ("word_accuracy", "phoneme_error_rate")),
+    "translation": TaskInfo("translation", "Translate short English sentences to French, "
+                            "German or Spanish (Tatoeba pairs via ManyThings).",
+                            TRANSLATION_EXAMPLES, generate_translation,
+                            ("bleu", "chrf", "exact_match")),
+    "upload": TaskInfo("upload", "Your own source/target pairs from a TSV or CSV file.", (),
+                       generate_upload),
 }
 
 
@@ -47,4 +63,5 @@ def make_task(name: str, **options: Any) -> TaskData:
         raise ValueError(f"bad option for task {name!r}: {err}") from None
 
 
-__all__ = ["Pair", "TaskData", "TaskInfo", "TASKS", "make_task", "split_unique"]
+__all__ = ["Pair", "TaskData", "TaskInfo", "TASKS", "UploadError", "make_task",
+           "parse_pairs", "split_by_source", "split_unique"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-TokenLevel = Literal["char", "word"]
+from seq2seq_core.vocab import TokenLevel, Vocab
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,14 @@ class TaskData:
         name: task name, e.g. "dates".
         train: training pairs.
         heldout: held-out pairs; no pair (and no source) also appears in ``train``.
-        src_level: tokenisation of sources, "char" or "word".
-        tgt_level: tokenisation of targets, "char" or "word".
+        src_level: tokenisation of sources, "char", "word" or "subword".
+        tgt_level: tokenisation of targets, "char", "word" or "subword".
+        references: held-out source -> every acceptable target, best first, for tasks
+            where a source has several correct outputs (a word's pronunciations, a
+            sentence's translations); None when each source has exactly its target.
+        vocabs: (source, target) vocabularies the task prepared (subword models,
+            lower-casing); None lets ``train.new_model`` build them from ``train``.
+        notes: what was read, filtered and dropped, one line each, for the user.
     """
 
     name: str
@@ -33,6 +40,15 @@ class TaskData:
     heldout: tuple[Pair, ...]
     src_level: TokenLevel = "char"
     tgt_level: TokenLevel = "char"
+    references: Mapping[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    vocabs: tuple[Vocab, Vocab] | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
+
+    def references_of(self, pair: Pair) -> tuple[str, ...]:
+        """Every acceptable target of ``pair``'s source (just its target by default)."""
+        if self.references is None:
+            return (pair.target,)
+        return self.references.get(pair.source, (pair.target,))
 
 
 def split_unique(
@@ -56,3 +72,37 @@ def split_unique(
             "generate more pairs or ask for fewer held-out ones"
         )
     return tuple(unique[:-n_heldout]), tuple(unique[-n_heldout:])
+
+
+def split_by_source(pairs: list[Pair], n_heldout: int, seed: int,
+                    keep_all_train_targets: bool = False
+                    ) -> tuple[tuple[Pair, ...], tuple[Pair, ...], dict[str, tuple[str, ...]]]:
+    """Shuffle sources with ``seed`` and hold ``n_heldout`` of them out, with every target.
+
+    For data where a source may have several targets (pronunciations, translations):
+    sources are grouped (targets in file order, duplicates dropped), the groups shuffled
+    by ``random.Random(seed)``, and the last ``n_heldout`` become the held-out set.
+
+    Returns:
+        (train, heldout, references). Held-out pairs take each source's first target;
+        ``references`` maps each held-out source to all of its targets. Training pairs
+        take the first target, or every target with ``keep_all_train_targets``.
+
+    Raises:
+        ValueError: if there are not more than ``n_heldout`` distinct sources.
+    """
+    groups: dict[str, list[str]] = {}
+    for pair in pairs:
+        targets = groups.setdefault(pair.source, [])
+        if pair.target not in targets:
+            targets.append(pair.target)
+    if n_heldout < 1 or len(groups) <= n_heldout:
+        raise ValueError(f"only {len(groups)} distinct sources for {n_heldout} held-out "
+                         "ones: use more data or hold out fewer (at least 1)")
+    sources = list(groups)
+    random.Random(seed).shuffle(sources)
+    cut = len(sources) - n_heldout
+    train = tuple(Pair(s, t) for s in sources[:cut]
+                  for t in (groups[s] if keep_all_train_targets else groups[s][:1]))
+    heldout = tuple(Pair(s, groups[s][0]) for s in sources[cut:])
+    return train, heldout, {s: tuple(groups[s]) for s in sources[cut:]}

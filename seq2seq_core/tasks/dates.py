@@ -36,7 +36,8 @@ import re
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import DateTimePattern, get_date_format, parse_pattern
+from babel.dates import (DateTimeFormat, DateTimePattern, get_date_format, parse_pattern,
+                         tokenize_pattern)
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_unique
 
@@ -151,6 +152,64 @@ def render_date(day: datetime.date, locale: str, fmt: str) -> str:
     """
     pattern, babel_locale = _compiled(locale, fmt)
     return pattern.apply(day, babel_locale).translate(_SPACES)
+
+
+# Pattern letters that carry the ISO target's fields (CLDR: y year, M/L month, d day).
+_FIELD_OF_LETTER: dict[str, str] = {"y": "year", "M": "month", "L": "month", "d": "day"}
+# Characters of the ISO target "YYYY-MM-DD" that each field fills.
+ISO_FIELD_CHARS: dict[str, range] = {"year": range(0, 4), "month": range(5, 7),
+                                     "day": range(8, 10)}
+
+
+def render_date_spans(day: datetime.date, locale: str,
+                      fmt: str) -> tuple[str, dict[str, tuple[int, int]]]:
+    """Render a date field by field and say which characters carry which field.
+
+    Walks the parsed CLDR pattern, rendering each field on its own, so the text equals
+    ``render_date(day, locale, fmt)`` (a test holds them equal).
+
+    Example: (2021-03-03, "en_US", "long") -> ("March 3, 2021",
+    {"month": (0, 5), "day": (6, 7), "year": (9, 13)}); spans are [start, end).
+
+    Raises:
+        ValueError: for an unknown locale or format, as ``render_date``.
+    """
+    _, babel_locale = _compiled(locale, fmt)
+    fields = DateTimeFormat(day, babel_locale)
+    text, spans = "", {}
+    for kind, value in tokenize_pattern(date_patterns(locale)[fmt]):
+        piece = fields[value[0] * value[1]] if kind == "field" else value
+        piece = piece.translate(_SPACES)
+        if kind == "field" and value[0] in _FIELD_OF_LETTER:
+            spans[_FIELD_OF_LETTER[value[0]]] = (len(text), len(text) + len(piece))
+        text += piece
+    return text, spans
+
+
+@lru_cache(maxsize=65536)
+def _field_spans(source: str, target: str) -> tuple[tuple[str, int, int], ...] | None:
+    try:
+        day = datetime.date.fromisoformat(target)
+    except ValueError:
+        return None
+    for locale in DATE_LOCALES:
+        for fmt, _ in _patterns(locale):
+            text, spans = render_date_spans(day, locale, fmt)
+            if text == source:
+                return tuple((name, a, b) for name, (a, b) in spans.items())
+    return None
+
+
+def date_field_spans(source: str, target: str) -> dict[str, tuple[int, int]] | None:
+    """Which source characters carry the year, month and day of an ISO target.
+
+    Finds the locale and format that render ``target``'s date as ``source`` (every
+    format of ``DATE_LOCALES``; cached) and returns field -> [start, end) character
+    span, or None if no format renders it (e.g. a typed date in another style). The
+    weekday, when present, is not a field: it carries nothing the target needs.
+    """
+    found = _field_spans(source, target)
+    return None if found is None else {name: (a, b) for name, a, b in found}
 
 
 def to_iso(day: datetime.date) -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from seq2seq_core import DecodeConfig, decode_text, load
+from seq2seq_core import TASKS, DecodeConfig, check_source, decode_text, load
+from seq2seq_core.metrics import PERCENT
 
 PRETRAINED = Path(__file__).resolve().parents[2] / "pretrained"
 NAMES = sorted(p.name for p in PRETRAINED.iterdir() if (p / "config.json").is_file())
@@ -32,3 +33,36 @@ def test_shipped_model_reproduces_its_card(name):
 def test_dates_attention_meets_its_goal():
     info = load(PRETRAINED / "dates-attention").info
     assert info["heldout_exact_match"] >= 0.995 and info["heldout_pairs"] == 1000
+
+
+ZOO = {"dates", "reverse", "g2p", "translation-en-fr"}
+
+
+def test_every_zoo_task_has_an_attention_and_a_fixed_model_of_the_same_size():
+    for stem in ZOO:
+        pair = [load(PRETRAINED / f"{stem}-{kind}").model.cfg for kind in ("attention", "fixed")]
+        assert pair[0].decoder == "attention" and pair[1].decoder == "fixed"
+        for field in ("cell", "emb_dim", "hidden_dim", "num_layers", "bidirectional",
+                      "src_vocab_size", "tgt_vocab_size"):
+            assert getattr(pair[0], field) == getattr(pair[1], field), (stem, field)
+
+
+def test_the_zoo_fits_its_size_budget():
+    total = sum(p.stat().st_size for p in PRETRAINED.rglob("*") if p.is_file())
+    assert total < 40_000_000
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_task_examples_are_readable_by_every_shipped_model(name):
+    tm = load(PRETRAINED / name)
+    for text in TASKS[tm.task].examples:
+        check_source(tm, text)  # raises InputError naming an unknown token
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.startswith(("g2p", "translation"))])
+def test_task_metrics_are_on_the_card(name):
+    info = load(PRETRAINED / name).info
+    card = (PRETRAINED / name / "CARD.md").read_text(encoding="utf-8")
+    for key, value in info["heldout_scores"]["greedy"].items():
+        shown = f"{value:.2%}" if key in PERCENT else f"{value:.1f}"
+        assert f"greedy {shown}" in card, key

@@ -1,0 +1,301 @@
+"""Pure builders for the Beam search view: the search tree, its tables and the width sweep.
+
+Nothing here imports Streamlit, so every builder is unit-tested on hand-made trees.
+
+Tree layout: x is the output step; children hang below their parent, ordered by rank,
+pushed down where a step gets crowded, so edges never cross and no two labels of one
+step share a row. Every token shown is HTML-escaped (plotly would swallow ``<eos>``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
+from seq2seq_core.vocab import EOS_ID
+from ui.charts import SPACE, nbest_frame
+
+ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
+BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
+# status -> (legend name, marker fill, marker outline, label colour, symbol)
+STYLE = {
+    "root": ("start", "#444444", "#444444", "#ffffff", "circle"),
+    "forced": ("forced by you", "#c9b3f5", "#6a3fc0", "#222222", "diamond"),
+    "kept": ("kept in the beam", "#cfe3fb", "#1f6feb", "#111111", "circle"),
+    "finished": ("finished (<eos>)", "#c8efc8", "#1a7f37", "#111111", "square"),
+    "pruned": ("pruned", "#f2f2f2", "#c4c4c4", "#9a9a9a", "circle"),
+}
+
+
+def token_text(token: str) -> str:
+    """A token as plotly text: escaped, a space as "␣". Example: "<eos>" -> "&lt;eos&gt;"."""
+    return html.escape(SPACE if token == " " else token)
+
+
+def nats(value: float) -> str:
+    """A log-probability for people: 4 decimals, or 3 significant digits when tiny."""
+    return f"{value:.2e}" if value != 0 and abs(value) < 1e-3 else f"{value:.4f}"
+
+
+def children_of(tree: BeamTree) -> dict[int, list[BeamNode]]:
+    """Node id -> its children, best rank first."""
+    kids: dict[int, list[BeamNode]] = {n.id: [] for n in tree.nodes}
+    for node in tree.nodes:
+        if node.parent is not None:
+            kids[node.parent].append(node)
+    return {k: sorted(v, key=lambda n: n.rank) for k, v in kids.items()}
+
+
+def tree_layout(tree: BeamTree) -> dict[int, float]:
+    """Node id -> row (y, top = 0); a node's x is its step.
+
+    Each node wants the row of its parent plus its place among its siblings (children
+    hang below their parent, the best on the parent's row); at each step, in order of
+    parent row then rank, a node that would land on or above its upper neighbour is
+    pushed down to the next free row. So edges never cross and rows are unique per step.
+    Example: root -> a, b; a -> c, d; b -> e gives rows root 0, a 0, b 1, c 0, d 1, e 2.
+    """
+    y = {0: 0.0}
+    place = {c.id: i for kids in children_of(tree).values() for i, c in enumerate(kids)}
+    for step in range(1, tree.num_steps + 1):
+        row = -1.0
+        for node in sorted(tree.at_step(step), key=lambda n: (y[n.parent], n.rank)):
+            row = max(y[node.parent] + place[node.id], row + 1)
+            y[node.id] = row
+    return y
+
+
+def path_through(tree: BeamTree, token_ids: Sequence[int]) -> list[int]:
+    """Node ids from the root following ``token_ids`` as far as the tree recorded them."""
+    kids, path = children_of(tree), [0]
+    for tok in token_ids:
+        nxt = next((c for c in kids[path[-1]] if c.token_id == tok), None)
+        if nxt is None:
+            break
+        path.append(nxt.id)
+    return path
+
+
+def best_path(tree: BeamTree, hyp: Hypothesis | None) -> list[int]:
+    """Node ids root -> the hypothesis' leaf (empty when it has no leaf in this tree)."""
+    if hyp is None or not 0 <= hyp.leaf_id < len(tree.nodes):
+        return []
+    return [n.id for n in tree.path(hyp.leaf_id)]
+
+
+def divergence_step(best: Hypothesis, greedy: Hypothesis) -> int | None:
+    """The step after which greedy and beam choose differently (None if they agree).
+
+    Example: best "1936" vs greedy "1963" share 2 tokens -> 2 (the node at step 2).
+    """
+    a, b = list(best.token_ids), list(greedy.token_ids)
+    if a == b:
+        return None
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return common
+
+
+def fell_short(tree: BeamTree) -> dict[int, float | None]:
+    """Pruned node id -> nats below the lowest score kept at its step (None: none kept)."""
+    lowest: dict[int, float] = {}
+    for n in tree.nodes:
+        if n.status == "kept":
+            lowest[n.step] = min(lowest.get(n.step, n.score), n.score)
+    return {n.id: (lowest[n.step] - n.score if n.step in lowest else None)
+            for n in tree.nodes if n.status == "pruned"}
+
+
+def beam_positions(tree: BeamTree) -> dict[int, int]:
+    """Kept node id -> its 1-based position in the beam at its step (by score)."""
+    out: dict[int, int] = {}
+    for step in range(1, tree.num_steps + 1):
+        kept = sorted((n for n in tree.at_step(step) if n.status == "kept"),
+                      key=lambda n: -n.score)
+        out.update({n.id: i + 1 for i, n in enumerate(kept)})
+    return out
+
+
+def prefix_tokens(tree: BeamTree, node_id: int) -> list[BeamNode]:
+    """The output tokens up to and including ``node_id`` (the root left out)."""
+    return tree.path(node_id)[1:]
+
+
+def prefix_text(tree: BeamTree, node_id: int) -> str:
+    """Plain (unescaped) prefix text, spaces as "␣". Example: "193", "1936-10-12<eos>"."""
+    return "".join(SPACE if n.token == " " else n.token for n in prefix_tokens(tree, node_id))
+
+
+def node_options(tree: BeamTree) -> dict[int, str]:
+    """Every node but the root -> a unique label like "step 3 · pruned · '193' · log p
+    -4.2100", by step then rank (labels are the select box values: a new tree's labels
+    never show stale text)."""
+    nodes = sorted((n for n in tree.nodes if n.parent is not None),
+                   key=lambda n: (n.step, n.rank))
+    out: dict[int, str] = {}
+    for n in nodes:
+        label = (f"step {n.step} · {n.status} · '{prefix_text(tree, n.id)}' · "
+                 f"log p {nats(n.score)}")
+        out[n.id] = label if label not in out.values() else f"{label} · #{n.id}"
+    return out
+
+
+def node_hover(tree: BeamTree, node: BeamNode, alpha: float,
+               short: dict[int, float | None], positions: dict[int, int]) -> str:
+    """Hover text: token, prefix, log p, cumulative and normalised score, rank, shortfall."""
+    if node.parent is None:
+        return f"<b>{token_text(node.token)}</b> · every hypothesis starts here"
+    lines = [f"<b>{token_text(node.token)}</b> · step {node.step} · {node.status}",
+             f"prefix: {html.escape(prefix_text(tree, node.id))}",
+             f"log p(token) = {nats(node.log_prob)}",
+             f"cumulative log p = {nats(node.score)}",
+             f"normalised (α={alpha:g}) = {nats(node.score / length_penalty(node.step, alpha))}"]
+    n_cand = sum(1 for n in tree.at_step(node.step) if n.status != "forced")
+    if node.status == "forced":
+        lines.append("teacher-forced: you chose this token")
+    else:
+        lines.append(f"rank {node.rank + 1} of {n_cand} candidates at this step")
+    if node.id in positions:
+        lines.append(f"beam position {positions[node.id]} of {tree.beam_size}")
+    if node.status == "pruned":
+        gap = short.get(node.id)
+        if gap is None:
+            lines.append("pruned: nothing stayed in the beam at this step")
+        elif node.token_id == EOS_ID and gap <= 0:
+            lines.append(f"pruned: &lt;eos&gt; only finishes from the top {tree.beam_size}")
+        else:
+            lines.append(f"fell short of the beam by {nats(gap)} nats "
+                         f"(lowest kept score {nats(node.score + gap)})")
+    return "<br>".join(lines)
+
+
+def _edges(tree: BeamTree, ids: Sequence[int], y: dict[int, float]) -> tuple[list, list]:
+    xs: list = []
+    ys: list = []
+    for i in ids:
+        node = tree.nodes[i]
+        if node.parent is not None:
+            parent = tree.nodes[node.parent]
+            xs += [parent.step, node.step, None]
+            ys += [y[parent.id], y[node.id], None]
+    return xs, ys
+
+
+def beam_tree_figure(tree: BeamTree, *, alpha: float = 0.0, upto: int | None = None,
+                     best: Hypothesis | None = None, greedy: Hypothesis | None = None,
+                     selected: int | None = None) -> go.Figure:
+    """The search tree up to step ``upto`` (default: all of it).
+
+    Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
+    ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
+    ring marks the node where they part. ``selected`` gets a black ring.
+    """
+    last = tree.num_steps
+    upto = last if upto is None else max(0, min(upto, last))
+    y, short, positions = tree_layout(tree), fell_short(tree), beam_positions(tree)
+    shown = [n for n in tree.nodes if n.step <= upto]
+    fig = go.Figure()
+    for dash, color, name, pick in (("dot", "#d0d0d0", "pruned edge", {"pruned"}),
+                                    ("solid", "#9a9a9a", "edge",
+                                     {"kept", "finished", "forced"})):
+        xs, ys = _edges(tree, [n.id for n in shown if n.status in pick], y)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"color": color, "width": 1, "dash": dash}, name=name))
+    g_path = path_through(tree, greedy.token_ids) if greedy is not None else []
+    b_path = best_path(tree, best)
+    for path, color, width, name in ((g_path, GREEDY_COLOR, 9, "greedy path"),
+                                     (b_path, BEST_COLOR, 3, "best beam path")):
+        if len(path) > 1:
+            xs, ys = _edges(tree, [i for i in path[1:] if tree.nodes[i].step <= upto], y)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=name,
+                                     opacity=0.6 if color == GREEDY_COLOR else 1.0,
+                                     line={"color": color, "width": width}))
+    for status, (name, fill, outline, label, symbol) in STYLE.items():
+        nodes = [n for n in shown if n.status == status]
+        if not nodes:
+            continue
+        on_best = set(b_path)
+        fig.add_trace(go.Scatter(
+            x=[n.step for n in nodes], y=[y[n.id] for n in nodes], mode="markers+text",
+            name=html.escape(name), text=[token_text(n.token) for n in nodes],
+            textfont={"size": [11 if len(n.token) < 3 else 9 for n in nodes], "color": label},
+            textposition="middle center",
+            customdata=[[n.id] for n in nodes], hoverinfo="text",
+            hovertext=[node_hover(tree, n, alpha, short, positions) for n in nodes],
+            marker={"size": 20, "color": fill, "symbol": symbol,
+                    "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
+                             "color": [BEST_COLOR if n.id in on_best else outline
+                                       for n in nodes]}}))
+    _marks(fig, tree, y, upto, best, greedy, g_path, b_path, selected)
+    rows = max(y.values()) + 1
+    fig.add_vrect(x0=upto - 0.45, x1=upto + 0.45, fillcolor="#fff3bf", opacity=0.5,
+                  line_width=0, layer="below")
+    fig.update_xaxes(range=[-0.6, last + 0.6], tickmode="array", tickvals=list(range(last + 1)),
+                     title_text="output step", showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[rows - 0.2, -0.8], visible=False)
+    fig.update_layout(height=int(rows * ROW_PX + 130), plot_bgcolor="white",
+                      hoverlabel={"align": "left"}, clickmode="event+select",
+                      margin={"l": 10, "r": 10, "t": 24, "b": 96},  # legend below: the
+                      legend={"orientation": "h", "yref": "container", "y": 0.0,  # tool
+                              "yanchor": "bottom", "x": 0})  # bar shows at the top
+    return fig
+
+
+def _marks(fig: go.Figure, tree: BeamTree, y: dict[int, float], upto: int,
+           best: Hypothesis | None, greedy: Hypothesis | None, g_path: list[int],
+           b_path: list[int], selected: int | None) -> None:
+    """Rings: where greedy and beam part, where greedy leaves the tree, the selection."""
+    rings = []
+    if best is not None and greedy is not None and b_path:
+        split = divergence_step(best, greedy)
+        if split is not None and split < upto:
+            node = tree.nodes[b_path[min(split, len(b_path) - 1)]]
+            rings.append((node, "greedy and beam part here", GREEDY_COLOR, "circle-open", 34,
+                          f"greedy takes '{token_text(_tok(greedy, split))}', "
+                          f"beam takes '{token_text(_tok(best, split))}' next"))
+        if greedy is not None and len(g_path) - 1 < len(greedy.token_ids):
+            node = tree.nodes[g_path[-1]]
+            if node.step < upto:
+                rings.append((node, "greedy leaves the recorded tree", GREEDY_COLOR, "x-thin",
+                              26, f"greedy goes on outside the beam: '{html.escape(greedy.text)}'"
+                              f" (log p {nats(greedy.score)})"))
+    if selected is not None and 0 <= selected < len(tree.nodes):
+        node = tree.nodes[selected]
+        if node.step <= upto:
+            rings.append((node, "selected node", SELECTED_COLOR, "circle-open", 30,
+                          f"selected: '{html.escape(prefix_text(tree, node.id))}'"))
+    for node, name, color, symbol, size, hover in rings:
+        fig.add_trace(go.Scatter(x=[node.step], y=[y[node.id]], mode="markers", name=name,
+                                 hoverinfo="text", hovertext=[hover],
+                                 marker={"size": size, "symbol": symbol, "color": color,
+                                         "line": {"width": 3, "color": color}}))
+
+
+def _tok(hyp: Hypothesis, i: int) -> str:
+    return hyp.tokens[i] if i < len(hyp.tokens) else "(end)"
+
+
+def nbest_table(result: SearchResult, reference: str | None = None) -> pd.DataFrame:
+    """The n-best list; with a reference, a "matches reference" column."""
+    frame = nbest_frame(result)
+    if reference is not None:
+        frame["matches reference"] = [h.text == reference for h in result.hypotheses]
+    return frame
+
+
+def strategies_table(rows: Sequence[tuple[str, Hypothesis]], alpha: float,
+                     reference: str | None = None) -> pd.DataFrame:
+    """One row per (decoder name, output): text, model log-prob, normalised, length."""
+    out = [{"decoder": name, "text": h.text, "log-prob": h.score,
+            "normalized score": h.score / length_penalty(len(h.token_ids), alpha),
+            "length": len(h.token_ids), "finished": h.finished} for name, h in rows]
+    frame = pd.DataFrame(out, columns=["decoder", "text", "log-prob", "normalized score",
+                                       "length", "finished"])
+    if reference is not None:
+        frame["matches reference"] = [h.text == reference for _, h in rows]
+    return frame

@@ -1,0 +1,178 @@
+"""Pure builders for the Attention view: animated heatmap, alignment lines, context rows.
+
+Traces in, plotly figures out; no Streamlit, so each builder is unit-tested on a
+hand-made ``Trace``. Animations are plotly frames (one per decoder step) with
+Play/Pause buttons and a step slider that run in the browser without a rerun. Token
+text is HTML-escaped and labelled by position (``token_labels``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from seq2seq_core.trace import Trace
+from ui.charts import token_labels
+
+LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)
+MIN_LINE_WEIGHT = 0.05  # lighter links are left out of the alignment view
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
+                       prefix: str, redraw: bool = True,
+                       frame_ms: int = 600) -> dict:
+    """Layout entries (``updatemenus`` and ``sliders``) that play frames ``names``.
+
+    Play runs every frame in order, Pause stops; the slider jumps to one frame and
+    shows ``prefix`` + its label. Pass the result to ``fig.update_layout(**...)``.
+    """
+    anim = {"frame": {"duration": frame_ms, "redraw": redraw}, "mode": "immediate",
+            "transition": {"duration": 0}, "fromcurrent": False}
+    pause = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate",
+             "transition": {"duration": 0}}
+    buttons = [{"label": "Play", "method": "animate", "args": [None, anim]},
+               {"label": "Pause", "method": "animate", "args": [[None], pause]}]
+    steps = [{"label": label, "method": "animate", "args": [[name], pause]}
+             for name, label in zip(names, labels)]
+    return {
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
+                         "x": 0.0, "y": -0.02, "xanchor": "left", "yanchor": "top",
+                         "pad": {"t": 50, "r": 10}, "buttons": buttons}],
+        "sliders": [{"active": active, "steps": steps, "x": 0.16, "len": 0.84,
+                     "y": -0.02, "yanchor": "top", "pad": {"t": 40},
+                     "currentvalue": {"prefix": prefix, "font": {"size": 13}}}],
+    }
+
+
+def _step_labels(tokens: Sequence[str]) -> list[str]:
+    return [f"{t + 1} → {html.escape(tok)}" for t, tok in enumerate(tokens)]
+
+
+def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:
+    """Rows before ``k`` as they are, later rows empty (None draws nothing)."""
+    return [[float(v) for v in row] if t < k else [None] * len(row)
+            for t, row in enumerate(matrix)]
+
+
+def attention_animation(tr: Trace) -> go.Figure:
+    """Heatmap (T, S) that fills in one decoder step per frame; starts fully drawn.
+
+    Raises:
+        ValueError: if the trace has no attention (fixed-context decoder).
+    """
+    if tr.attention is None:
+        raise ValueError("this model has no attention (fixed-context decoder)")
+    x, y = token_labels(tr.source_tokens), token_labels(tr.output_tokens)
+    steps = len(y)
+    names = [str(k) for k in range(1, steps + 1)]
+    frames = [go.Frame(data=[go.Heatmap(z=_rows_up_to(tr.attention, k))], name=name)
+              for k, name in zip(range(1, steps + 1), names)]
+    fig = go.Figure(go.Heatmap(
+        z=_rows_up_to(tr.attention, steps), x=x, y=y, zmin=0.0, zmax=1.0,
+        colorscale="Blues", colorbar={"title": {"text": "weight"}},
+        hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"),
+        frames=frames)
+    fig.update_xaxes(type="category", title_text="source token", tickangle=-60,
+                     side="top")
+    fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
+    fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
+                      **animation_controls(names, _step_labels(tr.output_tokens),
+                                           steps - 1, "decoder step "))
+    return fig
+
+
+def _line_bins(attention: np.ndarray, k: int, x_src: np.ndarray,
+               x_out: np.ndarray) -> list[tuple[list, list]]:
+    """Line segments (x, y lists with None breaks) per width class, outputs before k."""
+    bins: list[tuple[list, list]] = [([], []) for _ in range(LINE_BINS)]
+    for t in range(k):
+        for j, w in enumerate(attention[t]):
+            if w >= MIN_LINE_WEIGHT:
+                xs, ys = bins[min(int(w * LINE_BINS), LINE_BINS - 1)]
+                xs += [float(x_src[j]), float(x_out[t]), None]
+                ys += [1.0, 0.0, None]
+    return bins
+
+
+def line_width(bin_index: int) -> float:
+    """Pixel width of a width class: proportional to its mean weight (0.05 -> 0.5 px,
+    0.95 -> 9.5 px)."""
+    return (bin_index + 0.5) * 10.0 / LINE_BINS
+
+
+def alignment_lines(tr: Trace) -> go.Figure:
+    """Source tokens on top, output tokens below, a line per link whose width is the
+    attention weight (weights under ``MIN_LINE_WEIGHT`` left out); one frame per step.
+
+    Raises:
+        ValueError: if the trace has no attention.
+    """
+    if tr.attention is None:
+        raise ValueError("this model has no attention (fixed-context decoder)")
+    n_src, n_out = len(tr.source_tokens), len(tr.output_tokens)
+    x_src = np.arange(n_src, dtype=float)
+    x_out = np.linspace(0, n_src - 1, n_out) if n_out > 1 else np.array([(n_src - 1) / 2])
+
+    def traces(k: int) -> list[go.Scatter]:
+        return [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                           line={"width": line_width(b), "color": "rgba(31,111,235,0.75)"})
+                for b, (xs, ys) in enumerate(_line_bins(tr.attention, k, x_src, x_out))]
+
+    names = [str(k) for k in range(1, n_out + 1)]
+    frames = [go.Frame(data=traces(k), name=name, traces=list(range(LINE_BINS)))
+              for k, name in zip(range(1, n_out + 1), names)]
+    marks = [go.Scatter(x=x_src, y=np.ones(n_src), mode="markers", xaxis="x2",
+                        marker={"color": "#333", "size": 7}, showlegend=False,
+                        hovertext=token_labels(tr.source_tokens), hoverinfo="text"),
+             go.Scatter(x=x_out, y=np.zeros(n_out), mode="markers", showlegend=False,
+                        marker={"color": "#d1495b", "size": 7},
+                        hovertext=token_labels(tr.output_tokens), hoverinfo="text")]
+    fig = go.Figure(traces(n_out) + marks, frames=frames)
+    pad = [-0.6, n_src - 0.4]
+    fig.update_layout(
+        height=360, margin={**MARGIN, "t": 70, "b": 90, "r": 50}, plot_bgcolor="white",
+        xaxis={"tickvals": list(x_out), "ticktext": token_labels(tr.output_tokens),
+               "range": pad, "title": {"text": "output token"}, "showgrid": False,
+               "tickangle": -60 if n_out > 20 else 0},
+        xaxis2={"tickvals": list(x_src), "ticktext": token_labels(tr.source_tokens),
+                "range": pad, "overlaying": "x", "side": "top", "showgrid": False,
+                "tickangle": -60 if n_src > 20 else 0},
+        yaxis={"range": [-0.1, 1.1], "visible": False},
+        **animation_controls(names, _step_labels(tr.output_tokens), n_out - 1,
+                             "decoder step ", redraw=True))
+    return fig
+
+
+def context_spread(tr: Trace) -> float:
+    """Largest difference between any step's context vector and the first step's
+    (0 when every step reads the same c); 0 for a decoder that reads no context."""
+    if tr.step_contexts is None:
+        return 0.0
+    return float(np.abs(tr.step_contexts - tr.step_contexts[0]).max())
+
+
+def context_rows(tr: Trace) -> go.Figure:
+    """The context vector each decoder step reads, one row per step (hidden units across).
+
+    A fixed-context (Cho) decoder shows one vector c repeated on every row; attention
+    shows a different c_t per row. Sutskever's decoder reads no context at its steps:
+    the single row is c, which only sets the decoder's initial state s_0.
+    """
+    if tr.step_contexts is None:
+        z, y = tr.context[None, :], ["c → s_0 only"]
+    else:
+        z, y = tr.step_contexts, token_labels(tr.output_tokens)
+    bound = float(np.abs(z).max()) or 1.0
+    fig = go.Figure(go.Heatmap(
+        z=z.tolist(), y=y, zmin=-bound, zmax=bound, colorscale="RdBu", zmid=0.0,
+        colorbar={"title": {"text": "value"}},
+        hovertemplate="step %{y}<br>unit %{x}<br>%{z:.3f}<extra></extra>"))
+    fig.update_xaxes(title_text="context vector unit")
+    fig.update_yaxes(type="category", title_text="decoder step (output token)",
+                     autorange="reversed")
+    fig.update_layout(height=max(220, 24 * len(y) + 110), margin=MARGIN)
+    return fig

@@ -1,0 +1,54 @@
+"""Pure builders for the beam-width sweep: search quality against beam width K.
+
+Nothing here imports Streamlit; tested on hand-made ``SweepRow`` data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from seq2seq_core.sweep import SweepRow
+
+
+def sweep_frame(rows: Sequence[SweepRow]) -> pd.DataFrame:
+    """The sweep as a table, one row per beam width, with readable column names."""
+    names = {"beam_size": "beam width", "n": "pairs", "exact_match": "exact match",
+             "mean_log_prob": "mean log-prob", "mean_length": "mean length",
+             "search_errors": "search errors", "model_errors": "model errors",
+             "unknown": "unknown"}
+    return pd.DataFrame([asdict(r) for r in rows], columns=list(names)).rename(columns=names)
+
+
+def sweep_figure(rows: Sequence[SweepRow]) -> go.Figure:
+    """Exact match, mean log-prob, mean length and error causes against beam width."""
+    widths = [str(r.beam_size) for r in rows]
+    fig = make_subplots(rows=1, cols=4, horizontal_spacing=0.08, subplot_titles=(
+        "exact match", "mean log-prob", "mean length (tokens)", "errors by cause"))
+    for col, values, fmt in ((1, [r.exact_match for r in rows], ".1%"),
+                             (2, [r.mean_log_prob for r in rows], ".4f"),
+                             (3, [r.mean_length for r in rows], ".2f")):
+        fig.add_trace(go.Scatter(x=widths, y=values, mode="lines+markers", showlegend=False,
+                                 line={"color": "#1f6feb"},
+                                 hovertemplate=f"K=%{{x}}: %{{y:{fmt}}}<extra></extra>"),
+                      row=1, col=col)
+    for name, values, color in (("search errors", [r.search_errors for r in rows], "#d62728"),
+                                ("model errors", [r.model_errors for r in rows], "#1f6feb"),
+                                ("unknown", [r.unknown for r in rows], "#9a9a9a")):
+        fig.add_trace(go.Bar(x=widths, y=values, name=name, marker_color=color,
+                             hovertemplate=f"K=%{{x}}: %{{y}} {name}<extra></extra>"),
+                      row=1, col=4)
+    if not any(r.search_errors + r.model_errors + r.unknown for r in rows):
+        fig.add_annotation(text="no wrong outputs", showarrow=False, row=1, col=4,
+                           x=widths[len(widths) // 2], y=0.5, font={"color": "#6a6a6a"})
+        fig.update_yaxes(range=[0, 1], row=1, col=4)
+    fig.update_xaxes(type="category", title_text="beam width K")
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(rangemode="tozero", row=1, col=4)
+    fig.update_layout(barmode="group", height=330, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.3, "x": 0.75})
+    return fig

@@ -1,0 +1,72 @@
+"""Attention view: attention filling in one decoder step at a time, as a heatmap and as
+alignment lines, with the alignment score where the task's gold alignment is known; for a
+fixed-context model, the one context vector c that every step reads instead."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import seq2seq_core as core
+from ui import inside_charts, inside_services, services, state, widgets
+
+st.title("Attention")
+try:
+    handle = services.resolve_model(state.model_key(), state.runs())
+except core.CheckpointError as err:
+    st.error(f"This model cannot be loaded: {err}")
+    st.stop()
+if handle is None:
+    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
+    st.stop()
+
+st.markdown(f"**{handle.name}** · task `{handle.task}` · {handle.label}")
+text = widgets.kept_text("Source text", "inside_source", widgets.default_source(handle.task),
+                         handle.task)
+try:
+    tr = inside_services.trace_text(handle, text)
+except core.InputError as err:
+    st.error(str(err))
+    st.stop()
+prediction = "".join(tr.output_text_tokens)
+left, right = st.columns([3, 1])
+left.markdown("Greedy output")
+left.code(prediction or " ", language=None)
+aligned = inside_services.input_alignment(handle, text, prediction)
+if aligned is not None:
+    right.metric("Alignment score", f"{aligned[0]:.2f}",
+                 help=f"Mean attention mass on the source characters that carry each "
+                      f"character of the reference {aligned[1]!r} (forced): 1 = every "
+                      "output character looks where its answer is; uniform attention "
+                      "scores about 1/S. With a one-way encoder the next position counts "
+                      "too: its state still carries the character.")
+elif handle.has_attention:
+    right.caption("No alignment score: the gold alignment of this input is unknown "
+                  "(reverse: always; dates: when the output is this input's date).")
+
+if handle.has_attention:
+    st.subheader("Attention, one decoder step at a time")
+    st.caption("Press Play, or drag the slider: row t is where the decoder looked while "
+               "writing output token t.")
+    st.plotly_chart(inside_charts.attention_animation(tr), key="attention_animation")
+    st.subheader("Alignment")
+    st.caption("Source on top, output below; a line's width is the attention weight "
+               f"(weights under {inside_charts.MIN_LINE_WEIGHT} are not drawn).")
+    st.plotly_chart(inside_charts.alignment_lines(tr), key="alignment_lines")
+else:
+    st.info("This fixed-context model has no attention: its decoder reads the same "
+            "context vector c, the encoder's final state, at every step (below). Pick "
+            "an attention model in the sidebar to see the difference, or train both on "
+            "the Compare page.")
+
+st.subheader("The context vector each step reads")
+spread = inside_charts.context_spread(tr)
+if tr.step_contexts is None:
+    st.caption("Sutskever's decoder reads no context at its steps: c only sets its "
+               "initial state s_0, and everything else must flow through the recurrence.")
+elif handle.has_attention:
+    st.caption(f"Attention builds a new context c_t at every step (rows differ by up to "
+               f"{spread:.2f}).")
+else:
+    st.caption(f"Every row is the same vector c (largest difference between steps: "
+               f"{spread:g}): the whole source has to fit in it.")
+st.plotly_chart(inside_charts.context_rows(tr), key="context_rows")

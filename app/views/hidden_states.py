@@ -1,0 +1,54 @@
+"""Hidden states view: two inputs' encoder or decoder trajectories on one PCA basis.
+
+The basis is fitted once per model and state choice on states from a sample of the
+task's inputs, so both panels, and any later input, share the same axes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import seq2seq_core as core
+from ui import inside_services, services, state, trajectory_charts, widgets
+
+st.title("Hidden states")
+try:
+    handle = services.resolve_model(state.model_key(), state.runs())
+except core.CheckpointError as err:
+    st.error(f"This model cannot be loaded: {err}")
+    st.stop()
+if handle is None:
+    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
+    st.stop()
+
+st.markdown(f"**{handle.name}** · task `{handle.task}` · {handle.label}")
+sel, dims = widgets.state_controls(handle.tm.model.cfg)
+first = widgets.default_source(handle.task)
+col_a, col_b = st.columns(2)
+with col_a:
+    text_a = widgets.kept_text("Input A", "states_a", first, handle.task)
+with col_b:
+    text_b = widgets.kept_text("Input B", "states_b", widgets.one_token_variant(first),
+                               handle.task)
+texts = [text_a, text_b]
+try:
+    traces = [inside_services.trace_text(handle, t) for t in texts]
+    basis = inside_services.state_basis(handle, sel, state.runs(), fallback=tuple(traces))
+except (core.InputError, ValueError) as err:
+    st.error(str(err))
+    st.stop()
+
+titles = [f"{name}: {t} → {''.join(tr.output_text_tokens)}"
+          for name, t, tr in zip("AB", texts, traces)]
+panels = trajectory_charts.trajectory_panels(traces, titles, basis, sel)
+st.plotly_chart(trajectory_charts.trajectory_figure(panels, dims, basis.explained_variance_ratio),
+                key="trajectories")
+what = "h_1..h_S, one point per source token" if sel.part == "encoder" else \
+    "s_1..s_T, one point per output token"
+star = " The star (a diamond in 3-D) is the final state: the fixed context vector c." \
+    if sel.part == "encoder" else ""
+st.caption(f"States {what}, projected on principal components fitted on "
+           f"{basis.n_samples} states of the model's held-out inputs (of these two inputs "
+           f"where the task cannot be regenerated) "
+           f"({basis.explained_variance_ratio[:dims].sum():.0%} of their variance shown)."
+           f"{star}")

@@ -1,0 +1,57 @@
+"""Training replay: one probe input seen through the snapshots a run kept at each
+evaluation; a slider over training time shows attention sharpen and the trajectory
+organise. Exports the replay as a self-contained HTML file."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+import seq2seq_core as core
+from ui import compare_charts, inside_services, state, trajectory_charts, widgets
+
+POLL_SECONDS = 5.0
+
+
+def replay_panel(entry: state.RunEntry, probe: str, sel, polling: bool) -> None:
+    """The replay figure, its export and the alignment score curve (polled while training)."""
+    try:
+        frames, basis = inside_services.replay(entry, probe, sel, state.runs())
+    except (core.InputError, ValueError) as err:
+        st.error(str(err))
+        return
+    fig = trajectory_charts.replay_figure(frames, sel, basis.explained_variance_ratio)
+    st.plotly_chart(fig, key="replay_chart")
+    st.caption(f"{len(frames)} snapshots kept (at most {entry.run.replay.max_snapshots}, "
+               f"thinned evenly), {entry.run.replay.nbytes / 2**20:.1f} MiB. Trajectory axes: "
+               f"PCA fitted on the newest snapshot's states over the run's held-out inputs.")
+    st.download_button("Export replay (HTML)", key="replay_export",
+                       data=functools.partial(fig.to_html, include_plotlyjs=True),
+                       file_name=f"replay-run{entry.number}-{entry.task}.html",
+                       mime="text/html", on_click="ignore")
+    evals = entry.run.snapshot().evals
+    if any(e.alignment_score is not None for e in evals):
+        st.plotly_chart(compare_charts.alignment_curve(evals), key="replay_alignment")
+    if polling and not entry.run.snapshot().active:
+        st.rerun()
+
+
+st.title("Training replay")
+entries = [e for e in state.runs() if e.run.replay.snapshots()]
+if not entries:
+    st.info("No snapshots yet: train a model on the Train or Compare page. A run keeps "
+            "a snapshot of its model at every held-out evaluation.")
+    st.stop()
+names = {e.key: e.name for e in entries}
+if st.session_state.get("replay_run") not in names:
+    picked = state.model_key()
+    st.session_state["replay_run"] = picked if picked in names else entries[-1].key
+entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
+                                    key="replay_run"))
+probe = widgets.kept_text("Probe input", "replay_probe", widgets.default_source(entry.task),
+                          entry.task)
+sel, _ = widgets.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg, allow_3d=False)
+active = entry.run.snapshot().active
+panel = st.fragment(replay_panel, run_every=POLL_SECONDS if active else None)
+panel(entry, probe, sel, active)

@@ -1,0 +1,142 @@
+"""Playwright helpers for driving the Streamlit app like a user.
+
+Streamlit renders over a websocket after ``goto``: wait for content, not for ``load``.
+Selectors use what a user sees (labels, button names) plus Streamlit's ``data-testid``s.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+EXCEPTION = '[data-testid="stException"]'
+STATUS = '[data-testid="stStatusWidget"]'
+TIMEOUT = 60_000  # ms: the server shares 2 cores with the browser and a training thread
+VIEWS = ("Decode", "Beam search", "Attention", "Hidden states", "Train", "Training replay",
+         "Compare", "About")  # the sidebar navigation, in order
+
+
+def open_page(page: Page, url: str) -> Page:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]')
+    expect(page.locator('[data-testid="stHeading"]').first).to_be_visible(timeout=TIMEOUT)
+    return page
+
+
+def settle(page: Page) -> None:
+    """Wait until no script run is in progress (the status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(f"() => !document.querySelector('{STATUS}')", timeout=TIMEOUT)
+
+
+def assert_no_exception(page: Page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def nav(page: Page, title: str) -> None:
+    """Switch views through the sidebar navigation, as a user does."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title,
+                                                            exact=True).click()
+    expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=TIMEOUT)
+
+
+def choose(page: Page, label: str, option: str | re.Pattern) -> None:
+    """Pick ``option`` (its exact text, or a pattern) in the select box ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+
+
+def fill_number(page: Page, label: str, value: int | float) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")  # commit without Enter (Enter would submit a form)
+    expect(box).to_have_value(str(value))
+
+
+def set_slider(page: Page, label: str, value: int) -> None:
+    """Move a single-thumb slider with the keyboard until it shows ``value``."""
+    slider = page.locator(f'input[type="range"][aria-label="{label}"]')
+    for _ in range(64):
+        current = int(float(slider.input_value()))
+        if current == value:
+            return
+        slider.press("ArrowRight" if current < value else "ArrowLeft")
+    raise AssertionError(f"slider {label!r} did not reach {value}")
+
+
+def stop_button(page: Page):
+    """The Train view's Stop button (the header's "Stop" belongs to Streamlit's status)."""
+    return page.locator('[data-testid="stMain"]').get_by_role("button", name="Stop",
+                                                              exact=True)
+
+
+def train_tiny(page: Page, steps: int = 100_000) -> None:
+    """Fill the Train form with a tiny reverse model and press Start training."""
+    choose(page, "Task", re.compile(r"^reverse\b"))  # "reverse: <its description>"
+    expect(page.get_by_text("String lengths")).to_be_visible(timeout=TIMEOUT)
+    settle(page)  # the form redraws for the task: fill it afterwards
+    fill_number(page, "Embedding size", 8)
+    fill_number(page, "Hidden size", 16)
+    fill_number(page, "Batch size", 16)
+    fill_number(page, "Steps", steps)
+    fill_number(page, "Evaluate every (steps)", 10)
+    page.get_by_text("More", exact=True).click()
+    fill_number(page, "Held-out pairs per evaluation", 20)
+    fill_number(page, "Time limit (minutes, 0 = none)", 2)
+    page.get_by_role("button", name="Start training").click()
+    expect(stop_button(page)).to_be_visible(timeout=TIMEOUT)
+
+
+def training_step(page: Page) -> int:
+    """The step shown by the Train view's progress bar ("running · step 12/100000 · ...")."""
+    text = page.locator('[data-testid="stProgress"]').first.inner_text(timeout=TIMEOUT)
+    match = re.search(r"step (\d+)/", text)
+    assert match, text
+    return int(match.group(1))
+
+
+def wait_for_step(page: Page, above: int, timeout_s: float = 60) -> int:
+    for _ in range(int(timeout_s * 2)):
+        step = training_step(page)
+        if step > above:
+            return step
+        page.wait_for_timeout(500)
+    raise AssertionError(f"training stayed at step {above} for {timeout_s} s")
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """The whole main column (Streamlit scrolls inside stMain, so grow the viewport)."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    size = page.viewport_size or {"width": 1400, "height": 900}
+    page.set_viewport_size({"width": size["width"], "height": max(900, min(int(height), 6000))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    assert_no_exception(page)
+
+
+INJECTION_CHECK = r"""() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const tags = ['style', 'script', 'iframe', 'form', 'meta']
+    .filter(t => app.querySelectorAll(t).length > 0);
+  const live = a => a.name.startsWith('on') || (['src', 'href', 'action', 'http-equiv']
+    .includes(a.name) && /__pwned|javascript:|about:blank|127\.0\.0\.1:9/.test(a.value));
+  const attrs = [...document.querySelectorAll('*')]
+    .filter(e => [...e.attributes].some(live)).length;
+  return {tags, attrs, pwned: window.__pwned === 1};
+}"""
+
+
+def assert_nothing_injected(page: Page) -> None:
+    """No style/script/iframe/form/meta element in the app, no event-handler attribute and
+    no link or source taken from a payload anywhere, and no payload ran. (Payload text in
+    an input's value or a label is text, as it should be.)"""
+    assert page.evaluate(INJECTION_CHECK) == {"tags": [], "attrs": 0, "pwned": False}
+
+
+def upload_checkpoint(page: Page, name: str, data: bytes) -> None:
+    """Upload ``data`` as ``name`` through the sidebar's checkpoint uploader."""
+    box = page.locator('[data-testid="stSidebar"] input[type="file"]')
+    box.set_input_files(files=[{"name": name, "mimeType": "application/zip", "buffer": data}])

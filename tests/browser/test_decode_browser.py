@@ -1,0 +1,58 @@
+"""Decode in a real browser (the shipped dates-attention model, beam 5, the attention
+heatmap), the beam tree, and every view rendering without an exception."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app_driver import (TIMEOUT, VIEWS, assert_no_exception, nav, open_page, screenshot,
+                        set_slider, settle)
+
+
+def test_decode_with_beam_5_shows_outputs_and_the_attention_heatmap(page, app_url, shots):
+    open_page(page, app_url)
+    expect(page.get_by_label("Model", exact=True)).to_have_value("dates-attention")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("March 3, 2021")
+    source.press("Enter")
+    set_slider(page, "Beam width K", 3)
+    expect(page.get_by_text("Beam search (K=3, α=0)")).to_be_visible(timeout=TIMEOUT)
+    set_slider(page, "Beam width K", 5)
+    expect(page.get_by_text("Beam search (K=5, α=0)")).to_be_visible(timeout=TIMEOUT)
+    codes = page.locator('[data-testid="stCode"]')
+    expect(codes).to_have_count(2, timeout=TIMEOUT)
+    expect(codes.nth(0)).to_contain_text("2021-03-03")  # greedy
+    expect(codes.nth(1)).to_contain_text("2021-03-03")  # beam, K=5
+    heatmap = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
+    expect(heatmap).to_be_visible(timeout=TIMEOUT)
+    ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text')
+    expect(ticks.first).to_have_text("0:M", timeout=TIMEOUT)
+    screenshot(page, shots / "decode.png")
+    nav(page, "About")
+    screenshot(page, shots / "about.png")
+    assert_no_exception(page)
+
+
+def test_the_beam_search_view_draws_the_tree_for_beam_5(page, app_url, shots):
+    open_page(page, f"{app_url}/beam")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("March 3, 2021")
+    source.press("Enter")
+    set_slider(page, "Beam width K", 5)
+    expect(page.get_by_role("heading", name="The search, step by step")).to_be_visible(
+        timeout=TIMEOUT)
+    tree = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
+    expect(tree).to_be_visible(timeout=TIMEOUT)
+    best = page.locator('[role="gridcell"]', has_text="2021-03-03").first  # n-best table
+    expect(best).to_be_attached(timeout=TIMEOUT)
+    screenshot(page, shots / "beam.png")
+    assert_no_exception(page)
+
+
+def test_every_view_renders_in_the_browser(page, app_url, shots):
+    open_page(page, app_url)
+    for view in VIEWS:
+        nav(page, view)
+        settle(page)
+        name = view.lower().replace(" ", "-")
+        screenshot(page, shots / f"view-{name}.png")  # asserts no stException too
