@@ -3,11 +3,14 @@
     python scripts/train_pretrained.py            # all models
     python scripts/train_pretrained.py dates-fixed g2p-attention
     python scripts/train_pretrained.py --cards reverse-fixed   # re-render a card only
+    python scripts/train_pretrained.py --reevaluate translation-en-fr-fixed  # no training
 
 Each model is trained on one CPU thread, evaluated on its task's full held-out set
 (greedy and beam 5, with the task's metrics; a source with several correct targets
 counts any of them) and saved as a checkpoint folder with a CARD.md. The card's example
 has a known correct output, which tests/core/test_pretrained.py checks. The translation
+models store float16 weights (half the bytes, so the zoo stays under 40 MB); they are
+rounded to float16 before evaluation, so the card's figures are those of the shipped file. The translation
 models need the Tatoeba files (see README: Data); the others need nothing downloaded.
 """
 
@@ -27,6 +30,7 @@ from seq2seq_core import (  # noqa: E402
     DecodeConfig, TrainConfig, Trainer, decode_text, evaluate, load, make_task, new_model,
     save,
 )
+from seq2seq_core.checkpoint import round_weights  # noqa: E402
 from seq2seq_core.metrics import LABELS, PERCENT  # noqa: E402
 from seq2seq_core.tasks import TASKS  # noqa: E402
 from seq2seq_core.train import EvalEvent  # noqa: E402
@@ -41,6 +45,7 @@ class Recipe:
     example: tuple[str, str]  # (source, correct target); more candidates below
     task_options: dict = field(default_factory=dict)
     candidates: tuple[tuple[str, str], ...] = ()  # tried in order if `example` fails
+    weights_dtype: str = "float32"  # "float16" halves the shipped file
 
 
 DATES_MODEL = dict(cell="gru", emb_dim=32, hidden_dim=128)
@@ -84,11 +89,11 @@ RECIPES = (
     Recipe("translation-en-fr-attention", "translation",
            {**TRANSLATION_MODEL, "decoder": "attention", "score": "additive"},
            TRANSLATION_TRAIN,
-           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:]),
+           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:], "float16"),
     Recipe("translation-en-fr-fixed", "translation",
            {**TRANSLATION_MODEL, "decoder": "fixed", "fixed_context": "cho"},
            TRANSLATION_TRAIN,
-           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:]),
+           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:], "float16"),
 )
 
 CARD = """# {name}
@@ -99,10 +104,10 @@ CARD = """# {name}
 |---|---|
 | task | `{task}`: {task_description} |
 | data | {data} |
-| architecture | {label}; embedding {emb}{dropout}, {params:,} parameters |
+| architecture | {label}; embedding {emb}{dropout}, {params:,} parameters{storage} |
 | training | {steps} steps, batch {batch}, Adam lr {lr}{schedule}, teacher forcing {tf}, seed {seed} |
 | training time | {time_text} |
-| held-out exact match | greedy {em_greedy:.2%}, beam 5 {em_beam:.2%} ({n} {unit}) |
+| held-out exact match (token ids) | greedy {em_greedy:.2%}, beam 5 {em_beam:.2%} ({n} {unit}) |
 | held-out token accuracy | greedy {ta_greedy:.2%} |
 {metric_rows}
 Regenerate: `python scripts/train_pretrained.py {name}`
@@ -146,7 +151,9 @@ def _metric_rows(scores: dict) -> str:
     rows = []
     for key, value in scores.get("greedy", {}).items():
         fmt = "{:.2%}" if key in PERCENT else "{:.1f}"
-        rows.append(f"| held-out {LABELS[key]} | greedy {fmt.format(value)}, "
+        label = ("exact match of the text, any reference (an `<unk>` never matches)"
+                 if key == "exact_match" else LABELS[key])
+        rows.append(f"| held-out {label} | greedy {fmt.format(value)}, "
                     f"beam 5 {fmt.format(scores['beam5'][key])} |")
     return "".join(row + "\n" for row in rows)
 
@@ -171,6 +178,8 @@ def write_card(recipe: Recipe) -> None:
         task=recipe.task, task_description=TASKS[recipe.task].description,
         data=DATA[recipe.task], label=tm.model.cfg.label, emb=tm.model.cfg.emb_dim,
         params=sum(p.numel() for p in tm.model.parameters()), steps=cfg.steps,
+        storage=(", stored as float16 (figures below are of the stored weights)"
+                 if info.get("weights_dtype") == "float16" else ""),
         batch=cfg.batch_size, lr=cfg.learning_rate, tf=cfg.teacher_forcing, seed=cfg.seed,
         schedule=" decaying linearly to 0" if cfg.lr_schedule == "linear" else "",
         dropout=f", dropout {tm.model.cfg.dropout}" if tm.model.cfg.dropout else "",
@@ -183,12 +192,33 @@ def write_card(recipe: Recipe) -> None:
 
 
 def build(recipe: Recipe) -> None:
+    """Train ``recipe`` from its seed, then evaluate and save it (``finish``)."""
     torch.set_num_threads(1)
     task = make_task(recipe.task, seed=recipe.train.seed, **recipe.task_options)
     trainer = Trainer(new_model(task, recipe.model, recipe.train.seed), task, recipe.train)
     start, cpu_start = time.perf_counter(), time.process_time()
     tm = trainer.run(lambda event: _log(recipe.name, event))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    timing = {"train_seconds": round(seconds, 1)}
+    if recipe.task != "dates":  # the dates models predate these fields
+        timing.update(train_cpu_seconds=round(cpu, 1), task_options=recipe.task_options)
+    finish(recipe, tm, task, timing)
+
+
+def reevaluate(recipe: Recipe) -> None:
+    """Evaluate the saved model again (after a change of ``weights_dtype``, say) and
+    save it with fresh figures; its training time is kept."""
+    torch.set_num_threads(1)
+    tm = load(ROOT / "pretrained" / recipe.name)
+    task = make_task(recipe.task, seed=recipe.train.seed, **recipe.task_options)
+    keep = ("train_seconds", "train_cpu_seconds", "task_options")
+    finish(recipe, tm, task, {k: tm.info[k] for k in keep if k in tm.info})
+
+
+def finish(recipe: Recipe, tm, task, timing: dict) -> None:
+    """Round the weights as they will be stored, evaluate on the full held-out set
+    (greedy and beam 5), pick the card's example, save the checkpoint and its card."""
+    round_weights(tm.model, recipe.weights_dtype)
     metrics = TASKS[recipe.task].metrics if recipe.task in ("g2p", "translation") else ()
     refs = [task.references_of(p) for p in task.heldout]
     max_len = max(len(tm.tgt_vocab.split(p.target)) for p in task.heldout) + 10
@@ -196,30 +226,33 @@ def build(recipe: Recipe) -> None:
                                                            max_len=max_len),
                              references=refs, metrics=metrics) for s in ("greedy", "beam"))
     example = _pick_example(tm, recipe)
-    info = {**tm.info, "train_seconds": round(seconds, 1),
+    info = {**tm.info, **timing,
             "heldout_exact_match": greedy.exact_match,
             "heldout_exact_match_beam5": beam.exact_match,
             "heldout_token_accuracy": greedy.token_accuracy, "heldout_pairs": greedy.n,
             "example": {"source": example[0], "target": example[1]}}
-    if recipe.task != "dates":  # the dates models predate these fields
-        info.update(train_cpu_seconds=round(cpu, 1), task_options=recipe.task_options)
+    if recipe.weights_dtype != "float32":
+        info["weights_dtype"] = recipe.weights_dtype
     if metrics:
         info["heldout_scores"] = {"greedy": greedy.scores, "beam5": beam.scores}
-    save(ROOT / "pretrained" / recipe.name, type(tm)(tm.model, tm.src_vocab, tm.tgt_vocab,
-                                                     tm.task, info))
+    save(ROOT / "pretrained" / recipe.name,
+         type(tm)(tm.model, tm.src_vocab, tm.tgt_vocab, tm.task, info),
+         weights_dtype=recipe.weights_dtype)
     write_card(recipe)
-    print(f"{recipe.name}: {seconds:.0f} s ({cpu:.0f} s CPU), exact match greedy "
+    print(f"{recipe.name}: {timing['train_seconds']:.0f} s, exact match greedy "
           f"{greedy.exact_match:.2%}, beam {beam.exact_match:.2%}, {greedy.scores} / "
           f"{beam.scores}", flush=True)
 
 
 if __name__ == "__main__":
+    flags = {"--cards", "--reevaluate"}
     cards_only = "--cards" in sys.argv  # re-render CARD.md of saved models, no training
-    wanted = set(sys.argv[1:]) - {"--cards"}
+    again = "--reevaluate" in sys.argv  # evaluate saved models again, no training
+    wanted = set(sys.argv[1:]) - flags
     unknown = wanted - {r.name for r in RECIPES}
     if unknown:
         raise SystemExit(f"unknown model(s) {', '.join(sorted(unknown))}; choose from "
                          f"{', '.join(r.name for r in RECIPES)}")
     for recipe in RECIPES:
         if not wanted or recipe.name in wanted:
-            write_card(recipe) if cards_only else build(recipe)
+            (write_card if cards_only else reevaluate if again else build)(recipe)

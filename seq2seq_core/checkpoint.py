@@ -37,11 +37,28 @@ class CheckpointError(ValueError):
     """A checkpoint folder cannot be loaded; the message names the file and the problem."""
 
 
-def save(directory: str | Path, tm: TrainedModel) -> Path:
-    """Write ``tm`` into ``directory`` (created if needed); returns the folder path."""
+WEIGHT_DTYPES = {"float32": torch.float32, "float16": torch.float16}
+
+
+def save(directory: str | Path, tm: TrainedModel, weights_dtype: str = "float32") -> Path:
+    """Write ``tm`` into ``directory`` (created if needed); returns the folder path.
+
+    Args:
+        weights_dtype: "float32" (exact round trip) or "float16", which halves
+            model.safetensors; ``load`` casts float16 weights back to float32, so the
+            loaded model equals ``round_weights(model, "float16")``.
+
+    Raises:
+        ValueError: an unknown ``weights_dtype``.
+    """
+    if weights_dtype not in WEIGHT_DTYPES:
+        raise ValueError(f"weights_dtype must be one of {', '.join(WEIGHT_DTYPES)}, "
+                         f"not {weights_dtype!r}")
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().contiguous() for k, v in tm.model.state_dict().items()}
+    dtype = WEIGHT_DTYPES[weights_dtype]
+    state = {k: v.detach().cpu().to(dtype).contiguous()
+             for k, v in tm.model.state_dict().items()}
     save_file(state, str(out / "model.safetensors"), metadata={"format": FORMAT})
     config = {"format": FORMAT, "format_version": FORMAT_VERSION,
               "model": to_dict(tm.model.cfg), "task": tm.task, "info": tm.info}
@@ -52,6 +69,14 @@ def save(directory: str | Path, tm: TrainedModel) -> Path:
         if vocab.subword is not None:
             (out / f"{side}_subword.model").write_bytes(vocab.subword.proto)
     return out
+
+
+@torch.no_grad()
+def round_weights(model: torch.nn.Module, weights_dtype: str) -> None:
+    """Round ``model``'s float32 weights in place to what ``save(..., weights_dtype)``
+    stores, so a model can be evaluated as it will be shipped."""
+    for tensor in model.state_dict().values():
+        tensor.copy_(tensor.to(WEIGHT_DTYPES[weights_dtype]))
 
 
 def _read_json(path: Path) -> Any:
@@ -119,6 +144,9 @@ def _read_weights(path: Path, expected: dict[str, torch.Tensor]) -> dict[str, to
         raise CheckpointError(f"model.safetensors does not match config.json: missing "
                               f"{missing[:5]}, unexpected {extra[:5]}")
     for name, tensor in expected.items():
+        if state[name].dtype not in WEIGHT_DTYPES.values():
+            raise CheckpointError(f"model.safetensors: {name} is {state[name].dtype}; "
+                                  "weights must be float32 or float16")
         if state[name].shape != tensor.shape:
             raise CheckpointError(
                 f"model.safetensors: {name} has shape {tuple(state[name].shape)} but the "

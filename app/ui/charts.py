@@ -29,6 +29,17 @@ def token_labels(tokens: Sequence[str]) -> list[str]:
     return [f"{i}:{html.escape(SPACE if tok == ' ' else tok)}" for i, tok in enumerate(tokens)]
 
 
+def thinned_ticks(labels: Sequence[str], max_ticks: int = 20) -> tuple[list[int], list[str]]:
+    """(tickvals, ticktext) for labels at positions 0..n-1, keeping every k-th so that at
+    most ``max_ticks`` show: a 50-token output would otherwise print overlapping labels.
+
+    Example: 50 labels, max_ticks 20 -> positions 0, 3, 6, ..., 48 (k = 3).
+    """
+    k = max(1, -(-len(labels) // max_ticks))  # ceil(n / max_ticks)
+    keep = list(range(0, len(labels), k))
+    return keep, [labels[i] for i in keep]
+
+
 def attention_heatmap(hyp: Hypothesis, source_tokens: Sequence[str]) -> go.Figure:
     """Heatmap of ``hyp.attention`` (T, S): output tokens down, source tokens across.
 

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 from seq2seq_core.projection import PCABasis, project
 from seq2seq_core.replay import ReplayFrame
 from seq2seq_core.trace import StateSelection, Trace
-from ui.charts import token_labels
+from ui.charts import thinned_ticks, token_labels
 from ui.inside_charts import animation_controls
 
 COLORS = ("#1f6feb", "#d1495b", "#2a9d8f", "#e9c46a")
@@ -160,8 +160,9 @@ def _replay_title(frame: ReplayFrame) -> str:
 def _replay_layout(frame: ReplayFrame) -> dict:
     """Per-frame layout: the title with the prediction and the output-token row labels."""
     tokens = frame.trace.output_tokens
+    tickvals, ticktext = thinned_ticks(token_labels(tokens))
     return {"title": {"text": _replay_title(frame)},
-            "yaxis": {"tickvals": list(range(len(tokens))), "ticktext": token_labels(tokens),
+            "yaxis": {"tickvals": tickvals, "ticktext": ticktext,
                       "range": [len(tokens) - 0.5, -0.5]}}
 
 

@@ -131,3 +131,16 @@ def test_greedy_beam_frame_marks_outputs_equal_to_the_reference():
     frame = compare_charts.greedy_beam_frame(["abc"], ["cba"], {"A": [("cba", "cab")]})
     assert frame.to_dict("records") == [{"source": "abc", "reference": "cba",
                                          "A greedy": "cba ✓", "A beam": "cab"}]
+
+
+def test_replay_row_labels_are_thinned_for_a_long_output():
+    out = tuple("o" * 49) + ("<eos>",)  # an untrained model's run-on output
+    long = Trace(SRC, out, (4,) * 50, False, np.zeros(50, np.float32),
+                 np.zeros((1, 1, 4, 2), np.float32), None, np.zeros((1, 2), np.float32),
+                 np.ones((1, 50, 2), np.float32), None,
+                 np.full((50, 4), 0.25, np.float32), np.zeros(2, np.float32), None)
+    frame = ReplayFrame(10, long, np.zeros((4, 2), np.float32))
+    axis = trajectory_charts.replay_figure([frame], StateSelection()).frames[0].layout.yaxis
+    assert list(axis.tickvals) == list(range(0, 50, 3))  # at most 20 labels
+    assert axis.ticktext[0] == "0:o" and axis.ticktext[-1] == "48:o"
+    assert list(axis.range) == [49.5, -0.5]  # every row still drawn

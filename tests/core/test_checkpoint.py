@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from seq2seq_core import CheckpointError, load, save
+from seq2seq_core.checkpoint import round_weights
 
 
 @pytest.fixture
@@ -28,6 +29,39 @@ def test_round_trip_gives_identical_logits(saved):
     assert loaded.model.cfg == tm.model.cfg
     assert loaded.src_vocab == tm.src_vocab and loaded.tgt_vocab == tm.tgt_vocab
     assert not loaded.model.training
+
+
+def test_float16_storage_halves_the_file_and_loads_the_rounded_weights(tmp_path, saved):
+    tm, folder = saved
+    half = save(tmp_path / "half", tm, weights_dtype="float16")
+    full_bytes = (folder / "model.safetensors").stat().st_size
+    half_bytes = (half / "model.safetensors").stat().st_size
+    assert half_bytes < 0.6 * full_bytes
+    loaded = load(half)
+    for name, tensor in tm.model.state_dict().items():
+        got = loaded.model.state_dict()[name]
+        assert got.dtype == torch.float32
+        assert torch.equal(got, tensor.to(torch.float16).to(torch.float32)), name
+    rounded = load(folder)
+    round_weights(rounded.model, "float16")
+    assert torch.equal(_logits(rounded), _logits(loaded))
+
+
+def test_unknown_weights_dtype_is_refused(tmp_path, saved):
+    tm, _ = saved
+    with pytest.raises(ValueError, match="weights_dtype must be one of float32, float16"):
+        save(tmp_path / "x", tm, weights_dtype="int8")
+
+
+def test_integer_weights_are_refused(saved):
+    _, folder = saved
+    from safetensors.torch import load_file, save_file
+    state = load_file(str(folder / "model.safetensors"))
+    name = next(iter(state))
+    state[name] = state[name].to(torch.int32)
+    save_file(state, str(folder / "model.safetensors"))
+    with pytest.raises(CheckpointError, match="must be float32 or float16"):
+        load(folder)
 
 
 def test_missing_file_is_named(saved):

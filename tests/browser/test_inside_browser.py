@@ -1,0 +1,68 @@
+"""The inside views' animations in a real browser, each captured at two steps: the
+attention heatmap filling in, and a live comparison followed by its training replay."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from app_driver import (TIMEOUT, assert_no_exception, fill_number, nav, open_page,
+                        screenshot, settle)
+
+
+def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
+    """Click the animation slider of the ``chart``-th plotly chart at ``fraction`` of its
+    rail (0 = first frame, 1 = last) and return the slider's current-value text."""
+    figure = page.locator('[data-testid="stPlotlyChart"]').nth(chart)
+    figure.scroll_into_view_if_needed()
+    rail = figure.locator("rect.slider-rail-touch-rect").first
+    box = rail.bounding_box()
+    assert box is not None, "the chart has no animation slider"
+    page.mouse.click(box["x"] + 8 + fraction * (box["width"] - 16),
+                     box["y"] + box["height"] / 2)
+    page.wait_for_timeout(800)  # the frame transition
+    # plotly draws the current value as the slider's first label; SVG has no innerText
+    return figure.locator("text.slider-label").first.text_content() or ""
+
+
+def test_the_attention_animation_at_its_first_and_last_step(page, app_url, shots):
+    open_page(page, f"{app_url}/attention")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("March 3, 2021")
+    source.press("Enter")
+    expect(page.get_by_text("2021-03-03").first).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    assert re.search(r"decoder step 1\b", plotly_slider_to(page, 0, 0.0))
+    screenshot(page, shots / "attention-step-1.png")
+    assert re.search(r"decoder step 11\b", plotly_slider_to(page, 0, 1.0))
+    screenshot(page, shots / "attention-step-11.png")
+
+
+def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_url, shots):
+    open_page(page, f"{app_url}/compare")
+    fill_number(page, "Hidden size", 32)
+    fill_number(page, "Steps (each)", 120)
+    fill_number(page, "Evaluate every (steps)", 30)
+    fill_number(page, "Held-out pairs per evaluation", 60)
+    page.get_by_role("button", name="Train both").click()
+    progress = page.locator('[data-testid="stProgress"]').first
+    expect(progress).to_contain_text(re.compile(r"A \w+ \d+/120"), timeout=TIMEOUT)
+    expect(progress).to_contain_text(re.compile(r"A done 120/120 · B done 120/120"),
+                                     timeout=180_000)
+    expect(page.get_by_text("Greedy vs beam (K=5) on the same held-out inputs")).to_be_visible(
+        timeout=TIMEOUT)
+    settle(page)
+    screenshot(page, shots / "compare-trained.png")
+
+    nav(page, "Training replay")
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    first = plotly_slider_to(page, 0, 0.0)
+    screenshot(page, shots / "replay-first.png")
+    last = plotly_slider_to(page, 0, 1.0)
+    screenshot(page, shots / "replay-last.png")
+    steps = [int(m.group(1)) for m in (re.search(r"step (\d+)", t) for t in (first, last))
+             if m]
+    assert len(steps) == 2 and steps[0] < steps[1], (first, last)
+    assert_no_exception(page)
