@@ -5,7 +5,7 @@
 Prints: milliseconds for one traced greedy and beam search (K = 1, 5, 12), median of
 repeats; seconds for batched beam search (K = 5) over n held-out inputs against looping
 the traced single-input search; and the beam-width sweep with search/model error counts
-for `dates` and `reverse` models (shipped ones, or a briefly trained reverse model).
+for the shipped `dates` and `reverse` models (attention and fixed context).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from seq2seq_core import (DecodeConfig, TrainConfig, Trainer, beam_search_batch,  # noqa: E402
-                          decode_text, load, make_task, new_model)
+from seq2seq_core import (DecodeConfig, beam_search_batch,  # noqa: E402
+                          decode_text, load, make_task)
 from seq2seq_core.sweep import beam_sweep  # noqa: E402
 
 
@@ -67,28 +67,26 @@ def sweep(name: str, tm, pairs) -> None:
               f"{r.mean_length:9.2f} {r.search_errors:11d} {r.model_errors:10d} {r.unknown:8d}")
 
 
-def _reverse_model(seconds: float):
-    task = make_task("reverse", seed=1, min_len=5, max_len=25)
-    cfg = TrainConfig(steps=100_000, seed=1, eval_every=0, max_seconds=seconds)
-    return Trainer(new_model(task, dict(hidden_dim=64, emb_dim=32), 1), task, cfg).run(), task
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="pretrained/dates-attention")
     parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--sweep-n", type=int, default=200, help="held-out pairs per sweep")
     args = parser.parse_args()
     torch.set_num_threads(1)
     tm = load(args.model)
     task = make_task("dates", seed=1)
     latency(tm, "lunes, 12 de octubre de 1936")
     batched(tm, [p.source for p in task.heldout[: args.n]])
-    sweep(Path(args.model).name, tm, task.heldout[:300])
+    sweep(Path(args.model).name, tm, task.heldout[:args.sweep_n])
     fixed = Path(args.model).parent / "dates-fixed"
     if fixed.is_dir():
-        sweep("dates-fixed", load(fixed), task.heldout[:300])
-    rev, rev_task = _reverse_model(20.0)
-    sweep("reverse 5-25, GRU-64 attention after 20 s of training", rev, rev_task.heldout[:300])
+        sweep("dates-fixed", load(fixed), task.heldout[:args.sweep_n])
+    rev_task = make_task("reverse", seed=1, min_len=5, max_len=25)  # the shipped models' data
+    for name in ("reverse-attention", "reverse-fixed"):
+        folder = Path(args.model).parent / name
+        if folder.is_dir():
+            sweep(name, load(folder), rev_task.heldout[:args.sweep_n])
 
 
 if __name__ == "__main__":

@@ -69,15 +69,18 @@ def _record(nodes: list[BeamNode], beams: _Beams, b: int, k: int, top_s, top_b, 
             status: list[str], logp: Tensor, attn: Tensor | None, step: int,
             vocab: Vocab) -> dict[int, int]:
     """Add source b's candidates to the tree; returns candidate index -> node id."""
+    rows = [b * k + parent for parent in top_b]  # each candidate's beam row
+    # One gather and one copy to Python per step, not one per candidate.
+    cand_logp = logp[rows, top_t].tolist()  # (n_cand,)
+    cand_attn = None if attn is None else attn[rows].tolist()  # (n_cand, S)
     ids = {}
     for c, st in enumerate(status):
         if st == "":
             continue
-        row = b * k + top_b[c]
         ids[c] = len(nodes)
-        nodes.append(BeamNode(len(nodes), beams.nodes[row], step, top_t[c], vocab.tokens[top_t[c]],
-                              logp[row, top_t[c]].item(), top_s[c], st, c,
-                              None if attn is None else tuple(attn[row].tolist())))
+        nodes.append(BeamNode(len(nodes), beams.nodes[rows[c]], step, top_t[c],
+                              vocab.tokens[top_t[c]], cand_logp[c], top_s[c], st, c,
+                              None if cand_attn is None else tuple(cand_attn[c])))
     return ids
 
 
@@ -186,7 +189,7 @@ def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: 
         # 5. Record every candidate as a node when tracing, then the finished hypotheses.
         cand_nodes: list[dict[int, int]] = [{} for _ in range(n_src)]
         if record_tree:
-            fin, kp = finish.tolist(), keep.tolist()
+            fin, kp, ok = finish.tolist(), keep.tolist(), valid.tolist()
             for b in range(n_src):
                 status = ["finished" if fin[b][c] else "kept" if kp[b][c] else
                           "pruned" if v > NEG_INF else "" for c, v in
@@ -195,7 +198,7 @@ def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: 
                                         top_b[b].tolist(), top_t[b].tolist(), status, logp,
                                         out.attention, step, tgt_vocab)
                 for j, c in enumerate(order[b].tolist()):
-                    if valid[b, j]:
+                    if ok[b][j]:
                         new_nodes[b * k + j] = cand_nodes[b][c]
         for b, c in finish.nonzero().tolist():
             row = b * k + int(top_b[b, c])

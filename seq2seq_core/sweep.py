@@ -8,16 +8,21 @@ wrong output is then classified against the exact search (``oracle.py``):
 - model error: the beam's output is the model's own best, and it is wrong;
 - unknown: the exact search ran out of budget before proving its answer.
 
-Classification compares raw natural-log probabilities (alpha = 0).
+An output is correct when it equals any of its pair's references (a word with two
+pronunciations, a sentence with several translations). Widths above what the vocabulary
+allows are clamped as beam search clamps them (K <= V - 2), and a width that clamps to
+one already swept is not run again. Classification compares raw natural-log
+probabilities (alpha = 0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from seq2seq_core.beam import beam_search_batch
 from seq2seq_core.config import DecodeConfig
+from seq2seq_core.metrics import score
 from seq2seq_core.oracle import OracleResult, oracle_search
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
@@ -31,9 +36,11 @@ TOLERANCE = 1e-4  # nats: float32 sums differ below this between searches
 class SweepRow:
     """One beam width's results over n pairs.
 
-    exact_match: share of outputs equal to the reference (0-1); mean_log_prob: mean
-    natural-log probability of the outputs; mean_length: mean output tokens (EOS
-    included); search_errors, model_errors, unknown: counts of wrong outputs by cause.
+    beam_size: the width actually searched (requested widths are clamped to V - 2).
+    exact_match: share of outputs equal to one of their references (0-1); mean_log_prob:
+    mean natural-log probability of the outputs; mean_length: mean output tokens (EOS
+    included); search_errors, model_errors, unknown: counts of wrong outputs by cause;
+    scores: the task metrics asked for (``metrics.score``), e.g. {"bleu": 36.6}.
     """
 
     beam_size: int
@@ -44,36 +51,48 @@ class SweepRow:
     search_errors: int
     model_errors: int
     unknown: int
+    scores: dict[str, float] = field(default_factory=dict)
 
 
-def classify(output: Sequence[int], score: float, reference: Sequence[int],
-             oracle: OracleResult) -> str:
-    """'correct', 'search', 'model' or 'unknown' for one output (ids without EOS)."""
-    if list(output) == list(reference):
+def classify(output: Sequence[int], log_prob: float, reference: Sequence[int],
+             oracle: OracleResult,
+             alternatives: Sequence[Sequence[int]] = ()) -> str:
+    """'correct', 'search', 'model' or 'unknown' for one output (ids without EOS);
+    ``alternatives`` are further correct references."""
+    if any(list(output) == list(r) for r in (reference, *alternatives)):
         return "correct"
     if not oracle.exact or oracle.hypothesis is None:
         return "unknown"
-    return "search" if oracle.hypothesis.score > score + TOLERANCE else "model"
+    return "search" if oracle.hypothesis.score > log_prob + TOLERANCE else "model"
 
 
 def beam_sweep(tm: TrainedModel, pairs: Sequence[Pair], *, widths: Sequence[int] = WIDTHS,
                max_len: int = 50, max_expansions: int = 2000, batch_size: int = 100,
+               references: Sequence[Sequence[str]] | None = None,
+               metrics: Sequence[str] = (),
                on_progress: Callable[[str], None] | None = None) -> tuple[SweepRow, ...]:
     """Decode ``pairs`` with each beam width and classify the errors.
 
+    Args:
+        references: per pair, every correct target (default: its own target).
+        metrics: task metrics to add per width (names in ``metrics.METRICS``).
+
     Raises:
-        ValueError: if ``pairs`` is empty.
+        ValueError: if ``pairs`` is empty, or ``references`` does not match ``pairs``.
     """
     if not pairs:
         raise ValueError("no pairs to sweep over")
+    refs_text = [(p.target,) for p in pairs] if references is None else references
+    if len(refs_text) != len(pairs):
+        raise ValueError(f"{len(refs_text)} reference lists for {len(pairs)} pairs")
     report = on_progress or (lambda message: None)
     sources = [tm.src_vocab.encode(p.source, add_eos=True) for p in pairs]
-    refs = [tm.tgt_vocab.encode(p.target) for p in pairs]
+    refs = [[tm.tgt_vocab.encode(r) for r in rs] for rs in refs_text]
     report("exact search")
     oracles = [oracle_search(tm.model, s, max_len=max_len, tgt_vocab=tm.tgt_vocab,
                              max_expansions=max_expansions) for s in sources]
-    rows = []
-    for width in widths:
+    rows: list[SweepRow] = []
+    for width in sorted({min(w, tm.model.cfg.tgt_vocab_size - 2) for w in widths}):
         report(f"beam width {width}")
         cfg = DecodeConfig(strategy="beam", beam_size=width, max_len=max_len, n_best=1)
         best = []
@@ -82,11 +101,12 @@ def beam_sweep(tm: TrainedModel, pairs: Sequence[Pair], *, widths: Sequence[int]
             best += [r.best for r in beam_search_batch(tm.model, chunk, cfg=cfg,
                                                        tgt_vocab=tm.tgt_vocab)]
         outputs = [[i for i in h.token_ids if i != EOS_ID] for h in best]
-        kinds = [classify(o, h.score, r, orc)
+        kinds = [classify(o, h.score, r[0], orc, r[1:])
                  for o, h, r, orc in zip(outputs, best, refs, oracles)]
         rows.append(SweepRow(width, len(pairs), kinds.count("correct") / len(pairs),
                              sum(h.score for h in best) / len(best),
                              sum(len(h.token_ids) for h in best) / len(best),
                              kinds.count("search"), kinds.count("model"),
-                             kinds.count("unknown")))
+                             kinds.count("unknown"),
+                             score(metrics, [h.text for h in best], refs_text)))
     return tuple(rows)

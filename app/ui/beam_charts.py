@@ -280,16 +280,24 @@ def _tok(hyp: Hypothesis, i: int) -> str:
     return hyp.tokens[i] if i < len(hyp.tokens) else "(end)"
 
 
-def nbest_table(result: SearchResult, reference: str | None = None) -> pd.DataFrame:
-    """The n-best list; with a reference, a "matches reference" column."""
+def _matches(texts: Sequence[str], reference: str | Sequence[str]) -> list[bool]:
+    """Whether each text equals the reference (or one of several correct references)."""
+    refs = {reference} if isinstance(reference, str) else set(reference)
+    return [t in refs for t in texts]
+
+
+def nbest_table(result: SearchResult,
+                reference: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """The n-best list; with a reference (or every correct one), a "matches reference"
+    column."""
     frame = nbest_frame(result)
     if reference is not None:
-        frame["matches reference"] = [h.text == reference for h in result.hypotheses]
+        frame["matches reference"] = _matches([h.text for h in result.hypotheses], reference)
     return frame
 
 
 def strategies_table(rows: Sequence[tuple[str, Hypothesis]], alpha: float,
-                     reference: str | None = None) -> pd.DataFrame:
+                     reference: str | Sequence[str] | None = None) -> pd.DataFrame:
     """One row per (decoder name, output): text, model log-prob, normalised, length."""
     out = [{"decoder": name, "text": h.text, "log-prob": h.score,
             "normalized score": h.score / length_penalty(len(h.token_ids), alpha),
@@ -297,5 +305,5 @@ def strategies_table(rows: Sequence[tuple[str, Hypothesis]], alpha: float,
     frame = pd.DataFrame(out, columns=["decoder", "text", "log-prob", "normalized score",
                                        "length", "finished"])
     if reference is not None:
-        frame["matches reference"] = [h.text == reference for _, h in rows]
+        frame["matches reference"] = _matches([h.text for _, h in rows], reference)
     return frame

@@ -275,13 +275,29 @@ def decode_with(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
 
 
 @st.cache_data(max_entries=16, show_spinner="Regenerating the held-out set...")
-def _heldout_cached(task: str, seed: int, options_json: str) -> tuple[core.Pair, ...]:
-    return tuple(core.make_task(task, seed=seed, **json.loads(options_json)).heldout)
+def _heldout_cached(task: str, seed: int,
+                    options_json: str) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
+    """The held-out pairs, each with every correct target of its source."""
+    data = core.make_task(task, seed=seed, **json.loads(options_json))
+    return tuple((p, data.references_of(p)) for p in data.heldout)
 
 
 def heldout_pairs(handle: ModelHandle, runs: list[RunEntry]) -> tuple[core.Pair, ...]:
     """The model's held-out pairs (its task regenerated with the run's seed and options)
     whose sources it can read; () where they cannot be regenerated (e.g. uploads)."""
+    return tuple(p for p, _ in heldout_with_references(handle, runs))
+
+
+def heldout_references(handle: ModelHandle,
+                       runs: list[RunEntry]) -> dict[str, tuple[str, ...]]:
+    """Source -> every correct target, for the model's held-out pairs (a g2p word's
+    pronunciations, a sentence's translations; otherwise just the pair's target)."""
+    return {p.source: refs for p, refs in heldout_with_references(handle, runs)}
+
+
+def heldout_with_references(handle: ModelHandle, runs: list[RunEntry]
+                            ) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
+    """``heldout_pairs`` with each pair's references."""
     entry = next((e for e in runs if handle.key.startswith(f"{e.key}:")), None)
     if entry is not None:
         spec = entry.run.spec
@@ -297,7 +313,7 @@ def heldout_pairs(handle: ModelHandle, runs: list[RunEntry]) -> tuple[core.Pair,
     except (ValueError, TypeError, KeyError, OSError):
         return ()
     vocab = handle.tm.src_vocab
-    return tuple(p for p in pairs if not vocab.unknown_tokens(p.source))
+    return tuple((p, refs) for p, refs in pairs if not vocab.unknown_tokens(p.source))
 
 
 @st.cache_resource
@@ -309,16 +325,24 @@ def _sweep_store() -> tuple[threading.Lock, OrderedDict]:
 
 
 def sweep(handle: ModelHandle, pairs: tuple[core.Pair, ...], max_len: int,
+          references: dict[str, tuple[str, ...]] | None = None,
           on_progress: Callable[[str], None] | None = None) -> tuple[SweepRow, ...]:
-    """``beam_sweep`` over ``pairs`` for widths 1-16, computed once per model and pairs.
-    Raises ValueError for no pairs."""
+    """``beam_sweep`` over ``pairs`` for widths 1-16 with the task's metrics, computed
+    once per model and pairs. ``references``: source -> every correct target (see
+    ``heldout_references``). Raises ValueError for no pairs."""
     lock, store = _sweep_store()
     key = (handle.key, pairs, max_len)
     with lock:
         if key in store:
             store.move_to_end(key)
             return store[key]
-    rows = beam_sweep(handle.tm, pairs, max_len=max_len, on_progress=on_progress)
+    info = core.TASKS.get(handle.task)
+    metrics = [m for m in (info.metrics if info else ())
+               if m not in ("exact_match", "word_accuracy")]  # the sweep has exact match
+    known = references or {}
+    rows = beam_sweep(handle.tm, pairs, max_len=max_len, on_progress=on_progress,
+                      references=[known.get(p.source, (p.target,)) for p in pairs],
+                      metrics=metrics)
     with lock:
         store[key] = rows
         while len(store) > SWEEP_KEEP:

@@ -12,26 +12,37 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from seq2seq_core.metrics import LABELS
 from seq2seq_core.sweep import SweepRow
 
 
 def sweep_frame(rows: Sequence[SweepRow]) -> pd.DataFrame:
-    """The sweep as a table, one row per beam width, with readable column names."""
+    """The sweep as a table, one row per beam width, with readable column names; task
+    metrics (BLEU, chrF, phoneme error rate) as further columns."""
     names = {"beam_size": "beam width", "n": "pairs", "exact_match": "exact match",
              "mean_log_prob": "mean log-prob", "mean_length": "mean length",
              "search_errors": "search errors", "model_errors": "model errors",
              "unknown": "unknown"}
-    return pd.DataFrame([asdict(r) for r in rows], columns=list(names)).rename(columns=names)
+    records = [{**{k: v for k, v in asdict(r).items() if k != "scores"},
+                **{LABELS.get(k, k): v for k, v in r.scores.items()}} for r in rows]
+    extra = [LABELS.get(k, k) for k in (rows[0].scores if rows else {})]
+    return pd.DataFrame(records, columns=[*names, *extra]).rename(columns=names)
 
 
 def sweep_figure(rows: Sequence[SweepRow]) -> go.Figure:
     """Exact match, mean log-prob, mean length and error causes against beam width."""
     widths = [str(r.beam_size) for r in rows]
-    fig = make_subplots(rows=1, cols=4, horizontal_spacing=0.08, subplot_titles=(
-        "exact match", "mean log-prob", "mean length (tokens)", "errors by cause"))
-    for col, values, fmt in ((1, [r.exact_match for r in rows], ".1%"),
-                             (2, [r.mean_log_prob for r in rows], ".4f"),
-                             (3, [r.mean_length for r in rows], ".2f")):
+    bleu = bool(rows) and "bleu" in rows[0].scores  # tasks with BLEU get a fifth panel
+    cols = 5 if bleu else 4
+    fig = make_subplots(rows=1, cols=cols, horizontal_spacing=0.06 if bleu else 0.08,
+                        subplot_titles=("exact match", "mean log-prob", "mean length (tokens)",
+                                        "errors by cause", *(["BLEU"] if bleu else [])))
+    lines = [(1, [r.exact_match for r in rows], ".1%"),
+             (2, [r.mean_log_prob for r in rows], ".4f"),
+             (3, [r.mean_length for r in rows], ".2f")]
+    if bleu:
+        lines.append((5, [r.scores["bleu"] for r in rows], ".1f"))
+    for col, values, fmt in lines:
         fig.add_trace(go.Scatter(x=widths, y=values, mode="lines+markers", showlegend=False,
                                  line={"color": "#1f6feb"},
                                  hovertemplate=f"K=%{{x}}: %{{y:{fmt}}}<extra></extra>"),

@@ -8,24 +8,26 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import inside_charts, inside_services, services, state, widgets
+from ui.text import code_span_safe, md_escape
 
 st.title("Attention")
 try:
     handle = services.resolve_model(state.model_key(), state.runs())
 except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {err}")
+    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
     st.stop()
 if handle is None:
     st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
     st.stop()
 
-st.markdown(f"**{handle.name}** · task `{handle.task}` · {handle.label}")
+st.markdown(f"**{md_escape(handle.name)}** · task `{code_span_safe(handle.task)}` · "
+            f"{md_escape(handle.label)}")
 text = widgets.kept_text("Source text", "inside_source", widgets.default_source(handle.task),
                          handle.task)
 try:
     tr = inside_services.trace_text(handle, text)
 except core.InputError as err:
-    st.error(str(err))
+    st.error(md_escape(str(err)))
     st.stop()
 prediction = "".join(tr.output_text_tokens)
 left, right = st.columns([3, 1])

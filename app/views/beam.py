@@ -48,7 +48,8 @@ def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
     pairs, rows = heldout[:n], None
     if run:
         with st.status(f"Sweeping beam widths over {n} held-out pairs...") as status:
-            rows = services.sweep(handle, pairs, max_len, lambda message: status.update(
+            refs = services.heldout_references(handle, state.runs())
+            rows = services.sweep(handle, pairs, max_len, refs, lambda message: status.update(
                 label=f"Sweep: {message}..."))
             status.update(label=f"Sweep done: {n} held-out pairs", state="complete")
     elif services.sweep_done(handle, pairs, max_len):
@@ -86,7 +87,7 @@ try:
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
     st.stop()
-reference = {p.source: p.target for p in heldout}.get(text.strip())
+reference = services.heldout_references(handle, state.runs()).get(text.strip())
 tree = beam.tree
 
 st.subheader("The search, step by step")

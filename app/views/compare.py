@@ -13,6 +13,7 @@ import seq2seq_core as core
 from seq2seq_core.limits import LimitError
 from seq2seq_core.registry import ServerBusy
 from ui import compare_charts, inside_services, services, state, widgets
+from ui.text import code_span_safe, md_escape
 
 POLL_SECONDS = 1.0
 PROBES = 3  # held-out sources decoded greedy and beam by both models
@@ -37,7 +38,7 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
     named = [(f"{letter}: {e.label}", e.run.snapshot()) for letter, e in zip("AB", entries)]
     for name, snap in named:
         if snap.status == "error":
-            st.error(f"{name} failed: {snap.error}")
+            st.error(f"{md_escape(name)} failed: {md_escape(str(snap.error))}")
     st.progress(min(sum(s.step for _, s in named) / sum(s.total_steps for _, s in named), 1.0),
                 text=" · ".join(f"{n.split(':')[0]} {s.status} {s.step}/{s.total_steps}"
                                 for n, s in named))
@@ -60,14 +61,14 @@ st.caption("Two models, the same data, seed and training budget, trained at the 
 try:
     submitted = widgets.compare_form(running=state.active_run() is not None)
 except ValueError as err:
-    st.error(f"These settings cannot be trained: {err}")
+    st.error(f"These settings cannot be trained: {md_escape(str(err))}")
     submitted = None
 if submitted and state.active_run() is None:
     spec, variants, labels = submitted
     try:
         runs = inside_services.start_comparison(spec, variants)
     except (LimitError, ServerBusy) as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
     else:
         state.set_compare_runs([state.add_run(r, lab, spec.task)
                                 for r, lab in zip(runs, labels)])

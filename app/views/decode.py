@@ -7,6 +7,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, widgets
+from ui.text import code_span_safe, md_escape
 from ui import text as text_md
 
 
@@ -16,9 +17,9 @@ def _percent(value: object) -> str:
 
 def model_header(handle: services.ModelHandle) -> None:
     """Name, task, architecture and held-out metrics from the model's info."""
-    parts = [f"**{handle.name}**", f"task `{handle.task}`"]
+    parts = [f"**{md_escape(handle.name)}**", f"task `{code_span_safe(handle.task)}`"]
     if handle.label not in handle.name:  # run names already say it
-        parts.append(handle.label)
+        parts.append(md_escape(handle.label))
     st.markdown(" · ".join(parts))
     info = handle.info
     c1, c2, c3 = st.columns(3)
@@ -45,7 +46,7 @@ st.title("Decode")
 try:
     handle = services.resolve_model(state.model_key(), state.runs())
 except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {err}")
+    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
     st.stop()
 if handle is None:
     st.info("No model yet: train one on the Train page, then pick it in the sidebar.")

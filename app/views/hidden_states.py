@@ -10,18 +10,20 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import inside_services, services, state, trajectory_charts, widgets
+from ui.text import code_span_safe, md_escape
 
 st.title("Hidden states")
 try:
     handle = services.resolve_model(state.model_key(), state.runs())
 except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {err}")
+    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
     st.stop()
 if handle is None:
     st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
     st.stop()
 
-st.markdown(f"**{handle.name}** · task `{handle.task}` · {handle.label}")
+st.markdown(f"**{md_escape(handle.name)}** · task `{code_span_safe(handle.task)}` · "
+            f"{md_escape(handle.label)}")
 sel, dims = widgets.state_controls(handle.tm.model.cfg)
 first = widgets.default_source(handle.task)
 col_a, col_b = st.columns(2)
@@ -35,7 +37,7 @@ try:
     traces = [inside_services.trace_text(handle, t) for t in texts]
     basis = inside_services.state_basis(handle, sel, state.runs(), fallback=tuple(traces))
 except (core.InputError, ValueError) as err:
-    st.error(str(err))
+    st.error(md_escape(str(err)))
     st.stop()
 
 titles = [f"{name}: {t} → {''.join(tr.output_text_tokens)}"

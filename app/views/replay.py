@@ -10,6 +10,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import compare_charts, inside_services, state, trajectory_charts, widgets
+from ui.text import code_span_safe, md_escape
 
 POLL_SECONDS = 5.0
 
@@ -19,7 +20,7 @@ def replay_panel(entry: state.RunEntry, probe: str, sel, polling: bool) -> None:
     try:
         frames, basis = inside_services.replay(entry, probe, sel, state.runs())
     except (core.InputError, ValueError) as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     fig = trajectory_charts.replay_figure(frames, sel, basis.explained_variance_ratio)
     st.plotly_chart(fig, key="replay_chart")

@@ -275,6 +275,25 @@ def test_sweep_frame_has_readable_columns():
     assert frame["search errors"].tolist() == [3, 0, 0]
 
 
+def test_sweep_with_bleu_adds_a_panel_and_columns():
+    rows = tuple(SweepRow(r.beam_size, r.n, r.exact_match, r.mean_log_prob, r.mean_length,
+                          r.search_errors, r.model_errors, r.unknown,
+                          {"bleu": b, "chrf": 50.0}) for r, b in zip(ROWS, (30.0, 33.5, 34.0)))
+    fig = sweep_charts.sweep_figure(rows)
+    assert [a.text for a in fig.layout.annotations][4] == "BLEU"
+    bleu_line = [t for t in fig.data if t.type == "scatter"][-1]
+    assert list(bleu_line.y) == [30.0, 33.5, 34.0] and bleu_line.xaxis == "x5"
+    frame = sweep_charts.sweep_frame(rows)
+    assert list(frame.columns)[-2:] == ["BLEU", "chrF"]
+    assert frame["BLEU"].tolist() == [30.0, 33.5, 34.0]
+
+
+def test_a_match_against_any_of_several_references():
+    frame = bc.strategies_table([("greedy", GREEDY), ("beam", BEST)], alpha=0.0,
+                                reference=("zz", "ba"))
+    assert frame["matches reference"].tolist() == [False, True]
+
+
 def test_attention_heatmap_slants_the_labels_of_a_long_source():
     attention = ((1.0,) + (0.0,) * 30,)
     long_hyp = Hypothesis(("a",), (A,), (-0.1,), "a", -0.1, -0.1, False, 1, attention)

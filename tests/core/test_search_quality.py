@@ -8,6 +8,7 @@ import torch
 
 from seq2seq_core import (DecodeConfig, Pair, beam_search, beam_search_batch, decode_text,
                           greedy_search, sequence_log_probs)
+from seq2seq_core.metrics import chrf
 from seq2seq_core.oracle import oracle_search
 from seq2seq_core.sweep import beam_sweep, classify
 from seq2seq_core.vocab import EOS_ID, Vocab
@@ -118,7 +119,10 @@ def test_oracle_equals_brute_force(seed):
     oracle = oracle_search(tm.model, source, max_len=4, tgt_vocab=tm.tgt_vocab)
     assert oracle.exact and oracle.hypothesis.token_ids == ids
     assert oracle.hypothesis.score == pytest.approx(best, abs=1e-5)
-    # With K at least every producible prefix, beam search is exact too.
+    # K = 64 clamps to every producible token (V - 2 = 5). That is not a proof of
+    # exactness (a beam keeps K of K * 5 extensions a step), but on this tiny vocabulary
+    # the wide beam finds the oracle's output for each seed here: a search that dropped or
+    # mis-scored candidates would not.
     beam = beam_search(tm.model, source, cfg=DecodeConfig(beam_size=64, max_len=4),
                        tgt_vocab=tm.tgt_vocab)
     assert beam.best.score == pytest.approx(best, abs=1e-5)
@@ -146,6 +150,7 @@ def test_classify_by_hand():
     assert classify([5], -0.9, [4], best) == "search"  # the model prefers 'a' to 'b'
     assert classify([4], -0.2, [5], best) == "model"  # beam found the model's best: wrong
     assert classify([5], -0.9, [4], OracleResult(None, 9, False)) == "unknown"
+    assert classify([5], -0.9, [4], best, [[6], [5]]) == "correct"  # another reference
 
 
 def test_sweep_rows_add_up(make_tiny):
@@ -157,3 +162,29 @@ def test_sweep_rows_add_up(make_tiny):
         wrong = round((1 - row.exact_match) * row.n)
         assert row.search_errors + row.model_errors + row.unknown == wrong
         assert row.mean_length >= 1
+
+
+def test_sweep_clamps_widths_to_the_vocabulary_and_runs_each_once(make_tiny):
+    tm = make_tiny(12, decoder="attention")  # V = 12: at most 10 producible tokens
+    pairs = [Pair(t, t[::-1]) for t in TEXTS]
+    rows = beam_sweep(tm, pairs, widths=(1, 3, 5, 8, 12, 16), max_len=8)
+    assert [r.beam_size for r in rows] == [1, 3, 5, 8, 10]
+
+
+def test_sweep_counts_any_reference_and_scores_task_metrics(make_tiny):
+    tm = make_tiny(12, decoder="attention")
+    sources = [tm.src_vocab.encode(t, add_eos=True) for t in TEXTS]
+    cfg = DecodeConfig(strategy="beam", beam_size=2, max_len=8)
+    own = [r.best.text for r in beam_search_batch(tm.model, sources, cfg=cfg,
+                                                  tgt_vocab=tm.tgt_vocab)]
+    pairs = [Pair(t, "zzz") for t in TEXTS]  # the first reference is always wrong
+    alone = beam_sweep(tm, pairs, widths=(2,), max_len=8, metrics=("exact_match",))[0]
+    assert alone.exact_match == 0.0 and alone.scores == {"exact_match": 0.0}
+    refs = [("zzz", o) for o in own]  # ... but each output is the second reference
+    both = beam_sweep(tm, pairs, widths=(2,), max_len=8, references=refs,
+                      metrics=("exact_match", "chrf"))[0]
+    assert both.exact_match == 1.0 and both.search_errors + both.model_errors == 0
+    assert both.scores["exact_match"] == 1.0
+    assert both.scores["chrf"] == pytest.approx(chrf(own, refs))  # sacrebleu's own figure
+    with pytest.raises(ValueError, match="4 reference lists for 5 pairs"):
+        beam_sweep(tm, pairs, references=refs[:4])
