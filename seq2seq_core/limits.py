@@ -19,6 +19,7 @@ import torch
 
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.model import build_model
+from seq2seq_core.tasks.upload import MAX_BYTES, MAX_ROWS, UploadLimits
 
 ENV_PREFIX = "SEQ2SEQ_"
 
@@ -43,6 +44,8 @@ class Limits:
         max_upload_files: files in an uploaded checkpoint archive.
         max_vocab_tokens: rows (tokens) of an uploaded vocabulary.
         max_uploads: checkpoints one session may upload.
+        max_pairs_upload_bytes: size of an uploaded TSV/CSV of training pairs.
+        max_pairs_upload_rows: data rows in an uploaded TSV/CSV of training pairs.
         train_slots: trainings that run at once on the server; the rest queue.
         max_queued: trainings that may wait for a slot; more are refused.
         heartbeat_timeout_s: a run that no browser polled for this long stops itself.
@@ -61,6 +64,8 @@ class Limits:
     max_upload_files: int = 8
     max_vocab_tokens: int = 20_000
     max_uploads: int = 4
+    max_pairs_upload_bytes: int = MAX_BYTES
+    max_pairs_upload_rows: int = MAX_ROWS
     train_slots: int = 2
     max_queued: int = 64
     heartbeat_timeout_s: float = 180.0
@@ -94,6 +99,11 @@ class Limits:
                     what = "a number" if kind is float else "an integer"
                     raise ValueError(f"{name} must be {what}; got {env[name]!r}") from None
         return cls(**values)
+
+    def pairs_upload(self) -> UploadLimits:
+        """The limits ``tasks.upload.parse_pairs`` applies to an uploaded pairs file."""
+        return UploadLimits(max_bytes=self.max_pairs_upload_bytes,
+                            max_rows=self.max_pairs_upload_rows)
 
     def check_decode(self, cfg: DecodeConfig) -> None:
         if cfg.beam_size > self.max_beam_size:

@@ -22,6 +22,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.tasks.tatoeba import parse_manythings
 from seq2seq_core.tasks.upload import UploadError, parse_pairs
+from ui import services
 
 UPLOAD, UPLOAD_ERROR = "upload_pairs", "upload_error"
 CORPUS, CORPUS_ERROR = "corpus_upload", "corpus_error"
@@ -110,7 +111,9 @@ def _accept(data: bytes | None, name: str, parse, good_key: str,
 
 def accept_pairs(data: bytes | None, name: str) -> tuple[Accepted | None, str | None]:
     """A TSV/CSV of the user's own pairs (``tasks.upload.parse_pairs``)."""
-    return _accept(data, name, parse_pairs, UPLOAD, UPLOAD_ERROR)
+    limits = services.limits().pairs_upload()  # SEQ2SEQ_MAX_PAIRS_UPLOAD_{BYTES,ROWS}
+    return _accept(data, name, lambda raw, file_name: parse_pairs(raw, file_name, limits),
+                   UPLOAD, UPLOAD_ERROR)
 
 
 def accept_corpus(data: bytes | None, name: str) -> tuple[Accepted | None, str | None]:

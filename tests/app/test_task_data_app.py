@@ -65,6 +65,16 @@ def test_bad_upload_shows_its_message_and_keeps_the_previous_data(pretrained, ba
     assert [b for b in at.button if b.key == "train_start"]  # still trainable
 
 
+def test_the_pairs_upload_limits_are_server_settings(pretrained, monkeypatch):
+    monkeypatch.setenv("SEQ2SEQ_MAX_PAIRS_UPLOAD_ROWS", "10")  # good.tsv has 24 pairs
+    at = upload(train_page("upload"), "good.tsv")
+    assert "more than 10 pairs" in errors(at)
+    monkeypatch.setenv("SEQ2SEQ_MAX_PAIRS_UPLOAD_ROWS", "100")
+    monkeypatch.setenv("SEQ2SEQ_MAX_PAIRS_UPLOAD_BYTES", "100")
+    at = upload(train_page("upload"), "good.tsv")
+    assert "the limit is 100" in errors(at)
+
+
 def test_bad_first_upload_leaves_no_data(pretrained):
     at = upload(train_page("upload"), "empty_source.tsv")
     assert "line 2: the source is empty" in errors(at)

@@ -13,6 +13,9 @@ def test_defaults_and_environment_overrides():
     lim = Limits.from_env({"SEQ2SEQ_TRAIN_SLOTS": "4", "SEQ2SEQ_MAX_TRAIN_SECONDS": "90",
                            "SEQ2SEQ_MAX_BEAM_SIZE": "8", "UNRELATED": "x"})
     assert (lim.train_slots, lim.max_train_seconds, lim.max_beam_size) == (4, 90.0, 8)
+    pairs = Limits.from_env({"SEQ2SEQ_MAX_PAIRS_UPLOAD_BYTES": "5000",
+                             "SEQ2SEQ_MAX_PAIRS_UPLOAD_ROWS": "300"}).pairs_upload()
+    assert (pairs.max_bytes, pairs.max_rows) == (5000, 300)
 
 
 @pytest.mark.parametrize("name, value", [("SEQ2SEQ_TRAIN_SLOTS", "two"),
