@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_driver import (TIMEOUT, VIEWS, assert_no_exception, nav, open_page, screenshot,
-                        set_slider, settle)
+from app_driver import (TIMEOUT, VIEWS, assert_no_exception, choose, nav, open_page,
+                        screenshot, set_slider, settle)
 
 
 def test_decode_with_beam_5_shows_outputs_and_the_attention_heatmap(page, app_url, shots):
@@ -46,7 +46,25 @@ def test_the_beam_search_view_draws_the_tree_for_beam_5(page, app_url, shots):
     best = page.locator('[role="gridcell"]', has_text="2021-03-03").first  # n-best table
     expect(best).to_be_attached(timeout=TIMEOUT)
     screenshot(page, shots / "beam.png")
+    for step in (2, 6):  # the tree as it stood after `step` decoder steps
+        set_slider(page, "Step", step)
+        expect(page.get_by_text(f"Step {step}:")).to_be_visible(timeout=TIMEOUT)
+        settle(page)
+        screenshot(page, shots / f"beam-step-{step}.png")
     assert_no_exception(page)
+
+
+def test_another_shipped_model_decodes_with_beam_5(page, app_url, shots):
+    open_page(page, app_url)
+    choose(page, "Model", "reverse-attention")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("sequence")
+    source.press("Enter")
+    set_slider(page, "Beam width K", 5)
+    expect(page.get_by_text("Beam search (K=5, α=0)")).to_be_visible(timeout=TIMEOUT)
+    codes = page.locator('[data-testid="stCode"]')
+    expect(codes.nth(1)).to_contain_text("ecneuqes", timeout=TIMEOUT)  # the card's example
+    screenshot(page, shots / "decode-reverse-attention.png")
 
 
 def test_every_view_renders_in_the_browser(page, app_url, shots):
