@@ -10,8 +10,10 @@ records why in ``fault`` (see ``resume.py`` for saving and resuming a run exactl
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,6 +120,9 @@ def new_model(task: TaskData, model_cfg: dict, seed: int) -> TrainedModel:
     return TrainedModel(build_model(cfg, seed=seed), src_vocab, tgt_vocab, task.name)
 
 
+_GLOBAL_RNG = threading.Lock()  # see Trainer.step
+
+
 class Trainer:
     """Trains a model on a task's training pairs, step by step."""
 
@@ -148,11 +153,15 @@ class Trainer:
             Diverged: the loss or gradient norm is not finite, or the loss is above
                 EXPLODED_LOSS; the step is not applied.
         """
-        torch.manual_seed(self.cfg.seed + self.step_count)  # dropout, reproducibly
         self.model.train()
         batch = self._sample()
-        logits, _ = self.model(batch.src, batch.src_mask, batch.tgt_in,
-                               self.cfg.teacher_forcing, self.generator)  # (B, T, V)
+        # Dropout draws from torch's one process-wide generator: seed it per step and hold
+        # it for the forward pass, so that concurrent trainings (the app's slots) do not
+        # interleave their draws and each run stays reproducible.
+        with _GLOBAL_RNG if self.model.cfg.dropout > 0 else contextlib.nullcontext():
+            torch.manual_seed(self.cfg.seed + self.step_count)
+            logits, _ = self.model(batch.src, batch.src_mask, batch.tgt_in,
+                                   self.cfg.teacher_forcing, self.generator)  # (B, T, V)
         loss = masked_cross_entropy(logits, batch.tgt_out)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -39,6 +39,23 @@ def test_same_seed_same_run():
         assert torch.equal(p, q), name
 
 
+def test_concurrent_runs_with_dropout_match_a_run_alone():
+    import threading
+    alone = _trainer(20, seed=3, dropout=0.3, num_layers=2)
+    for _ in range(20):
+        alone.step()
+    twin = _trainer(20, seed=3, dropout=0.3, num_layers=2)
+    other = _trainer(20, seed=4, dropout=0.3, num_layers=2)  # a second user's run
+    threads = [threading.Thread(target=lambda t=t: [t.step() for _ in range(20)])
+               for t in (twin, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for (name, p), q in zip(alone.model.named_parameters(), twin.model.parameters()):
+        assert torch.equal(p, q), name
+
+
 def test_teacher_forcing_ratio_zero_trains_on_own_predictions():
     trainer = _trainer(5)
     trainer.cfg = TrainConfig(steps=5, teacher_forcing=0.0, eval_every=0)
