@@ -103,8 +103,14 @@ def _decode_cfg(args: argparse.Namespace, n_best: int = 1) -> DecodeConfig:
 def cmd_train(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     if args.resume:
+        saved = resume_config(args.resume)
+        if saved.lr_schedule == "linear" and saved.steps != args.steps:
+            print(f"note: the saved run's learning rate decayed linearly towards step "
+                  f"{saved.steps}; continuing to {args.steps} steps, it will not match one "
+                  f"uninterrupted {args.steps}-step run (the constant schedule would)",
+                  file=sys.stderr)
         return _train_and_save(args, resume(args.resume, dataclasses.replace(
-            resume_config(args.resume), steps=args.steps)), saved_task_options(args.resume))
+            saved, steps=args.steps)), saved_task_options(args.resume))
     options = _task_options(args)
     task = make_task(args.task, **options)
     model_cfg = dict(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
