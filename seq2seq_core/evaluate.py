@@ -1,6 +1,7 @@
 """Held-out evaluation: exact match, token accuracy, and exact match by source length.
 
-Greedy decoding runs batched; beam search decodes one source at a time. When a source
+Greedy decoding and beam search both run batched (beam search folds its K beams into
+the batch, with the same code as the traced single-input search). When a source
 has several correct targets (``references``), an output equal to any of them counts as
 an exact match; task metrics (BLEU, phoneme error rate, ...) come from ``metrics``.
 """

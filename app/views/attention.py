@@ -39,8 +39,9 @@ if aligned is not None:
                  help=f"Mean attention mass on the source characters that carry each "
                       f"character of the reference {aligned[1]!r} (forced): 1 = every "
                       "output character looks where its answer is; uniform attention "
-                      "scores about 1/S. With a one-way encoder the next position counts "
-                      "too: its state still carries the character.")
+                      "scores the share of source positions that count (about 1/S, or "
+                      "2/S with a one-way encoder, where the next position counts too: "
+                      "its state still carries the character).")
 elif handle.has_attention:
     right.caption("No alignment score: the gold alignment of this input is unknown "
                   "(reverse: always; dates: when the output is this input's date).")
