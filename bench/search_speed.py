@@ -1,6 +1,6 @@
 """Search speed and quality on a shipped model, one CPU thread.
 
-    python bench/search_speed.py [--model pretrained/dates-attention] [--n 1000]
+    python bench/search_speed.py [--model pretrained/dates-attention] [--n 1000] [--no-sweep]
 
 Prints: milliseconds for one traced greedy and beam search (K = 1, 5, 12), median of
 repeats; seconds for batched beam search (K = 5) over n held-out inputs against looping
@@ -72,12 +72,15 @@ def main() -> None:
     parser.add_argument("--model", default="pretrained/dates-attention")
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--sweep-n", type=int, default=200, help="held-out pairs per sweep")
+    parser.add_argument("--no-sweep", action="store_true", help="speed figures only")
     args = parser.parse_args()
     torch.set_num_threads(1)
     tm = load(args.model)
     task = make_task("dates", seed=1)
     latency(tm, "lunes, 12 de octubre de 1936")
     batched(tm, [p.source for p in task.heldout[: args.n]])
+    if args.no_sweep:
+        return
     sweep(Path(args.model).name, tm, task.heldout[:args.sweep_n])
     fixed = Path(args.model).parent / "dates-fixed"
     if fixed.is_dir():

@@ -21,19 +21,6 @@ def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
     return torch.softmax(scores, dim=-1)
 
 
-def fast_tanh(x: Tensor) -> Tensor:
-    """tanh(x), as 2 * sigmoid(2x) - 1 when no gradient is needed (an exact identity).
-
-    Measured on the CPU build of torch 2.13 here: on a (1250, 35, 128) tensor, the size
-    of batched beam search's additive scores, torch.tanh took 22.6 ms and the identity
-    9.7 ms (results within 2e-7). With autograd on, the identity's backward costs more
-    than it saves, so training keeps torch.tanh.
-    """
-    if torch.is_grad_enabled():
-        return torch.tanh(x)
-    return torch.sigmoid(x * 2.0).mul_(2.0).sub_(1.0)
-
-
 class AdditiveAttention(nn.Module):
     """score(s, h_j) = v^T tanh(W_q s + W_k h_j)  (Bahdanau, Cho & Bengio 2015, eq. 6)."""
 
@@ -62,10 +49,27 @@ class AdditiveAttention(nn.Module):
             exactly 0 at masked positions.
         """
         q = self.query_proj(query).unsqueeze(1)  # (B, 1, A)
-        scores = self.v(fast_tanh(keys + q)).squeeze(2)  # (B, S)
+        if torch.is_grad_enabled():
+            scores = self.v(torch.tanh(keys + q)).squeeze(2)  # (B, S)
+        else:
+            scores = self._scores_no_grad(keys + q)  # (B, S)
         weights = masked_softmax(scores, mask)  # (B, S)
         context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
         return context, weights
+
+
+    def _scores_no_grad(self, x: Tensor) -> Tensor:
+        """The scores v^T tanh(x) (B, S, A) -> (B, S), up to a constant softmax ignores.
+
+        tanh(x) = 2 sigmoid(2x) - 1, so v^T tanh(x) = 2 v^T sigmoid(2x) - sum(v), and the
+        last term is the same at every source position. In place on ``x``, this passes
+        over the (B, S, A) tensor twice instead of five times: measured here on
+        (1250, 30, 128), the size of batched beam search's scores, 17 ms against 34 ms
+        for ``v(tanh(x))`` via sigmoid and 2x that via torch.tanh; the weights agree
+        within 3e-8. Training keeps torch.tanh: with autograd on, in-place ops and the
+        identity's backward cost more than they save.
+        """
+        return self.v(x.mul_(2.0).sigmoid_()).squeeze(2).mul_(2.0)  # (B, S)
 
 
 class LuongAttention(nn.Module):

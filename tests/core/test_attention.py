@@ -80,11 +80,21 @@ def test_dot_refuses_mismatched_sizes():
         LuongAttention(6, 12, "dot")
 
 
-def test_fast_tanh_matches_tanh_with_and_without_grad():
-    from seq2seq_core.attention import fast_tanh
-    x = torch.linspace(-12, 12, 2001)
+def test_additive_no_grad_path_equals_the_formula_and_leaves_its_inputs_alone():
+    torch.manual_seed(0)
+    attn = AdditiveAttention(6, 5, 7)
+    query, outputs = torch.randn(3, 6) * 4, torch.randn(3, 9, 5) * 4  # saturate tanh too
+    mask = torch.ones(3, 9, dtype=torch.bool)
+    mask[1, 6:] = False
+    keys = attn.prepare_keys(outputs)
     with torch.no_grad():
-        torch.testing.assert_close(fast_tanh(x), torch.tanh(x), atol=3e-7, rtol=0)
-    x.requires_grad_(True)
-    fast_tanh(x).sum().backward()
-    torch.testing.assert_close(x.grad, 1 - torch.tanh(x.detach()) ** 2)
+        before = keys.clone()
+        context, weights = attn(query, keys, outputs, mask)
+        assert torch.equal(keys, before)  # the in-place maths works on a copy
+        ref = attn.v(torch.tanh(keys + attn.query_proj(query)[:, None])).squeeze(2)
+        ref = torch.softmax(ref.masked_fill(~mask, float("-inf")), dim=-1)  # eq. 6, 7
+    torch.testing.assert_close(weights, ref, atol=1e-6, rtol=0)
+    torch.testing.assert_close(context, torch.bmm(ref[:, None], outputs)[:, 0],
+                               atol=1e-5, rtol=0)
+    grad_context, grad_weights = attn(query, keys, outputs, mask)  # the training path
+    torch.testing.assert_close(grad_weights.detach(), ref, atol=1e-6, rtol=0)
