@@ -58,9 +58,9 @@ class ModelHandle:
     """A model picked in the sidebar: where it comes from and the loaded model."""
 
     key: str  # unique per set of weights (folder, or run id and step): the decode cache key
-    name: str
-    task: str
-    label: str
+    name: str  # markdown-safe: an uploaded name is escaped when the handle is made
+    task: str  # safe inside a markdown code span
+    label: str  # the architecture, from a validated ModelConfig
     info: dict[str, Any]
     tm: core.TrainedModel = field(repr=False, compare=False)
 

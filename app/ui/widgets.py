@@ -12,8 +12,30 @@ import seq2seq_core as core
 from seq2seq_core.trace import StateSelection
 from seq2seq_core.worker import RunSpec
 from ui import services, state
+from ui.text import md_escape
 
 KEEP = "session"  # persist_state: keep widget values across page switches
+
+
+def picked_model() -> services.ModelHandle:
+    """The model picked in the sidebar, loaded. When it cannot be loaded, or there is
+    none yet, says so and stops the page (``st.stop``)."""
+    try:
+        handle = services.resolve_model(state.model_key(), state.runs())
+    except core.CheckpointError as err:
+        st.error(f"This model cannot be loaded: {md_escape(str(err))}")
+        st.stop()
+    if handle is None:
+        st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
+        st.stop()
+    return handle
+
+
+def model_line(handle: services.ModelHandle, tail_md: str | None = None) -> None:
+    """"**name** · task `task` · tail" under a view's title (the handle's name and task
+    are markdown-safe already); ``tail_md`` (markdown) defaults to the architecture label."""
+    tail = handle.label if tail_md is None else tail_md
+    st.markdown(f"**{handle.name}** · task `{handle.task}` · {tail}")
 
 
 def model_picker(choices: dict[str, str], default: str | None) -> str | None:

@@ -7,21 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import inside_charts, inside_services, services, state, widgets
-from ui.text import code_span_safe, md_escape
+from ui import inside_charts, inside_services, widgets
+from ui.text import md_escape
 
 st.title("Attention")
-try:
-    handle = services.resolve_model(state.model_key(), state.runs())
-except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
-    st.stop()
-if handle is None:
-    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
-    st.stop()
+handle = widgets.picked_model()
 
-st.markdown(f"**{md_escape(handle.name)}** · task `{code_span_safe(handle.task)}` · "
-            f"{md_escape(handle.label)}")
+widgets.model_line(handle)
 text = widgets.kept_text("Source text", "inside_source", widgets.default_source(handle.task),
                          handle.task)
 try:

@@ -61,22 +61,15 @@ def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
                    "higher probability than the beam's (a wider beam could fix it). **Model "
                    "error**: the beam's output is the model's most probable one, and it is "
                    "still wrong (only training can fix it). Unknown: the exact search ran "
-                   "out of budget.")
+                   "out of budget. A width above the tokens the model can produce is "
+                   "searched as that many, as beam search itself clamps it.")
         st.dataframe(sweep_charts.sweep_frame(rows), hide_index=True)
 
 
 st.title("Beam search")
-try:
-    handle = services.resolve_model(state.model_key(), state.runs())
-except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {text_md.md_escape(str(err))}")
-    st.stop()
-if handle is None:
-    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
-    st.stop()
-st.markdown(f"**{text_md.md_escape(handle.name)}** · task "
-            f"`{text_md.code_span_safe(handle.task)}` · what does beam search do that "
-            "greedy does not, and when does it help?")
+handle = widgets.picked_model()
+widgets.model_line(handle, "what does beam search do that greedy does not, and when does "
+                          "it help?")
 
 task = core.TASKS.get(handle.task)
 heldout = services.heldout_pairs(handle, state.runs())

@@ -13,7 +13,7 @@ import seq2seq_core as core
 from seq2seq_core.limits import LimitError
 from seq2seq_core.registry import ServerBusy
 from ui import compare_charts, inside_services, services, state, widgets
-from ui.text import code_span_safe, md_escape
+from ui.text import md_escape
 
 POLL_SECONDS = 1.0
 PROBES = 3  # held-out sources decoded greedy and beam by both models
@@ -61,14 +61,14 @@ st.caption("Two models, the same data, seed and training budget, trained at the 
 try:
     submitted = widgets.compare_form(running=state.active_run() is not None)
 except ValueError as err:
-    st.error(f"These settings cannot be trained: {md_escape(str(err))}")
+    st.error(f"These settings cannot be trained: {err}")  # our own message
     submitted = None
 if submitted and state.active_run() is None:
     spec, variants, labels = submitted
     try:
         runs = inside_services.start_comparison(spec, variants)
     except (LimitError, ServerBusy) as err:
-        st.error(md_escape(str(err)))
+        st.error(str(err))  # our own message
     else:
         state.set_compare_runs([state.add_run(r, lab, spec.task)
                                 for r, lab in zip(runs, labels)])

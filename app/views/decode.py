@@ -7,7 +7,6 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, widgets
-from ui.text import code_span_safe, md_escape
 from ui import text as text_md
 
 
@@ -17,9 +16,9 @@ def _percent(value: object) -> str:
 
 def model_header(handle: services.ModelHandle) -> None:
     """Name, task, architecture and held-out metrics from the model's info."""
-    parts = [f"**{md_escape(handle.name)}**", f"task `{code_span_safe(handle.task)}`"]
+    parts = [f"**{handle.name}**", f"task `{handle.task}`"]  # markdown-safe already
     if handle.label not in handle.name:  # run names already say it
-        parts.append(md_escape(handle.label))
+        parts.append(handle.label)
     st.markdown(" · ".join(parts))
     info = handle.info
     c1, c2, c3 = st.columns(3)
@@ -43,14 +42,7 @@ def show_output(column, title: str, hyp: core.Hypothesis) -> None:
 
 
 st.title("Decode")
-try:
-    handle = services.resolve_model(state.model_key(), state.runs())
-except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
-    st.stop()
-if handle is None:
-    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
-    st.stop()
+handle = widgets.picked_model()
 
 model_header(handle)
 task = core.TASKS.get(handle.task)

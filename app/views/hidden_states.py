@@ -9,21 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import inside_services, services, state, trajectory_charts, widgets
-from ui.text import code_span_safe, md_escape
+from ui import inside_services, state, trajectory_charts, widgets
+from ui.text import md_escape
 
 st.title("Hidden states")
-try:
-    handle = services.resolve_model(state.model_key(), state.runs())
-except core.CheckpointError as err:
-    st.error(f"This model cannot be loaded: {md_escape(str(err))}")
-    st.stop()
-if handle is None:
-    st.info("No model yet: train one on the Train page, then pick it in the sidebar.")
-    st.stop()
+handle = widgets.picked_model()
 
-st.markdown(f"**{md_escape(handle.name)}** · task `{code_span_safe(handle.task)}` · "
-            f"{md_escape(handle.label)}")
+widgets.model_line(handle)
 sel, dims = widgets.state_controls(handle.tm.model.cfg)
 first = widgets.default_source(handle.task)
 col_a, col_b = st.columns(2)

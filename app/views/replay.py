@@ -10,7 +10,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import compare_charts, inside_services, state, trajectory_charts, widgets
-from ui.text import code_span_safe, md_escape
+from ui.text import md_escape
 
 POLL_SECONDS = 5.0
 

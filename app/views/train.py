@@ -13,7 +13,6 @@ import streamlit as st
 from seq2seq_core.limits import LimitError
 from seq2seq_core.registry import ServerBusy
 from ui import charts, runs, services, state, task_widgets, widgets
-from ui.text import code_span_safe, md_escape
 
 POLL_SECONDS = 1.0
 QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
@@ -81,13 +80,13 @@ if options is not None and task_widgets.data_preview(task, options):
         submitted = widgets.train_form(task, running=state.active_run() is not None,
                                        options=options)
     except ValueError as err:
-        st.error(f"These settings cannot be trained: {md_escape(str(err))}")
+        st.error(f"These settings cannot be trained: {err}")  # our own message
 if submitted and state.active_run() is None:
     spec, label = submitted
     try:
         state.add_run(services.start_run(spec), label, spec.task)
     except (LimitError, ServerBusy) as err:
-        st.error(md_escape(str(err)))  # the form keeps every setting
+        st.error(str(err))  # our own message; the form keeps every setting
     else:
         st.rerun()  # redraw the form disabled and start polling
 

@@ -94,7 +94,8 @@ def test_a_run_nobody_polls_stops_itself_and_a_polled_one_does_not(registry):
 
 def test_a_queued_run_nobody_polls_leaves_the_queue(registry):
     reg = registry(train_slots=1, heartbeat_timeout_s=0.5)
-    first, queued = reg.submit(spec()), reg.submit(spec())
+    reg.submit(spec())  # holds the only slot
+    queued = reg.submit(spec())
     queued.join(10)
     assert status(queued) == "stopped" and queued.snapshot().step == 0
     assert reg.queue_position(queued.run_id) is None

@@ -4,10 +4,9 @@ import itertools
 import math
 
 import pytest
-import torch
 
 from seq2seq_core import (DecodeConfig, Pair, beam_search, beam_search_batch, decode_text,
-                          greedy_search, sequence_log_probs)
+                          sequence_log_probs)
 from seq2seq_core.metrics import chrf
 from seq2seq_core.oracle import oracle_search
 from seq2seq_core.sweep import beam_sweep, classify
