@@ -50,9 +50,10 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     expect(progress).to_contain_text(re.compile(r"A \w+ \d+/120"), timeout=TIMEOUT)
     expect(progress).to_contain_text(re.compile(r"A done 120/120 · B done 120/120"),
                                      timeout=180_000)
-    expect(page.get_by_text("Greedy vs beam (K=5) on the same held-out inputs")).to_be_visible(
-        timeout=TIMEOUT)
-    settle(page)
+    greedy_beam = page.get_by_text("Greedy vs beam (K=5) on the same held-out inputs")
+    expect(greedy_beam.first).to_be_visible(timeout=TIMEOUT)
+    settle(page)  # the run that ends the polling redraws the page once more
+    expect(greedy_beam).to_have_count(1, timeout=TIMEOUT)
     screenshot(page, shots / "compare-trained.png")
 
     nav(page, "Training replay")
