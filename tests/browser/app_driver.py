@@ -106,11 +106,16 @@ def wait_for_step(page: Page, above: int, timeout_s: float = 60) -> int:
     raise AssertionError(f"training stayed at step {above} for {timeout_s} s")
 
 
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .every(chart => chart.querySelector('.main-svg'))"""
+
+
 def screenshot(page: Page, path: Path) -> None:
     """The whole main column (Streamlit scrolls inside stMain, so grow the viewport)."""
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     size = page.viewport_size or {"width": 1400, "height": 900}
     page.set_viewport_size({"width": size["width"], "height": max(900, min(int(height), 6000))})
+    page.wait_for_function(CHARTS_DRAWN, timeout=TIMEOUT)  # plotly draws after the page
     page.wait_for_timeout(500)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
