@@ -288,13 +288,6 @@ def heldout_pairs(handle: ModelHandle, runs: list[RunEntry]) -> tuple[core.Pair,
     return tuple(p for p, _ in heldout_with_references(handle, runs))
 
 
-def heldout_references(handle: ModelHandle,
-                       runs: list[RunEntry]) -> dict[str, tuple[str, ...]]:
-    """Source -> every correct target, for the model's held-out pairs (a g2p word's
-    pronunciations, a sentence's translations; otherwise just the pair's target)."""
-    return {p.source: refs for p, refs in heldout_with_references(handle, runs)}
-
-
 def heldout_with_references(handle: ModelHandle, runs: list[RunEntry]
                             ) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
     """``heldout_pairs`` with each pair's references."""
@@ -329,7 +322,7 @@ def sweep(handle: ModelHandle, pairs: tuple[core.Pair, ...], max_len: int,
           on_progress: Callable[[str], None] | None = None) -> tuple[SweepRow, ...]:
     """``beam_sweep`` over ``pairs`` for widths 1-16 with the task's metrics, computed
     once per model and pairs. ``references``: source -> every correct target (see
-    ``heldout_references``). Raises ValueError for no pairs."""
+    ``heldout_with_references``). Raises ValueError for no pairs."""
     lock, store = _sweep_store()
     key = (handle.key, pairs, max_len)
     with lock:

@@ -38,7 +38,7 @@ def force_panel(handle: services.ModelHandle, text: str, cfg: core.DecodeConfig,
 
 
 def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
-                max_len: int) -> None:
+                references: dict[str, tuple[str, ...]], max_len: int) -> None:
     """Exact match, log-prob, length and search vs model errors for widths 1-16."""
     if not heldout:
         st.info("This model's held-out set cannot be regenerated, so there is nothing to "
@@ -48,9 +48,8 @@ def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
     pairs, rows = heldout[:n], None
     if run:
         with st.status(f"Sweeping beam widths over {n} held-out pairs...") as status:
-            refs = services.heldout_references(handle, state.runs())
-            rows = services.sweep(handle, pairs, max_len, refs, lambda message: status.update(
-                label=f"Sweep: {message}..."))
+            rows = services.sweep(handle, pairs, max_len, references,
+                                  lambda message: status.update(label=f"Sweep: {message}..."))
             status.update(label=f"Sweep done: {n} held-out pairs", state="complete")
     elif services.sweep_done(handle, pairs, max_len):
         rows = services.sweep(handle, pairs, max_len)
@@ -72,7 +71,9 @@ widgets.model_line(handle, "what does beam search do that greedy does not, and w
                           "it help?")
 
 task = core.TASKS.get(handle.task)
-heldout = services.heldout_pairs(handle, state.runs())
+heldout_refs = services.heldout_with_references(handle, state.runs())
+heldout = tuple(p for p, _ in heldout_refs)
+references = {p.source: refs for p, refs in heldout_refs}  # every correct target
 text = beam_widgets.source_picker(handle.task, task.examples if task else (), heldout)
 cfg = widgets.decode_controls()
 try:
@@ -80,7 +81,7 @@ try:
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
     st.stop()
-reference = services.heldout_references(handle, state.runs()).get(text.strip())
+reference = references.get(text.strip())
 tree = beam.tree
 
 st.subheader("The search, step by step")
@@ -130,4 +131,4 @@ else:
             "context vector c, the encoder's summary of the whole source, at every step.")
 
 st.subheader("Search quality: beam-width sweep")
-sweep_panel(handle, heldout, cfg.max_len)
+sweep_panel(handle, heldout, references, cfg.max_len)
