@@ -29,10 +29,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "app")]
 
 import seq2seq_core as core  # noqa: E402
 from seq2seq_core.evaluate import token_accuracy  # noqa: E402
-from seq2seq_core.projection import fit_state_basis  # noqa: E402
-from seq2seq_core.replay import SnapshotStore, model_bytes, replay_frames  # noqa: E402
-from seq2seq_core.trace import StateSelection, trace, trace_batch  # noqa: E402
-from seq2seq_core.worker import RunSnapshot  # noqa: E402
+from seq2seq_core.inside.projection import fit_state_basis  # noqa: E402
+from seq2seq_core.inside.replay import SnapshotStore, model_bytes, replay_frames  # noqa: E402
+from seq2seq_core.inside.trace import StateSelection, trace, trace_batch  # noqa: E402
+from seq2seq_core.server.worker import RunSnapshot  # noqa: E402
 from ui import compare_charts, inside_charts, trajectory_charts  # noqa: E402
 
 

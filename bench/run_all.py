@@ -31,9 +31,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
 import seq2seq_core as core  # noqa: E402
 from seq2seq_core.data import make_batch  # noqa: E402
-from seq2seq_core.decode import normalize_text  # noqa: E402
+from seq2seq_core.search.decode import normalize_text  # noqa: E402
 from seq2seq_core.tasks import make_task  # noqa: E402
-from seq2seq_core.worker import RunSpec, TrainingRun  # noqa: E402
+from seq2seq_core.server.worker import RunSpec, TrainingRun  # noqa: E402
 
 SECTIONS = ("train", "search", "browser", "memory", "load")
 MODEL = ROOT / "pretrained" / "dates-attention"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from seq2seq_core import (DecodeConfig, beam_search_batch,  # noqa: E402
                           decode_text, load, make_task)
-from seq2seq_core.sweep import beam_sweep  # noqa: E402
+from seq2seq_core.search.sweep import beam_sweep  # noqa: E402
 
 
 def _ms(fn, repeats: int = 30) -> float:

@@ -10,21 +10,22 @@ Probabilities are natural-log probabilities unless a name says otherwise; times 
 in seconds. This package never imports Streamlit (a test enforces it).
 """
 
-from seq2seq_core.alignment import alignment_score, gold_alignment, heldout_alignment_score
+from seq2seq_core.inside.alignment import alignment_score, gold_alignment, heldout_alignment_score
 from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
-from seq2seq_core.decode import InputError, check_source, decode_text
+from seq2seq_core.search.decode import InputError, check_source, decode_text
 from seq2seq_core.evaluate import EvalReport, evaluate
 from seq2seq_core.model import Seq2Seq, build_model
-from seq2seq_core.projection import PCABasis, fit_pca, project
-from seq2seq_core.replay import Snapshot, SnapshotStore
-from seq2seq_core.beam import beam_search, beam_search_batch
-from seq2seq_core.search import greedy_batch, greedy_search, sequence_log_probs
+from seq2seq_core.inside.projection import PCABasis, fit_pca, project
+from seq2seq_core.inside.replay import Snapshot, SnapshotStore
+from seq2seq_core.search.beam import beam_search, beam_search_batch
+from seq2seq_core.search.common import sequence_log_probs
+from seq2seq_core.search.greedy import greedy_batch, greedy_search, sample_search
 from seq2seq_core.tasks import TASKS, Pair, TaskData, make_task
-from seq2seq_core.trace import StateSelection, Trace, trace, trace_batch
+from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model, set_seed
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
+from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 from seq2seq_core.vocab import Vocab
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
     "StepEvent", "TASKS", "TaskData", "TrainConfig", "TrainedModel", "Trainer", "Vocab",
     "beam_search", "beam_search_batch", "build_model", "check_source", "decode_text",
     "evaluate", "greedy_batch",
-    "greedy_search", "length_penalty", "load", "make_task", "new_model", "save",
+    "greedy_search", "length_penalty", "sample_search", "load", "make_task", "new_model", "save",
     "sequence_log_probs", "set_seed",
     # inside the model: traces, projections, alignment, replay snapshots
     "PCABasis", "Snapshot", "SnapshotStore", "StateSelection", "Trace", "alignment_score",

@@ -17,7 +17,7 @@ import torch
 
 from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import DecodeConfig, TrainConfig
-from seq2seq_core.decode import InputError, decode_text
+from seq2seq_core.search.decode import InputError, decode_text
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.tasks import TASKS, Pair, make_task, parse_pairs
 from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options

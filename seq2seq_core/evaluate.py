@@ -16,8 +16,8 @@ import torch
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.data import encode_sources
 from seq2seq_core.metrics import score
-from seq2seq_core.beam import beam_search_batch
-from seq2seq_core.search import greedy_batch
+from seq2seq_core.search.beam import beam_search_batch
+from seq2seq_core.search.greedy import greedy_batch
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS_ID

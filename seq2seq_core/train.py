@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from seq2seq_core.alignment import heldout_alignment_score
+from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.data import Batch, make_batch
 from seq2seq_core.evaluate import evaluate

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seq2seq_core import EvalEvent, Hypothesis, SearchResult, StepEvent
-from seq2seq_core.worker import RunSnapshot
+from seq2seq_core.server.worker import RunSnapshot
 
 MAX_POINTS = 500  # most points per live curve: keeps each poll cheap for the browser
 SPACE = "\u2423"  # "␣": a visible stand-in for the space token

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seq2seq_core import EvalEvent
-from seq2seq_core.worker import RunSnapshot
+from seq2seq_core.server.worker import RunSnapshot
 from ui.charts import downsample_indices
 from ui.trajectory_charts import COLORS
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from seq2seq_core.trace import Trace
+from seq2seq_core.inside.trace import Trace
 from ui.charts import token_labels
 
 LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)

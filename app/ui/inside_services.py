@@ -12,11 +12,11 @@ from typing import Any
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.alignment import alignment_score, default_slack, known_reference
-from seq2seq_core.projection import PCABasis, fit_state_basis
-from seq2seq_core.replay import ReplayFrame, Snapshot, replay_frames
-from seq2seq_core.trace import StateSelection, Trace, trace, trace_batch
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.inside.alignment import alignment_score, default_slack, known_reference
+from seq2seq_core.inside.projection import PCABasis, fit_state_basis
+from seq2seq_core.inside.replay import ReplayFrame, Snapshot, replay_frames
+from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 from ui.services import ModelHandle, check_text, heldout_pairs, start_run
 from ui.state import RunEntry
 

@@ -1,6 +1,6 @@
 """This session's link to the server's trainings: reattach after a reload, heartbeat.
 
-Runs live in ``seq2seq_core.registry`` (one per process, outside Streamlit's caches, so
+Runs live in ``seq2seq_core.server.registry`` (one per process, outside Streamlit's caches, so
 a "Clear caches" sent by any client stops nothing). This module ties a session to them:
 
 * ``reattach``: the ids of the session's runs are mirrored into the page URL
@@ -17,8 +17,8 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.registry import default_registry
-from seq2seq_core.worker import TrainingRun
+from seq2seq_core.server.registry import default_registry
+from seq2seq_core.server.worker import TrainingRun
 from ui import state
 
 QUERY_KEY = "run"

@@ -29,11 +29,11 @@ import streamlit as st
 import torch
 
 import seq2seq_core as core
-from seq2seq_core.archive import load_zip
-from seq2seq_core.limits import LimitError, Limits
-from seq2seq_core.registry import default_registry
-from seq2seq_core.sweep import SweepRow, beam_sweep
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.server.archive import load_zip
+from seq2seq_core.server.limits import LimitError, Limits
+from seq2seq_core.server.registry import default_registry
+from seq2seq_core.search.sweep import SweepRow, beam_sweep
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 from ui import text
 from ui.state import RunEntry, UploadEntry, find_upload
 

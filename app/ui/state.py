@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.worker import TrainingRun
+from seq2seq_core.server.worker import TrainingRun
 
 MODEL = "model"
 SOURCE = "source"

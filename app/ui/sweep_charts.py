@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seq2seq_core.metrics import LABELS
-from seq2seq_core.sweep import SweepRow
+from seq2seq_core.search.sweep import SweepRow
 
 
 def sweep_frame(rows: Sequence[SweepRow]) -> pd.DataFrame:

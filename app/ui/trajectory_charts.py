@@ -1,6 +1,6 @@
 """Pure builders for hidden-state trajectories and the training replay.
 
-Points come already projected on one shared PCA basis (``seq2seq_core.projection``), so
+Points come already projected on one shared PCA basis (``seq2seq_core.inside.projection``), so
 every panel and every replay frame is drawn on the same axes with fixed ranges. Points
 are labelled ``i:token`` (HTML-escaped), joined in order, and the final state, the
 fixed context vector, is marked with a star.
@@ -16,9 +16,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from seq2seq_core.projection import PCABasis, project
-from seq2seq_core.replay import ReplayFrame
-from seq2seq_core.trace import StateSelection, Trace
+from seq2seq_core.inside.projection import PCABasis, project
+from seq2seq_core.inside.replay import ReplayFrame
+from seq2seq_core.inside.trace import StateSelection, Trace
 from ui.charts import thinned_ticks, token_labels
 from ui.inside_charts import animation_controls
 

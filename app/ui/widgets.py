@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.trace import StateSelection
-from seq2seq_core.worker import RunSpec
+from seq2seq_core.inside.trace import StateSelection
+from seq2seq_core.server.worker import RunSpec
 from ui import services, state
 from ui.text import md_escape
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.limits import LimitError
-from seq2seq_core.registry import ServerBusy
+from seq2seq_core.server.limits import LimitError
+from seq2seq_core.server.registry import ServerBusy
 from ui import compare_charts, inside_services, services, state, widgets
 from ui.text import md_escape
 

@@ -1,6 +1,6 @@
 """Train view: pick a task and hyperparameters, train in a background thread, watch live.
 
-Training runs in ``seq2seq_core.worker.TrainingRun``'s own thread; this page only polls
+Training runs in ``seq2seq_core.server.worker.TrainingRun``'s own thread; this page only polls
 copies of its progress, so clicking around the app never stops it.
 """
 
@@ -10,8 +10,8 @@ import functools
 
 import streamlit as st
 
-from seq2seq_core.limits import LimitError
-from seq2seq_core.registry import ServerBusy
+from seq2seq_core.server.limits import LimitError
+from seq2seq_core.server.registry import ServerBusy
 from ui import charts, runs, services, state, task_widgets, widgets
 
 POLL_SECONDS = 1.0

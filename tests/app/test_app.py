@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import seq2seq_core as core
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 from ui import services
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")

@@ -9,7 +9,7 @@ import pytest
 
 import seq2seq_core as core
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult
-from seq2seq_core.sweep import SweepRow
+from seq2seq_core.search.sweep import SweepRow
 from ui import beam_charts as bc
 from ui import charts, sweep_charts
 

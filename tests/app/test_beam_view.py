@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import seq2seq_core as core
-from seq2seq_core.sweep import beam_sweep
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.search.sweep import beam_sweep
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 from ui import beam_charts, services
 from ui.state import RunEntry
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from seq2seq_core import BeamNode, BeamTree, EvalEvent, Hypothesis, SearchResult, StepEvent
-from seq2seq_core.worker import RunSnapshot
+from seq2seq_core.server.worker import RunSnapshot
 from ui import charts
 
 SOURCE = ("a", "b", "a", " ", "<eos>")

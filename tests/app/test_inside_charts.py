@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from seq2seq_core import EvalEvent
-from seq2seq_core.projection import PCABasis
-from seq2seq_core.replay import ReplayFrame
-from seq2seq_core.trace import StateSelection, Trace
+from seq2seq_core.inside.projection import PCABasis
+from seq2seq_core.inside.replay import ReplayFrame
+from seq2seq_core.inside.trace import StateSelection, Trace
 from ui import compare_charts, inside_charts, trajectory_charts
 
 SRC = ("a", "b", "a", "<eos>")  # a repeated token, and a tag plotly would swallow
@@ -22,7 +22,7 @@ def hand_trace(attention: np.ndarray | None = None, contexts: np.ndarray | None 
     return Trace(SRC, OUT, (4, 5, 4, 2), False, np.log(np.full(4, 0.5, np.float32)),
                  enc, None, np.zeros((1, 2), np.float32),
                  np.ones((1, 4, 2), np.float32), None, attention,
-                 np.array([6.0, 7.0], np.float32), contexts)
+                 np.array([6.0, 7.0], np.float32), contexts, "aba")
 
 
 REVERSED = np.eye(4)[[2, 1, 0, 3]].astype(np.float32)  # output t looks at source 2 - t
@@ -138,7 +138,7 @@ def test_replay_row_labels_are_thinned_for_a_long_output():
     long = Trace(SRC, out, (4,) * 50, False, np.zeros(50, np.float32),
                  np.zeros((1, 1, 4, 2), np.float32), None, np.zeros((1, 2), np.float32),
                  np.ones((1, 50, 2), np.float32), None,
-                 np.full((50, 4), 0.25, np.float32), np.zeros(2, np.float32), None)
+                 np.full((50, 4), 0.25, np.float32), np.zeros(2, np.float32), None, "o" * 49)
     frame = ReplayFrame(10, long, np.zeros((4, 2), np.float32))
     axis = trajectory_charts.replay_figure([frame], StateSelection()).frames[0].layout.yaxis
     assert list(axis.tickvals) == list(range(0, 50, 3))  # at most 20 labels

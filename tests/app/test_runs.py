@@ -9,9 +9,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from seq2seq_core import TrainConfig, registry
-from seq2seq_core.limits import Limits
-from seq2seq_core.worker import RunSpec
+from seq2seq_core import TrainConfig
+from seq2seq_core.server import registry
+from seq2seq_core.server.limits import Limits
+from seq2seq_core.server.worker import RunSpec
 
 from test_app import MAIN, fill_tiny_form, start_app, wait_for_step
 

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_core_does_not_import_streamlit():
-    code = ("import sys, seq2seq_core, seq2seq_core.cli, seq2seq_core.worker; "
+    code = ("import sys, seq2seq_core, seq2seq_core.cli, seq2seq_core.server.worker; "
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)

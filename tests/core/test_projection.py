@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from seq2seq_core.projection import PCABasis, fit_pca, fit_state_basis, project
-from seq2seq_core.trace import StateSelection, trace_batch
+from seq2seq_core.inside.projection import PCABasis, fit_pca, fit_state_basis, project
+from seq2seq_core.inside.trace import StateSelection, trace_batch
 
 
 def test_projection_is_the_basis_applied_by_hand():

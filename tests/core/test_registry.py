@@ -9,9 +9,9 @@ import time
 import pytest
 
 from seq2seq_core import TrainConfig
-from seq2seq_core.limits import Limits
-from seq2seq_core.registry import RunRegistry, ServerBusy, SlotGate, default_registry
-from seq2seq_core.worker import RunSpec
+from seq2seq_core.server.limits import Limits
+from seq2seq_core.server.registry import RunRegistry, ServerBusy, SlotGate, default_registry
+from seq2seq_core.server.worker import RunSpec
 
 TINY = dict(emb_dim=8, hidden_dim=16)
 

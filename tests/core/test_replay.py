@@ -5,10 +5,10 @@ import pytest
 import torch
 
 import seq2seq_core as core
-from seq2seq_core.projection import fit_pca, project
-from seq2seq_core.replay import SnapshotStore, model_bytes, replay_frames
-from seq2seq_core.trace import StateSelection, trace
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.inside.projection import fit_pca, project
+from seq2seq_core.inside.replay import SnapshotStore, model_bytes, replay_frames
+from seq2seq_core.inside.trace import StateSelection, trace
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 
 
 def test_store_keeps_at_most_capacity_evenly_spaced_and_the_newest(make_tiny):

@@ -12,7 +12,7 @@ import torch
 from seq2seq_core import CheckpointError, TrainConfig, Trainer, make_task, new_model
 from seq2seq_core import train as train_module
 from seq2seq_core.resume import resume, save_training
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 
 OPTIONS = {"n_train": 200, "n_heldout": 10, "min_len": 3, "max_len": 6}
 MODEL = {"emb_dim": 8, "hidden_dim": 16, "dropout": 0.2, "cell": "lstm"}  # dropout: RNG

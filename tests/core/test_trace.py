@@ -6,7 +6,7 @@ import torch
 
 import seq2seq_core as core
 from seq2seq_core.data import make_batch
-from seq2seq_core.trace import StateSelection, trace, trace_batch
+from seq2seq_core.inside.trace import StateSelection, trace, trace_batch
 from seq2seq_core.vocab import EOS
 
 

@@ -3,7 +3,7 @@
 import time
 
 from seq2seq_core import TrainConfig
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 
 TINY = dict(emb_dim=8, hidden_dim=16)
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import torch
 
 from seq2seq_core.config import DecodeConfig
-from seq2seq_core.beam import beam_search
-from seq2seq_core.search import greedy_search
+from seq2seq_core.search.beam import beam_search
+from seq2seq_core.search.greedy import greedy_search, sample_search
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.tree import SearchResult
+from seq2seq_core.search.tree import SearchResult
 from seq2seq_core.vocab import EOS
 
 MAX_INPUT_TOKENS = 200
@@ -79,8 +79,10 @@ def decode_text(tm: TrainedModel, text: str, cfg: DecodeConfig,
     if cfg.strategy == "beam":
         return beam_search(tm.model, source, cfg=cfg, tgt_vocab=tm.tgt_vocab,
                            source_tokens=source_tokens, prefix=prefix)
-    sampling = cfg.strategy == "sample"
+    if cfg.strategy == "sample":
+        return sample_search(tm.model, source, max_len=cfg.max_len, tgt_vocab=tm.tgt_vocab,
+                             temperature=cfg.temperature, top_k=cfg.top_k,
+                             generator=torch.Generator().manual_seed(cfg.seed),
+                             source_tokens=source_tokens, prefix=prefix)
     return greedy_search(tm.model, source, max_len=cfg.max_len, tgt_vocab=tm.tgt_vocab,
-                         source_tokens=source_tokens, prefix=prefix,
-                         temperature=cfg.temperature if sampling else 0.0, top_k=cfg.top_k,
-                         generator=torch.Generator().manual_seed(cfg.seed))
+                         source_tokens=source_tokens, prefix=prefix)

@@ -23,9 +23,9 @@ from torch import Tensor
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.decoders import reorder_state
 from seq2seq_core.model import Seq2Seq
-from seq2seq_core.search import (encode_batch, make_hypothesis, model_device,
+from seq2seq_core.search.common import (encode_batch, make_hypothesis, model_device,
                                  next_log_probs, root_node)
-from seq2seq_core.tree import BeamNode, BeamTree, Hypothesis, SearchResult
+from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult
 from seq2seq_core.vocab import BOS_ID, EOS_ID, Vocab
 
 NEG_INF = float("-inf")
@@ -104,6 +104,58 @@ def _force(beams: _Beams, token: int, logp: Tensor, attn: Tensor | None,
                         attn, nodes)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """One step's candidates per source, best first, and what becomes of them.
+
+    Attributes:
+        scores: (B, C) cumulative natural-log probability of each candidate, C = min(3K,
+            K*(V-2)) (-inf for a candidate that extends a dead beam).
+        beams: (B, C) the beam (0..K-1) each candidate extends.
+        tokens: (B, C) the token it appends.
+        finish: (B, C) True for EOS among the top K: a finished hypothesis.
+        keep: (B, C) True for the first K candidates that are not EOS: the new beams.
+        order: (B, K) candidate index of each new beam, kept ones first.
+        valid: (B, K) False where fewer than K candidates could be kept (dead beam).
+    """
+
+    scores: Tensor
+    beams: Tensor
+    tokens: Tensor
+    finish: Tensor
+    keep: Tensor
+    order: Tensor
+    valid: Tensor
+
+
+def select_candidates(log_probs: Tensor, scores: Tensor) -> Selection:
+    """Beam search's choice for one step, on its own (after fairseq's ``BeamSearch.step``).
+
+    Args:
+        log_probs: (B, K, V) next-token natural-log probabilities of every beam (PAD and
+            BOS at -inf, as ``next_log_probs`` gives them).
+        scores: (B, K) cumulative scores of the beams so far; -inf marks a dead beam.
+
+    Returns:
+        ``Selection``: the best C = min(3K, K*(V-2)) extensions ranked by cumulative score
+        (beam score + token log-prob); EOS among the top K finishes a hypothesis, the
+        first K other candidates become the next beams, the rest are pruned.
+    """
+    n_src, k, vocab_size = log_probs.shape
+    total = (scores[:, :, None] + log_probs).view(n_src, k * vocab_size)  # (B, K*V)
+    n_cand = min(3 * k, k * (vocab_size - 2))
+    top_s, top_i = total.topk(n_cand, dim=1)  # (B, C)
+    top_b, top_t = top_i // vocab_size, top_i % vocab_size  # flat i = beam * V + token
+    finite = top_s > NEG_INF
+    is_eos = top_t == EOS_ID
+    rank = torch.arange(n_cand, device=log_probs.device)  # (C,)
+    finish = is_eos & (rank < k) & finite  # (B, C)
+    keepable = ~is_eos & finite
+    keep = keepable & (keepable.long().cumsum(1) <= k)  # (B, C)
+    order = torch.where(keep, rank, rank + n_cand).argsort(dim=1)[:, :k]  # (B, K)
+    return Selection(top_s, top_b, top_t, finish, keep, order, keep.gather(1, order))
+
+
 @torch.no_grad()
 def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: DecodeConfig,
                       tgt_vocab: Vocab, record_tree: bool = False,
@@ -165,20 +217,10 @@ def beam_search_batch(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: 
                 beams.scores[:] = NEG_INF  # nothing left to extend
                 break
             continue
-        # 3. The best 3K extensions per source: flat index i is beam i // V, token i % V.
-        total = (beams.scores.view(-1, 1) + logp).view(n_src, k * vocab_size)  # (B, K*V)
-        n_cand = min(3 * k, k * (vocab_size - 2))
-        top_s, top_i = total.topk(n_cand, dim=1)  # (B, n_cand)
-        top_b, top_t = top_i // vocab_size, top_i % vocab_size  # (B, n_cand) each
-        # 4. Classify: EOS in the top K finishes; the first K other tokens are kept.
-        finite = top_s > NEG_INF
-        is_eos = top_t == EOS_ID
-        rank = torch.arange(n_cand, device=device)
-        finish = is_eos & (rank < k) & finite  # (B, n_cand)
-        keepable = ~is_eos & finite
-        keep = keepable & (keepable.long().cumsum(1) <= k)
-        order = torch.where(keep, rank, rank + n_cand).argsort(dim=1)[:, :k]  # (B, K)
-        valid = keep.gather(1, order)  # (B, K)
+        # 3-4. The best 3K extensions per source, classified (see select_candidates).
+        sel = select_candidates(logp.view(n_src, k, vocab_size), beams.scores)
+        top_s, top_b, top_t = sel.scores, sel.beams, sel.tokens  # (B, n_cand) each
+        finish, keep, order, valid = sel.finish, sel.keep, sel.order, sel.valid
         parent = (torch.arange(n_src, device=device)[:, None] * k + top_b.gather(1, order))
         new_tok = top_t.gather(1, order).view(-1)  # (B*K,)
         new_scores = torch.where(valid, top_s.gather(1, order), NEG_INF)  # (B, K)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seq2seq_core.projection import PCABasis, project
-from seq2seq_core.trace import StateSelection, Trace, trace
+from seq2seq_core.inside.projection import PCABasis, project
+from seq2seq_core.inside.trace import StateSelection, Trace, trace
 from seq2seq_core.trained import TrainedModel
 
 MAX_SNAPSHOTS = 40

@@ -1,8 +1,9 @@
 """Look inside one decode: every encoder and decoder state, attention and context vectors.
 
-``trace(tm, text)`` decodes greedily (or forces a given target) by calling
-``decoder.step`` itself and returns a ``Trace`` of NumPy copies, so the result can be
-cached and drawn without touching torch. Encoder states come from
+``trace(tm, text)`` decodes greedily (or forces a given target) with the same loop as
+greedy search (``search.greedy.decode_steps``), recording every decoder step through its
+``on_step`` callback, and returns a ``Trace`` of NumPy copies, so the result can be cached
+and drawn without touching torch. Encoder states come from
 ``RNNEncoder.forward_stepwise`` (no hooks); nothing is stored on the model.
 """
 
@@ -17,10 +18,11 @@ import torch
 from torch import Tensor
 
 from seq2seq_core.data import encode_sources, pad
-from seq2seq_core.decoders import DecoderState, Memory
+from seq2seq_core.decoders import DecoderState, Memory, StepOutput
 from seq2seq_core.model import Seq2Seq
+from seq2seq_core.search.greedy import Steps, decode_steps
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.vocab import BOS_ID, EOS, EOS_ID, PAD_ID, tokenize
+from seq2seq_core.vocab import EOS, EOS_ID
 
 Part = Literal["encoder", "decoder"]
 
@@ -63,6 +65,8 @@ class Trace:
         context: (He,) the fixed context vector c, the top layer's final state(s).
         step_contexts: (T, He) the context each step read: c_t for attention, c at every
             step for a Cho fixed-context decoder, None for Sutskever's (c only sets s_0).
+        output_text: the output as the target vocabulary's own ``decode`` spells it (EOS
+            and what follows left out): the text every view shows.
     """
 
     source_tokens: tuple[str, ...]
@@ -78,6 +82,7 @@ class Trace:
     attention: np.ndarray | None
     context: np.ndarray
     step_contexts: np.ndarray | None
+    output_text: str
 
     @property
     def output_text_tokens(self) -> tuple[str, ...]:
@@ -155,21 +160,19 @@ def trace_batch(tm: TrainedModel, sources: Sequence[str],
     enc, stepwise = model.encoder.forward_stepwise(src, mask)  # hidden (L, D, B, S, H)
     memory = model.decoder.memory(enc, mask)
     state = model.decoder.init_state(enc)  # hidden (L, B, H)
-    # 2. Decode step by step, recording what each step produced and read.
-    rec = _decode(model, memory, state, forced, max_len)
+    # 2. Decode step by step with greedy search's own loop, recording what each step read.
+    steps, rec = _decode(model, memory, state, forced, max_len)
     # 3. Split the batch into per-source copies, cut at each one's real length.
-    ids = rec["ids"].tolist()  # B x T
     traces = []
     for b, text in enumerate(sources):
         n_src = int(mask[b].sum())
-        n_out = ids[b].index(EOS_ID) + 1 if EOS_ID in ids[b] else len(ids[b])
-        out_ids = tuple(ids[b][:n_out])
-        cut = {k: None if v is None else _numpy(v[b, :n_out]) for k, v in rec.items()
-               if k != "ids"}
+        out_ids = tuple(steps.row(b))
+        n_out = len(out_ids)
+        cut = {k: None if v is None else _numpy(v[b, :n_out]) for k, v in rec.items()}
         traces.append(Trace(
-            source_tokens=tuple(tokenize(text, tm.src_vocab.level)) + (EOS,),
+            source_tokens=tuple(tm.src_vocab.split(text)) + (EOS,),
             output_tokens=tuple(tm.tgt_vocab.tokens[i] for i in out_ids),
-            output_ids=out_ids, forced=forced is not None, log_probs=cut["logp"],
+            output_ids=out_ids, forced=forced is not None, log_probs=_numpy(steps.log_probs[b, :n_out]),
             encoder_states=_numpy(stepwise.hidden[:, :, b, :n_src]),
             encoder_cells=None if stepwise.cell is None else _numpy(
                 stepwise.cell[:, :, b, :n_src]),
@@ -177,40 +180,31 @@ def trace_batch(tm: TrainedModel, sources: Sequence[str],
             decoder_states=cut["h"].transpose(1, 0, 2),  # (T, L, H) -> (L, T, H)
             decoder_cells=None if cut["c"] is None else cut["c"].transpose(1, 0, 2),
             attention=None if cut["attn"] is None else cut["attn"][:, :n_src],
-            context=_numpy(memory.context[b]), step_contexts=cut["ctx"]))
+            context=_numpy(memory.context[b]), step_contexts=cut["ctx"],
+            output_text=tm.tgt_vocab.decode(out_ids)))
     return traces
 
 
 def _decode(model: Seq2Seq, memory: Memory, state: DecoderState, forced: Tensor | None,
-            max_len: int) -> dict[str, Tensor | None]:
-    """Greedy (or forced) steps for a batch; every record is batch first:
-    ids (B, T), logp (B, T), h and c (B, T, L, H), attn (B, T, S), ctx (B, T, He)."""
-    batch = memory.mask.shape[0]
-    token = torch.full((batch,), BOS_ID, dtype=torch.long, device=memory.mask.device)  # (B,)
-    done = torch.zeros_like(token, dtype=torch.bool)
-    rec: dict[str, list[Tensor]] = {k: [] for k in ("ids", "logp", "h", "c", "attn", "ctx")}
-    for t in range(max_len if forced is None else forced.shape[1]):
-        out = model.decoder.step(token, state, memory)
-        state = out.state
-        logits = out.logits.clone()
-        logits[:, [PAD_ID, BOS_ID]] = float("-inf")  # never produced, as in search
-        logp = torch.log_softmax(logits, dim=-1)  # (B, V)
-        token = logp.argmax(dim=-1) if forced is None else forced[:, t]  # (B,)
-        rec["ids"].append(token)
-        rec["logp"].append(logp.gather(1, token[:, None]).squeeze(1))  # (B,)
-        rec["h"].append(state.hidden.transpose(0, 1))  # (B, L, H)
-        if state.cell is not None:
-            rec["c"].append(state.cell.transpose(0, 1))  # (B, L, H)
+            max_len: int) -> tuple[Steps, dict[str, Tensor | None]]:
+    """Greedy (or forced) steps for a batch, recording batch first: h and c (B, T, L, H),
+    attn (B, T, S), ctx (B, T, He) (None where the model has no such thing)."""
+    rec: dict[str, list[Tensor]] = {k: [] for k in ("h", "c", "attn", "ctx")}
+
+    def record(out: StepOutput) -> None:
+        rec["h"].append(out.state.hidden.transpose(0, 1))  # (L, B, H) -> (B, L, H)
+        if out.state.cell is not None:
+            rec["c"].append(out.state.cell.transpose(0, 1))  # (B, L, H)
         if out.attention is not None:
             rec["attn"].append(out.attention)  # (B, S)
-            rec["ctx"].append(torch.bmm(out.attention.unsqueeze(1),
+            rec["ctx"].append(torch.bmm(out.attention.unsqueeze(1),  # (B, 1, S)
                                         memory.outputs).squeeze(1))  # (B, He)
         elif model.decoder.uses_context:
             rec["ctx"].append(memory.context)  # (B, He): the same c at every step
-        done |= token == EOS_ID
-        if forced is None and bool(done.all()):
-            break
-    return {k: torch.stack(v, dim=1) if v else None for k, v in rec.items()}
+
+    steps = decode_steps(model, memory, state, max_len=max_len, forced=forced,
+                         on_step=record)
+    return steps, {k: torch.stack(v, dim=1) if v else None for k, v in rec.items()}
 
 
 def trace(tm: TrainedModel, text: str, target: str | None = None, *,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from seq2seq_core.trace import StateSelection, Trace
+from seq2seq_core.inside.trace import StateSelection, Trace
 
 
 @dataclass(frozen=True, eq=False)

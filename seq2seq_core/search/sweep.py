@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from seq2seq_core.beam import beam_search_batch
+from seq2seq_core.search.beam import beam_search_batch
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.metrics import score
-from seq2seq_core.oracle import OracleResult, oracle_search
+from seq2seq_core.search.oracle import OracleResult, oracle_search
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS_ID

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from seq2seq_core.config import TrainConfig
-from seq2seq_core.replay import SnapshotStore
+from seq2seq_core.inside.replay import SnapshotStore
 from seq2seq_core.tasks import make_task
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, TrainEvent, new_model
 from seq2seq_core.trained import TrainedModel
 
 if TYPE_CHECKING:
-    from seq2seq_core.registry import SlotGate
+    from seq2seq_core.server.slots import SlotGate
 
 RunStatus = Literal["queued", "starting", "running", "done", "stopped", "error"]
 MAX_HISTORY = 4000  # step events kept for curves; older ones are thinned, never dropped
@@ -67,7 +67,7 @@ class RunSnapshot:
 class TrainingRun:
     """One training in a daemon thread; every public method is safe from any thread.
 
-    With a ``gate`` (``registry.SlotGate``) the thread first waits, status "queued", for
+    With a ``gate`` (``slots.SlotGate``) the thread first waits, status "queued", for
     one of the server's training slots. With ``idle_timeout_s`` it stops itself when
     nobody called ``touch`` (a browser polling it) for that many seconds.
     """

@@ -18,57 +18,17 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
-from seq2seq_core.limits import Limits
-from seq2seq_core.worker import RunSpec, TrainingRun
+from seq2seq_core.server.limits import Limits
+from seq2seq_core.server.slots import SlotGate
+from seq2seq_core.server.worker import RunSpec, TrainingRun
 
 RUN_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class ServerBusy(RuntimeError):
     """Every training slot is taken and the queue is full; the message says so."""
-
-
-class SlotGate:
-    """At most ``slots`` holders at once; waiters are served first come, first served."""
-
-    def __init__(self, slots: int) -> None:
-        self.slots = slots
-        self._cond = threading.Condition()
-        self._holders: set[str] = set()
-        self._waiting: deque[str] = deque()
-
-    def acquire(self, key: str, should_stop: Callable[[], bool], poll_s: float = 0.2) -> bool:
-        """Block until ``key`` holds a slot (True) or ``should_stop()`` says so (False)."""
-        with self._cond:
-            self._waiting.append(key)
-            try:
-                while len(self._holders) >= self.slots or self._waiting[0] != key:
-                    if should_stop():
-                        return False
-                    self._cond.wait(poll_s)
-                self._holders.add(key)
-                return True
-            finally:
-                self._waiting.remove(key)
-                self._cond.notify_all()
-
-    def release(self, key: str) -> None:
-        with self._cond:
-            self._holders.discard(key)
-            self._cond.notify_all()
-
-    def position(self, key: str) -> int | None:
-        """How many waiters are ahead of ``key`` (0 = next), or None if it is not waiting."""
-        with self._cond:
-            return self._waiting.index(key) if key in self._waiting else None
-
-    def counts(self) -> tuple[int, int]:
-        """(slots in use, runs waiting)."""
-        with self._cond:
-            return len(self._holders), len(self._waiting)
 
 
 class RunRegistry:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from seq2seq_core.checkpoint import FILES, CheckpointError, load
-from seq2seq_core.limits import LimitError, Limits
+from seq2seq_core.server.limits import LimitError, Limits
 from seq2seq_core.trained import TrainedModel
 
 OPTIONAL = ("CARD.md", "src_subword.model", "tgt_subword.model")

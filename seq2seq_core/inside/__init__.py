@@ -1,0 +1,16 @@
+"""Analysis behind the inside views: traces of every state, PCA projections, the
+alignment score against a task's gold alignment, and training-replay snapshots.
+
+May import the model layer and ``search``; never ``server``.
+"""
+
+from seq2seq_core.inside.alignment import (alignment_score, gold_alignment,
+                                           heldout_alignment_score, known_reference)
+from seq2seq_core.inside.projection import PCABasis, fit_pca, fit_state_basis, project
+from seq2seq_core.inside.replay import ReplayFrame, Snapshot, SnapshotStore, replay_frames
+from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
+
+__all__ = ["PCABasis", "ReplayFrame", "Snapshot", "SnapshotStore", "StateSelection", "Trace",
+           "alignment_score", "fit_pca", "fit_state_basis", "gold_alignment",
+           "heldout_alignment_score", "known_reference", "project", "replay_frames", "trace",
+           "trace_batch"]
