@@ -31,7 +31,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
 import seq2seq_core as core  # noqa: E402
 from seq2seq_core.data import make_batch  # noqa: E402
-from seq2seq_core.search.decode import normalize_text  # noqa: E402
 from seq2seq_core.tasks import make_task  # noqa: E402
 from seq2seq_core.server.worker import RunSpec, TrainingRun  # noqa: E402
 
@@ -73,7 +72,7 @@ def bench_search(n_batch: int) -> dict:
         cfg = core.DecodeConfig(beam_size=k, n_best=k)
         out[f"beam{k}_ms"] = median_ms(lambda cfg=cfg: core.decode_text(tm, text, cfg))
     pairs = make_task("dates", seed=7).heldout[:n_batch]
-    sources = [tm.src_vocab.encode(normalize_text(p.source), add_eos=True)
+    sources = [tm.src_vocab.encode(p.source, add_eos=True)
                for p in pairs]
     batch = make_batch(pairs, tm.src_vocab, tm.tgt_vocab)
     with torch.no_grad():

@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 
 from seq2seq_core.checkpoint import CheckpointError, load, save
+from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import DecodeConfig, TrainConfig
 from seq2seq_core.search.decode import InputError, decode_text
 from seq2seq_core.evaluate import evaluate
@@ -110,7 +111,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                   f"uninterrupted {args.steps}-step run (the constant schedule would)",
                   file=sys.stderr)
         return _train_and_save(args, resume(args.resume, dataclasses.replace(
-            saved, steps=args.steps)), saved_task_options(args.resume))
+            saved, steps=args.steps), heldout_alignment_score),
+            saved_task_options(args.resume))
     options = _task_options(args)
     task = make_task(args.task, **options)
     model_cfg = dict(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
@@ -121,7 +123,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                       teacher_forcing=args.teacher_forcing, clip_norm=args.clip_norm,
                       seed=args.seed, device=args.device, eval_every=args.eval_every,
                       max_seconds=args.max_seconds)
-    return _train_and_save(args, Trainer(new_model(task, model_cfg, args.seed), task, cfg),
+    return _train_and_save(args, Trainer(new_model(task, model_cfg, args.seed), task, cfg,
+                                             heldout_alignment_score),
                            options)
 
 

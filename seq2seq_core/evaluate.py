@@ -1,9 +1,10 @@
 """Held-out evaluation: exact match, token accuracy, and exact match by source length.
 
 Greedy decoding and beam search both run batched (beam search folds its K beams into
-the batch, with the same code as the traced single-input search). When a source
-has several correct targets (``references``), an output equal to any of them counts as
-an exact match; task metrics (BLEU, phoneme error rate, ...) come from ``metrics``.
+the batch, with the same code as the traced single-input search). Whether an output is
+correct is decided once, by ``metrics.is_correct`` against every reference of its source
+as the target vocabulary writes them; overall and by-length exact match are shares of
+that one list, so they agree by construction. Task metrics come from ``metrics``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import torch
 
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.data import encode_sources
-from seq2seq_core.metrics import score
-from seq2seq_core.search.beam import beam_search_batch
+from seq2seq_core.metrics import canonical_references, is_correct, score
+from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.search.greedy import greedy_batch
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
@@ -39,10 +40,11 @@ class EvalReport:
 
     Attributes:
         n: number of pairs.
-        exact_match: share of outputs equal to the reference (0-1).
+        exact_match: share of correct outputs (``metrics.is_correct``, 0-1).
         token_accuracy: mean ``token_accuracy`` (0-1).
         by_length: source length in tokens -> (pairs, exact match share).
         predictions: output text per pair, in input order.
+        correct: per pair, whether its output is correct (what every share counts).
         scores: the task metrics asked for (``metrics.score``), e.g. {"bleu": 41.2}.
     """
 
@@ -51,6 +53,7 @@ class EvalReport:
     token_accuracy: float
     by_length: dict[int, tuple[int, float]]
     predictions: tuple[str, ...]
+    correct: tuple[bool, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -65,12 +68,10 @@ def _predict_ids(tm: TrainedModel, sources: Sequence[str], cfg: DecodeConfig,
         return out
     if cfg.strategy == "sample":
         raise ValueError("evaluation uses greedy or beam search, not sampling")
-    out = []
-    for start in range(0, len(sources), batch_size):  # beams folded into the batch
-        ids = [tm.src_vocab.encode(s, add_eos=True) for s in sources[start:start + batch_size]]
-        results = beam_search_batch(tm.model, ids, cfg=cfg, tgt_vocab=tm.tgt_vocab)
-        out += [[i for i in r.best.token_ids if i != EOS_ID] for r in results]
-    return out
+    ids = [tm.src_vocab.encode(s, add_eos=True) for s in sources]
+    results = beam_search_chunks(tm.model, ids, cfg=cfg, tgt_vocab=tm.tgt_vocab,
+                                 batch_size=batch_size)  # beams folded into the batch
+    return [[i for i in r.best.token_ids if i != EOS_ID] for r in results]
 
 
 @torch.no_grad()
@@ -95,15 +96,16 @@ def evaluate(tm: TrainedModel, pairs: Sequence[Pair], cfg: DecodeConfig,
         raise ValueError(f"{len(refs_text)} reference lists for {len(pairs)} pairs")
     vocab = tm.tgt_vocab
     predicted = _predict_ids(tm, [p.source for p in pairs], cfg, batch_size)
-    refs = [vocab.encode(p.target) for p in pairs]
-    exact = [p in [vocab.encode(r) for r in alts] for p, alts in zip(predicted, refs_text)]
-    by_len: dict[int, list[bool]] = {}
-    for pair, ok in zip(pairs, exact):
-        by_len.setdefault(len(tm.src_vocab.split(pair.source)), []).append(ok)
     texts = tuple(vocab.decode(p) for p in predicted)
-    canonical = [[vocab.join(vocab.split(r)) for r in alts] for alts in refs_text]
+    canonical = [canonical_references(vocab, alts) for alts in refs_text]
+    correct = tuple(map(is_correct, texts, canonical))
+    by_len: dict[int, list[bool]] = {}
+    for pair, ok in zip(pairs, correct):
+        by_len.setdefault(len(tm.src_vocab.split(pair.source)), []).append(ok)
+    refs = [vocab.encode(p.target) for p in pairs]
     return EvalReport(
-        n=len(pairs), exact_match=sum(exact) / len(pairs),
+        n=len(pairs), exact_match=sum(correct) / len(pairs),
         token_accuracy=sum(map(token_accuracy, predicted, refs)) / len(pairs),
         by_length={k: (len(v), sum(v) / len(v)) for k, v in sorted(by_len.items())},
-        predictions=texts, scores=score(metrics, texts, canonical) if metrics else {})
+        predictions=texts, correct=correct,
+        scores=score(metrics, texts, canonical) if metrics else {})

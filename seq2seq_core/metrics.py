@@ -1,9 +1,11 @@
 """Output-quality metrics over a set of predictions, each with one or more references.
 
-Exact match and word accuracy count a prediction correct when it equals any of its
-references (a word with two pronunciations, a sentence with two translations). Phoneme
-error rate is the edit distance to the closest reference over that reference's length.
-BLEU and chrF are sacrebleu's own corpus-level scores, never a reimplementation.
+``is_correct`` is the one decision of "correct" in the project: a prediction is correct
+when it equals one of its references as the target vocabulary writes text
+(``canonical_references``). Exact match (overall, by source length, per sample, in the
+sweep and the app's tables) and g2p word accuracy are shares of it. Phoneme error rate is
+the edit distance (rapidfuzz's Levenshtein) to the closest reference over that
+reference's length. BLEU and chrF are sacrebleu's own corpus-level scores.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sacrebleu
+from rapidfuzz.distance import Levenshtein
+
+from seq2seq_core.vocab import Vocab
 
 References = Sequence[Sequence[str]]  # per prediction: its acceptable targets, best first
 
@@ -25,26 +30,40 @@ def _check(predictions: Sequence[str], references: References) -> None:
         raise ValueError("every prediction needs at least one reference")
 
 
+def canonical_references(vocab: Vocab, references: Sequence[str]) -> tuple[str, ...]:
+    """References as the target vocabulary writes them: ``vocab.join(vocab.split(r))``
+    (normalised, lower-cased if the vocabulary is, tokens joined its way), so that they
+    compare with a decoded prediction (``vocab.decode``).
+
+    Example (word level): "J’ai froid." -> "j'ai froid ."
+    """
+    return tuple(vocab.join(vocab.split(r)) for r in references)
+
+
+def is_correct(prediction: str, references: Sequence[str]) -> bool:
+    """Whether ``prediction`` equals one of ``references`` (text, compared exactly).
+
+    Compare a decoded prediction with ``canonical_references`` of the raw references: a
+    prediction holding ``<unk>`` then never matches, because a reference's unknown word
+    is kept as written.
+    """
+    return prediction in references
+
+
 def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    """Levenshtein distance between two token sequences (insert, delete, substitute: 1).
+    """Levenshtein distance between two token sequences (insert, delete, substitute: 1),
+    by rapidfuzz.
 
     Example: ["K", "AE1", "T"] vs ["K", "AH0", "T", "S"] -> 2 (one substitution, one
     insertion).
     """
-    previous = list(range(len(b) + 1))  # distances from a[:0] to each prefix of b
-    for i, token in enumerate(a, start=1):
-        current = [i]
-        for j, other in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (token != other)))
-        previous = current
-    return previous[-1]
+    return Levenshtein.distance(list(a), list(b))
 
 
 def exact_match(predictions: Sequence[str], references: References) -> float:
-    """Share (0-1) of predictions equal to one of their references."""
+    """Share (0-1) of predictions that are correct (``is_correct``)."""
     _check(predictions, references)
-    return sum(p in refs for p, refs in zip(predictions, references)) / len(predictions)
+    return sum(map(is_correct, predictions, references)) / len(predictions)
 
 
 def word_accuracy(predictions: Sequence[str], references: References) -> float:
@@ -54,7 +73,8 @@ def word_accuracy(predictions: Sequence[str], references: References) -> float:
     Example: "R EH1 D" with references ["R EH1 D", "R IY1 D"] counts as correct.
     """
     _check(predictions, references)
-    hits = sum(p.split() in [r.split() for r in refs] for p, refs in zip(predictions, references))
+    hits = sum(is_correct(" ".join(p.split()), [" ".join(r.split()) for r in refs])
+               for p, refs in zip(predictions, references))
     return hits / len(predictions)
 
 

@@ -18,7 +18,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
@@ -26,7 +25,7 @@ from safetensors.torch import load_file, save_file
 from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import TrainConfig, from_dict, to_dict
 from seq2seq_core.tasks import make_task
-from seq2seq_core.train import Trainer
+from seq2seq_core.train import AlignmentScorer, Trainer
 from seq2seq_core.trained import TrainedModel
 
 FORMAT = "seq2seq-explorer-training"
@@ -45,15 +44,16 @@ def save_training(directory: str | Path, trainer: Trainer,
             evaluated once more for its summary).
     """
     folder = save(directory, tm or trainer.finished_model(trainer.evaluate()))
-    opt = trainer.optimizer.state_dict()
+    state = trainer.state_dict()
+    opt = state["optimizer"]
     tensors = {f"adam.{index}.{name}": value.detach().cpu().contiguous()
-               for index, state in opt["state"].items() for name, value in state.items()}
-    tensors[GENERATOR] = trainer.generator.get_state()
+               for index, adam in opt["state"].items() for name, value in adam.items()}
+    tensors[GENERATOR] = state["generator"]
     save_file(tensors, str(folder / TENSORS), metadata={"format": FORMAT})
-    meta = {"format": FORMAT, "format_version": 1, "step": trainer.step_count,
+    meta = {"format": FORMAT, "format_version": 1, "step": state["step"],
             "task": trainer.task.name, "task_options": task_options or {},
             "train_config": to_dict(trainer.cfg), "param_groups": opt["param_groups"],
-            "batch_order_state": trainer.rng.bit_generator.state}
+            "batch_order_state": state["batch_order"]}
     (folder / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return folder
 
@@ -80,7 +80,8 @@ def resume_config(directory: str | Path) -> TrainConfig:
     return from_dict(TrainConfig, _meta(directory)["train_config"])
 
 
-def resume(directory: str | Path, cfg: TrainConfig | None = None) -> Trainer:
+def resume(directory: str | Path, cfg: TrainConfig | None = None,
+           alignment: AlignmentScorer | None = None) -> Trainer:
     """A ``Trainer`` that continues the run saved in ``directory``.
 
     Args:
@@ -100,15 +101,14 @@ def resume(directory: str | Path, cfg: TrainConfig | None = None) -> Trainer:
     cfg = cfg or saved_cfg
     task = make_task(meta["task"], **{"seed": saved_cfg.seed, **meta["task_options"]})
     tm = load(folder)
-    trainer = Trainer(tm, task, cfg)
-    state: dict[int, dict[str, torch.Tensor]] = {}
+    trainer = Trainer(tm, task, cfg, alignment)
+    adam: dict[int, dict[str, torch.Tensor]] = {}
     for key, value in tensors.items():
         if key.startswith("adam."):
             _, index, name = key.split(".", 2)
-            state.setdefault(int(index), {})[name] = value
-    trainer.optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
-    trainer.generator.set_state(tensors[GENERATOR])
-    trainer.rng = np.random.default_rng()
-    trainer.rng.bit_generator.state = meta["batch_order_state"]
-    trainer.step_count = int(meta["step"])
+            adam.setdefault(int(index), {})[name] = value
+    trainer.load_state_dict({
+        "step": meta["step"], "generator": tensors[GENERATOR],
+        "optimizer": {"state": adam, "param_groups": meta["param_groups"]},
+        "batch_order": meta["batch_order_state"]})
     return trainer

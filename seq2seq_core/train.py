@@ -15,20 +15,19 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.data import Batch, make_batch
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.model import build_model
-from seq2seq_core.tasks import TASKS
-from seq2seq_core.tasks.base import TaskData
+from seq2seq_core.tasks.base import Pair, TaskData
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import PAD_ID, Vocab
 
@@ -52,6 +51,8 @@ class EvalEvent:
     """A held-out evaluation after ``step`` steps (greedy decoding).
 
     samples: a few (source, reference, prediction) triples.
+    samples_correct: per sample, whether its prediction is correct (``metrics.is_correct``
+        against every reference: the same decision as ``exact_match``).
     alignment_score: mean attention mass on the gold source positions (0-1, see
         ``alignment``), or None without attention or a gold alignment for the task.
     by_length: (source length in tokens, pairs, exact match share) per length.
@@ -67,6 +68,7 @@ class EvalEvent:
     alignment_score: float | None = None
     by_length: tuple[tuple[int, int, float], ...] = ()
     scores: tuple[tuple[str, float], ...] = ()
+    samples_correct: tuple[bool, ...] = ()
 
 
 TrainEvent = StepEvent | EvalEvent
@@ -123,11 +125,21 @@ def new_model(task: TaskData, model_cfg: dict, seed: int) -> TrainedModel:
 _GLOBAL_RNG = threading.Lock()  # see Trainer.step
 
 
-class Trainer:
-    """Trains a model on a task's training pairs, step by step."""
+AlignmentScorer = Callable[[TrainedModel, Sequence[Pair]], "float | None"]
 
-    def __init__(self, tm: TrainedModel, task: TaskData, cfg: TrainConfig) -> None:
+
+class Trainer:
+    """Trains a model on a task's training pairs, step by step.
+
+    ``alignment`` scores the attention against the task's gold alignment at each
+    evaluation (``inside.heldout_alignment_score``; the caller passes it, so training
+    depends on no analysis module).
+    """
+
+    def __init__(self, tm: TrainedModel, task: TaskData, cfg: TrainConfig,
+                 alignment: AlignmentScorer | None = None) -> None:
         self.tm, self.task, self.cfg = tm, task, cfg
+        self.alignment = alignment
         self.device = resolve_device(cfg.device)
         self.model = tm.model.to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.learning_rate)
@@ -171,9 +183,8 @@ class Trainer:
         if not (math.isfinite(loss_value) and math.isfinite(norm)) or loss_value > EXPLODED_LOSS:
             self.optimizer.zero_grad(set_to_none=True)  # the last good weights stay
             raise Diverged(self.step_count + 1, loss_value, norm)
-        if self.cfg.lr_schedule == "linear":  # decay towards 0 at the last step
-            for group in self.optimizer.param_groups:
-                group["lr"] = self.cfg.learning_rate * (1 - self.step_count / self.cfg.steps)
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate_at(self.cfg, self.step_count)
         self.optimizer.step()
         self.step_count += 1
         with torch.no_grad():
@@ -182,22 +193,38 @@ class Trainer:
         return StepEvent(self.step_count, loss_value, int(correct.sum()) / n_tokens,
                          norm, n_tokens, time.perf_counter() - self.started)
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything that decides the next steps besides the weights: steps done, Adam's
+        state, the teacher-forcing generator's state and the batch-order generator's state
+        (tensors and JSON-able values; ``resume.py`` writes them without pickle)."""
+        return {"step": self.step_count, "optimizer": self.optimizer.state_dict(),
+                "generator": self.generator.get_state(),
+                "batch_order": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from ``state_dict()``'s result: the next step is the one the saved
+        trainer would have taken."""
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.generator.set_state(state["generator"])
+        self.rng = np.random.default_rng()
+        self.rng.bit_generator.state = state["batch_order"]
+        self.step_count = int(state["step"])
+
     def evaluate(self, n_samples: int = 3) -> EvalEvent:
         """Greedy exact match and token accuracy on the first ``eval_size`` held-out pairs."""
         self.model.eval()
         pairs = self.task.heldout[: self.cfg.eval_size]
         max_len = max(len(self.tm.tgt_vocab.encode(p.target)) for p in pairs) + 5
-        info = TASKS.get(self.task.name)
         report = evaluate(self.tm, pairs, DecodeConfig(strategy="greedy", max_len=max_len),
                           references=[self.task.references_of(p) for p in pairs],
-                          metrics=info.metrics if info else ())
+                          metrics=self.task.metrics)
         samples = tuple((p.source, p.target, pred)
                         for p, pred in zip(pairs[:n_samples], report.predictions))
         by_length = tuple((k, n, em) for k, (n, em) in report.by_length.items())
+        alignment = self.alignment(self.tm, pairs) if self.alignment else None
         return EvalEvent(self.step_count, report.exact_match, report.token_accuracy, samples,
-                         time.perf_counter() - self.started,
-                         heldout_alignment_score(self.tm, pairs), by_length,
-                         tuple(report.scores.items()))
+                         time.perf_counter() - self.started, alignment, by_length,
+                         tuple(report.scores.items()), report.correct[:n_samples])
 
     def run(self, on_event: Callable[[TrainEvent], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> TrainedModel:
@@ -239,6 +266,14 @@ class Trainer:
             info["fault"] = self.fault
         return TrainedModel(self.model, self.tm.src_vocab, self.tm.tgt_vocab,
                             self.task.name, info)
+
+
+def learning_rate_at(cfg: TrainConfig, step: int) -> float:
+    """The learning rate of the step after ``step`` steps are done: ``cfg.learning_rate``
+    ("constant"), or falling linearly to 0 at ``cfg.steps`` ("linear")."""
+    if cfg.lr_schedule == "linear":
+        return cfg.learning_rate * (1 - step / cfg.steps)
+    return cfg.learning_rate
 
 
 def masked_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:

@@ -2,7 +2,9 @@
 
 Ids 0-3 are always the specials, in that order, so a padded batch is filled with 0.
 A subword vocabulary carries its sentencepiece model (``subword.SubwordModel``), which
-splits text into pieces; checkpoints store the model's bytes beside the JSON.
+splits text into pieces; checkpoints store the model's bytes beside the JSON. Every
+vocabulary names its text normaliser (``normalize.NORMALIZERS``) and whether it
+lower-cases; ``Vocab.normalize`` applies both and every tokenising path goes through it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import seq2seq_core.normalize as norm
 from seq2seq_core.subword import SubwordModel
 
 TokenLevel = Literal["char", "word", "subword"]
@@ -53,14 +56,18 @@ class Vocab:
         level: "char", "word" or "subword", how text is split into tokens.
         lowercase: text is lower-cased before it is split (the model never saw capitals).
         subword: the sentencepiece model of a "subword" vocabulary, else None.
+        normalizer: name of the text normaliser (``normalize.NORMALIZERS``) applied to
+            every text before it is split, chosen by the task and saved with the tokens.
     """
 
     tokens: tuple[str, ...]
     level: TokenLevel = "char"
     lowercase: bool = False
     subword: SubwordModel | None = None
+    normalizer: str = norm.DEFAULT
 
     def __post_init__(self) -> None:
+        norm.get(self.normalizer)  # raises for an unknown name
         if self.level not in LEVELS:
             raise ValueError(f"vocabulary level must be one of {', '.join(LEVELS)}; "
                              f"got {self.level!r}")
@@ -81,7 +88,8 @@ class Vocab:
 
     @classmethod
     def build(cls, texts: Iterable[str], level: TokenLevel = "char",
-              max_size: int | None = None, lowercase: bool = False) -> Vocab:
+              max_size: int | None = None, lowercase: bool = False,
+              normalizer: str = norm.DEFAULT) -> Vocab:
         """Vocabulary of every token in ``texts``, most frequent first, ties by token.
 
         Args:
@@ -89,23 +97,33 @@ class Vocab:
             level: "char" or "word" (a subword vocabulary comes from ``from_subword``).
             max_size: cap on the number of tokens, specials included (None = no cap).
             lowercase: lower-case text before splitting it, here and when encoding.
+            normalizer: the text normaliser, here and when encoding.
         """
-        fold = str.lower if lowercase else str
-        counts = Counter(tok for text in texts for tok in tokenize(fold(text), level))
+        blank = cls(SPECIALS, level, lowercase, normalizer=normalizer)
+        counts = Counter(tok for text in texts for tok in tokenize(blank.normalize(text), level))
         ranked = sorted(counts, key=lambda t: (-counts[t], t))
         ranked = [t for t in ranked if t not in SPECIALS]
         if max_size is not None:
             ranked = ranked[: max(0, max_size - len(SPECIALS))]
-        return cls(SPECIALS + tuple(ranked), level, lowercase)
+        return cls(SPECIALS + tuple(ranked), level, lowercase, normalizer=normalizer)
 
     @classmethod
-    def from_subword(cls, model: SubwordModel, lowercase: bool = False) -> Vocab:
+    def from_subword(cls, model: SubwordModel, lowercase: bool = False,
+                     normalizer: str = norm.DEFAULT) -> Vocab:
         """The vocabulary of a sentencepiece model: the specials, then its pieces."""
-        return cls(SPECIALS + model.pieces, "subword", lowercase, model)
+        return cls(SPECIALS + model.pieces, "subword", lowercase, model, normalizer)
+
+    def normalize(self, text: str) -> str:
+        """``text`` as this vocabulary reads it: its normaliser, then lower-cased if it is.
+
+        Example (normalizer "sentence", lowercase): " I’m  tired. " -> "i'm tired."
+        """
+        text = norm.normalize(text, self.normalizer)
+        return text.lower() if self.lowercase else text
 
     def split(self, text: str) -> list[str]:
-        """Tokens of ``text`` as this vocabulary sees them (lower-cased if it is)."""
-        text = text.lower() if self.lowercase else text
+        """Tokens of ``text`` as this vocabulary sees them (after ``normalize``)."""
+        text = self.normalize(text)
         if self.subword is not None:
             return self.subword.split(text)
         return tokenize(text, self.level)
@@ -154,7 +172,8 @@ class Vocab:
 
     def to_json(self) -> dict[str, Any]:
         """The vocabulary as JSON (a subword model's bytes are saved apart, see checkpoint)."""
-        data = {"format": FORMAT, "version": 1, "level": self.level, "tokens": list(self.tokens)}
+        data = {"format": FORMAT, "version": 1, "level": self.level,
+                "normalizer": self.normalizer, "tokens": list(self.tokens)}
         return {**data, "lowercase": True} if self.lowercase else data
 
     @classmethod
@@ -172,8 +191,12 @@ class Vocab:
         tokens = data.get("tokens")
         if not isinstance(tokens, list):
             raise ValueError("vocabulary 'tokens' must be a list of strings")
+        normalizer = data.get("normalizer", norm.DEFAULT)
+        if normalizer not in norm.NORMALIZERS:
+            raise ValueError(f"vocabulary names an unknown text normaliser {normalizer!r}; "
+                             f"this version knows {', '.join(norm.NORMALIZERS)}")
         return cls(tuple(tokens), data.get("level", "char"), bool(data.get("lowercase", False)),
-                   subword)
+                   subword, normalizer)
 
     def save(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as f:

@@ -283,3 +283,14 @@ def beam_search(model: Seq2Seq, source: Sequence[int], *, cfg: DecodeConfig, tgt
     """
     return beam_search_batch(model, [source], cfg=cfg, tgt_vocab=tgt_vocab, record_tree=True,
                              source_tokens=[source_tokens], prefix=prefix)[0]
+
+
+def beam_search_chunks(model: Seq2Seq, sources: Sequence[Sequence[int]], *, cfg: DecodeConfig,
+                       tgt_vocab: Vocab, batch_size: int = 100) -> list[SearchResult]:
+    """``beam_search_batch`` over many sources, ``batch_size`` at a time (B*K rows each),
+    so memory stays bounded; results in input order, without trees."""
+    results: list[SearchResult] = []
+    for start in range(0, len(sources), batch_size):
+        results += beam_search_batch(model, sources[start:start + batch_size], cfg=cfg,
+                                     tgt_vocab=tgt_vocab)
+    return results

@@ -6,12 +6,12 @@ unknown-character input fails the same way everywhere with an ``InputError``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 import torch
 
 from seq2seq_core.config import DecodeConfig
+from seq2seq_core.normalize import normalize
 from seq2seq_core.search.beam import beam_search
 from seq2seq_core.search.greedy import greedy_search, sample_search
 from seq2seq_core.trained import TrainedModel
@@ -25,23 +25,18 @@ class InputError(ValueError):
     """The source text cannot be decoded; the message says why and how to fix it."""
 
 
-def normalize_text(text: str) -> str:
-    """Unicode NFC, no-break spaces to plain spaces, surrounding whitespace removed."""
-    text = unicodedata.normalize("NFC", text)
-    return text.replace("\u00a0", " ").replace("\u202f", " ").strip()
-
-
 def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS) -> str:
-    """Normalise ``text`` and make sure the model can read it.
+    """Normalise ``text`` with the source vocabulary's normaliser and make sure the model
+    can read it.
 
     Returns:
-        The normalised text.
+        The normalised text (not lower-cased: the vocabulary does that when it splits).
 
     Raises:
         InputError: if the text is empty, longer than ``max_tokens`` tokens, or has
             tokens outside the source vocabulary (they are named).
     """
-    text = normalize_text(text)
+    text = normalize(text, tm.src_vocab.normalizer)
     if not text:
         raise InputError("The input is empty: type something to decode.")
     n_tokens = len(tm.src_vocab.split(text))

@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from seq2seq_core.search.beam import beam_search_batch
+from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.config import DecodeConfig
-from seq2seq_core.metrics import score
+from seq2seq_core.metrics import canonical_references, is_correct, score
 from seq2seq_core.search.oracle import OracleResult, oracle_search
 from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.vocab import EOS_ID
 
 WIDTHS = (1, 2, 3, 5, 8, 12, 16)
 TOLERANCE = 1e-4  # nats: float32 sums differ below this between searches
@@ -54,12 +53,11 @@ class SweepRow:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def classify(output: Sequence[int], log_prob: float, reference: Sequence[int],
-             oracle: OracleResult,
-             alternatives: Sequence[Sequence[int]] = ()) -> str:
-    """'correct', 'search', 'model' or 'unknown' for one output (ids without EOS);
-    ``alternatives`` are further correct references."""
-    if any(list(output) == list(r) for r in (reference, *alternatives)):
+def classify(correct: bool, log_prob: float, oracle: OracleResult) -> str:
+    """'correct', 'search', 'model' or 'unknown' for one output: ``correct`` is
+    ``metrics.is_correct`` of its text; a wrong output is a search error when exact search
+    found a more probable output, a model error when the model prefers it."""
+    if correct:
         return "correct"
     if not oracle.exact or oracle.hypothesis is None:
         return "unknown"
@@ -87,7 +85,7 @@ def beam_sweep(tm: TrainedModel, pairs: Sequence[Pair], *, widths: Sequence[int]
         raise ValueError(f"{len(refs_text)} reference lists for {len(pairs)} pairs")
     report = on_progress or (lambda message: None)
     sources = [tm.src_vocab.encode(p.source, add_eos=True) for p in pairs]
-    refs = [[tm.tgt_vocab.encode(r) for r in rs] for rs in refs_text]
+    canonical = [canonical_references(tm.tgt_vocab, rs) for rs in refs_text]
     report("exact search")
     oracles = [oracle_search(tm.model, s, max_len=max_len, tgt_vocab=tm.tgt_vocab,
                              max_expansions=max_expansions) for s in sources]
@@ -95,18 +93,15 @@ def beam_sweep(tm: TrainedModel, pairs: Sequence[Pair], *, widths: Sequence[int]
     for width in sorted({min(w, tm.model.cfg.tgt_vocab_size - 2) for w in widths}):
         report(f"beam width {width}")
         cfg = DecodeConfig(strategy="beam", beam_size=width, max_len=max_len, n_best=1)
-        best = []
-        for start in range(0, len(sources), batch_size):
-            chunk = sources[start:start + batch_size]
-            best += [r.best for r in beam_search_batch(tm.model, chunk, cfg=cfg,
-                                                       tgt_vocab=tm.tgt_vocab)]
-        outputs = [[i for i in h.token_ids if i != EOS_ID] for h in best]
-        kinds = [classify(o, h.score, r[0], orc, r[1:])
-                 for o, h, r, orc in zip(outputs, best, refs, oracles)]
+        best = [r.best for r in beam_search_chunks(tm.model, sources, cfg=cfg,
+                                                   tgt_vocab=tm.tgt_vocab,
+                                                   batch_size=batch_size)]
+        kinds = [classify(is_correct(h.text, refs), h.score, orc)
+                 for h, refs, orc in zip(best, canonical, oracles)]
         rows.append(SweepRow(width, len(pairs), kinds.count("correct") / len(pairs),
                              sum(h.score for h in best) / len(best),
                              sum(len(h.token_ids) for h in best) / len(best),
                              kinds.count("search"), kinds.count("model"),
                              kinds.count("unknown"),
-                             score(metrics, [h.text for h in best], refs_text)))
+                             score(metrics, [h.text for h in best], canonical)))
     return tuple(rows)

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import TrainConfig
 from seq2seq_core.inside.replay import SnapshotStore
 from seq2seq_core.tasks import make_task
@@ -133,7 +134,8 @@ class TrainingRun:
         try:
             spec = self.spec
             task = make_task(spec.task, seed=spec.train.seed, **spec.task_options)
-            trainer = Trainer(new_model(task, spec.model, spec.train.seed), task, spec.train)
+            trainer = Trainer(new_model(task, spec.model, spec.train.seed), task, spec.train,
+                              heldout_alignment_score)
             with self._lock:
                 self._status = "running"
             result = trainer.run(lambda event: self._record(event, trainer), self._should_stop)

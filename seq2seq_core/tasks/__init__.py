@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -57,10 +58,12 @@ def make_task(name: str, **options: Any) -> TaskData:
     """
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {', '.join(TASKS)}")
+    info = TASKS[name]
     try:
-        return TASKS[name].generate(**options)
+        data = info.generate(**options)
     except TypeError as err:
         raise ValueError(f"bad option for task {name!r}: {err}") from None
+    return dataclasses.replace(data, metrics=info.metrics)
 
 
 __all__ = ["Pair", "TaskData", "TaskInfo", "TASKS", "UploadError", "make_task",

@@ -33,6 +33,8 @@ class TaskData:
         vocabs: (source, target) vocabularies the task prepared (subword models,
             lower-casing); None lets ``train.new_model`` build them from ``train``.
         notes: what was read, filtered and dropped, one line each, for the user.
+        metrics: the ``seq2seq_core.metrics`` scores that suit the task's outputs
+            (``make_task`` fills them in from the task's ``TaskInfo``).
     """
 
     name: str
@@ -43,6 +45,7 @@ class TaskData:
     references: Mapping[str, tuple[str, ...]] | None = field(default=None, repr=False)
     vocabs: tuple[Vocab, Vocab] | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ("exact_match",)
 
     def references_of(self, pair: Pair) -> tuple[str, ...]:
         """Every acceptable target of ``pair``'s source (just its target by default)."""

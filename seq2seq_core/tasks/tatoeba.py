@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from seq2seq_core.normalize import sentence
 from seq2seq_core.vocab import tokenize
 
 TATOEBA_ENV = "SEQ2SEQ_TATOEBA_DIR"
@@ -106,15 +107,14 @@ def parse_manythings(data: bytes, name: str = "corpus",
 
 
 def normalize(text: str, lowercase: bool = True) -> str:
-    """Unicode NFC, no-break and narrow no-break spaces to spaces, the typographic
-    apostrophe to ``'`` (the French file mixes both), runs of whitespace to one space,
-    trimmed, optionally lower-cased.
+    """The translation task's text: ``normalize.sentence`` (NFC, no-break spaces to
+    spaces, typographic apostrophes and quotes to ASCII, runs of whitespace to one space,
+    trimmed), optionally lower-cased. Its vocabularies name the same normaliser, so a
+    typed input is read exactly as the training text was.
 
-    Example: "Cours\\u202f!" -> "cours !"; "J\\u2019en suis sûr." -> "j'en suis sûr."
+    Example: "Cours\u202f!" -> "cours !"; "J\u2019en suis sûr." -> "j'en suis sûr."
     """
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    text = text.replace("\u2019", "'")
-    text = " ".join(text.split())
+    text = sentence(text)
     return text.lower() if lowercase else text
 
 

@@ -25,6 +25,7 @@ Tokenization = Literal["word", "bpe", "unigram"]
 TRANSLATION_EXAMPLES: tuple[str, ...] = ("I am cold.", "She is very happy.",
                                          "We are not ready yet.", "You're my best friend.",
                                          "They are in the garden.", "He is a good teacher.")
+NORMALIZER = "sentence"  # see tatoeba.normalize: the vocabularies read input the same way
 CREDIT = ("Sentence pairs from the Tatoeba Project (tatoeba.org) via ManyThings "
           "(www.manythings.org/anki), licence CC-BY 2.0 FR.")
 
@@ -56,10 +57,11 @@ def _vocabs(train: tuple[Pair, ...], tokenization: str, vocab_size: int,
             lowercase: bool) -> tuple[Vocab, Vocab]:
     sides = ([p.source for p in train], [p.target for p in train])
     if tokenization == "word":
-        return (Vocab.build(sides[0], "word", vocab_size, lowercase),
-                Vocab.build(sides[1], "word", vocab_size, lowercase))
+        return (Vocab.build(sides[0], "word", vocab_size, lowercase, NORMALIZER),
+                Vocab.build(sides[1], "word", vocab_size, lowercase, NORMALIZER))
     models = [train_subword(texts, vocab_size, tokenization) for texts in sides]
-    return Vocab.from_subword(models[0], lowercase), Vocab.from_subword(models[1], lowercase)
+    return (Vocab.from_subword(models[0], lowercase, NORMALIZER),
+            Vocab.from_subword(models[1], lowercase, NORMALIZER))
 
 
 def generate_translation(lang: str = "fra", n_heldout: int = 1000, seed: int = 0,

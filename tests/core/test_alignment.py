@@ -92,7 +92,8 @@ def test_heldout_score_averages_the_forced_attention_on_gold(make_tiny):
 def test_evaluation_events_carry_the_alignment_score_and_length_buckets():
     task = core.make_task("reverse", n_train=200, n_heldout=40, seed=0, min_len=3, max_len=6)
     cfg = core.TrainConfig(steps=1, eval_size=40)
-    trainer = core.Trainer(core.new_model(task, {"emb_dim": 8, "hidden_dim": 16}, 0), task, cfg)
+    trainer = core.Trainer(core.new_model(task, {"emb_dim": 8, "hidden_dim": 16}, 0), task, cfg,
+                           heldout_alignment_score)
     trainer.step()
     event = trainer.evaluate()
     assert 0.0 < event.alignment_score < 1.0

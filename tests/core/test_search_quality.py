@@ -145,11 +145,10 @@ def test_classify_by_hand():
     vocab = _tiny_vocab()
     best = OracleResult(make_hypothesis([4, 2], [-0.1, -0.1], None, -0.2, vocab, 0.0, True, -1),
                         5, True)
-    assert classify([4], -0.2, [4], best) == "correct"
-    assert classify([5], -0.9, [4], best) == "search"  # the model prefers 'a' to 'b'
-    assert classify([4], -0.2, [5], best) == "model"  # beam found the model's best: wrong
-    assert classify([5], -0.9, [4], OracleResult(None, 9, False)) == "unknown"
-    assert classify([5], -0.9, [4], best, [[6], [5]]) == "correct"  # another reference
+    assert classify(True, -0.2, best) == "correct"
+    assert classify(False, -0.9, best) == "search"  # the model prefers 'a' to 'b'
+    assert classify(False, -0.2, best) == "model"  # beam found the model's best: wrong
+    assert classify(False, -0.9, OracleResult(None, 9, False)) == "unknown"
 
 
 def test_sweep_rows_add_up(make_tiny):
