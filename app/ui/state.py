@@ -8,7 +8,8 @@ Keys (widget keys are listed too, so tests and views agree on them):
     train_view_run run shown on the Train view ("run:<run id>")
     compare_runs   picker keys of the runs the Compare view started together
     uploads        list[UploadEntry]: checkpoints this session uploaded ("upload:<id>")
-    upload_error   why the last checkpoint upload was refused (shown in the sidebar)
+    checkpoint_upload_error  why the last checkpoint upload was refused (sidebar)
+    upload_pairs, pairs_upload_error, corpus_upload, corpus_upload_error: Train uploads
 
 Other widget keys: Decode ``beam_size``, ``alpha``, ``max_len``, ``n_best``,
 ``hypothesis``, ``example_<i>``; Train ``train_task``, ``train_*`` form fields,
@@ -34,8 +35,12 @@ RUNS = "runs"
 VIEW_RUN = "train_view_run"
 COMPARE = "compare_runs"
 UPLOADS = "uploads"
-UPLOAD_ERROR = "upload_error"
+UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was refused
 UPLOAD_WIDGET = "checkpoint_upload"
+PAIRS_UPLOAD = "upload_pairs"  # Accepted: the last good pairs file (Train, task upload)
+PAIRS_UPLOAD_ERROR = "pairs_upload_error"  # (digest, message) of the last refused one
+CORPUS_UPLOAD = "corpus_upload"  # Accepted: the last good Tatoeba file
+CORPUS_UPLOAD_ERROR = "corpus_upload_error"  # (digest, message) of the last refused one
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ every session through ``st.cache_resource``, keyed by the options (uploaded byte
 their SHA-1). Uploads follow one rule: a file replaces the session's data only when it
 parses completely; a bad one shows its message and the previous data stays.
 
-Session-state keys: ``upload_pairs`` (name, pairs, digest) of the last good upload;
-``upload_error`` (digest, message) of the last refused one; likewise
-``corpus_upload`` / ``corpus_error`` for an uploaded Tatoeba file.
+Session-state keys (``ui.state``): ``PAIRS_UPLOAD`` (name, pairs, digest) of the last
+good upload; ``PAIRS_UPLOAD_ERROR`` (digest, message) of the last refused one; likewise
+``CORPUS_UPLOAD`` / ``CORPUS_UPLOAD_ERROR`` for an uploaded Tatoeba file.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.tasks.tatoeba import parse_manythings
 from seq2seq_core.tasks.upload import UploadError, parse_pairs
-from ui import services
+from ui import services, state
 
-UPLOAD, UPLOAD_ERROR = "upload_pairs", "upload_error"
-CORPUS, CORPUS_ERROR = "corpus_upload", "corpus_error"
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,7 @@ def accept_pairs(data: bytes | None, name: str) -> tuple[Accepted | None, str | 
     """A TSV/CSV of the user's own pairs (``tasks.upload.parse_pairs``)."""
     limits = services.limits().pairs_upload()  # SEQ2SEQ_MAX_PAIRS_UPLOAD_{BYTES,ROWS}
     return _accept(data, name, lambda raw, file_name: parse_pairs(raw, file_name, limits),
-                   UPLOAD, UPLOAD_ERROR)
+                   state.PAIRS_UPLOAD, state.PAIRS_UPLOAD_ERROR)
 
 
 def accept_corpus(data: bytes | None, name: str) -> tuple[Accepted | None, str | None]:
@@ -123,4 +121,4 @@ def accept_corpus(data: bytes | None, name: str) -> tuple[Accepted | None, str |
         if not pairs:
             raise UploadError(f"{file_name} holds no sentence pairs")
         return raw
-    return _accept(data, name, check, CORPUS, CORPUS_ERROR)
+    return _accept(data, name, check, state.CORPUS_UPLOAD, state.CORPUS_UPLOAD_ERROR)
