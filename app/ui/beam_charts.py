@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
+from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult, Vocab, length_penalty
 from seq2seq_core.vocab import EOS_ID
 from ui.charts import SPACE, nbest_frame
 
@@ -126,32 +126,35 @@ def prefix_tokens(tree: BeamTree, node_id: int) -> list[BeamNode]:
     return tree.path(node_id)[1:]
 
 
-def prefix_text(tree: BeamTree, node_id: int) -> str:
-    """Plain (unescaped) prefix text, spaces as "␣". Example: "193", "1936-10-12<eos>"."""
-    return "".join(SPACE if n.token == " " else n.token for n in prefix_tokens(tree, node_id))
+def prefix_text(tree: BeamTree, node_id: int, vocab: Vocab) -> str:
+    """Plain (unescaped) text of the output up to ``node_id`` as the target vocabulary
+    decodes it (EOS left out). Example: "193"; "S P IY1" for a phoneme model."""
+    return vocab.decode([n.token_id for n in prefix_tokens(tree, node_id)])
 
 
-def node_options(tree: BeamTree) -> dict[int, str]:
+def node_options(tree: BeamTree, vocab: Vocab) -> dict[int, str]:
     """Every node but the root -> a unique label like "step 3 · pruned · '193' · log p
-    -4.2100", by step then rank (labels are the select box values: a new tree's labels
-    never show stale text)."""
+    -4.2100" (an EOS node adds "+ <eos>"), by step then rank (labels are the select box
+    values: a new tree's labels never show stale text)."""
     nodes = sorted((n for n in tree.nodes if n.parent is not None),
                    key=lambda n: (n.step, n.rank))
     out: dict[int, str] = {}
     for n in nodes:
-        label = (f"step {n.step} · {n.status} · '{prefix_text(tree, n.id)}' · "
+        eos = " + <eos>" if n.token_id == EOS_ID else ""
+        label = (f"step {n.step} · {n.status} · '{prefix_text(tree, n.id, vocab)}'{eos} · "
                  f"log p {nats(n.score)}")
         out[n.id] = label if label not in out.values() else f"{label} · #{n.id}"
     return out
 
 
 def node_hover(tree: BeamTree, node: BeamNode, alpha: float,
-               short: dict[int, float | None], positions: dict[int, int]) -> str:
+               short: dict[int, float | None], positions: dict[int, int],
+               vocab: Vocab) -> str:
     """Hover text: token, prefix, log p, cumulative and normalised score, rank, shortfall."""
     if node.parent is None:
         return f"<b>{token_text(node.token)}</b> · every hypothesis starts here"
     lines = [f"<b>{token_text(node.token)}</b> · step {node.step} · {node.status}",
-             f"prefix: {html.escape(prefix_text(tree, node.id))}",
+             f"prefix: {html.escape(prefix_text(tree, node.id, vocab))}",
              f"log p(token) = {nats(node.log_prob)}",
              f"cumulative log p = {nats(node.score)}",
              f"normalised (α={alpha:g}) = {nats(node.score / length_penalty(node.step, alpha))}"]
@@ -186,10 +189,12 @@ def _edges(tree: BeamTree, ids: Sequence[int], y: dict[int, float]) -> tuple[lis
     return xs, ys
 
 
-def beam_tree_figure(tree: BeamTree, *, alpha: float = 0.0, upto: int | None = None,
+def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
+                     upto: int | None = None,
                      best: Hypothesis | None = None, greedy: Hypothesis | None = None,
                      selected: int | None = None) -> go.Figure:
-    """The search tree up to step ``upto`` (default: all of it).
+    """The search tree up to step ``upto`` (default: all of it); prefixes are spelled by
+    ``vocab``, the model's target vocabulary.
 
     Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
     ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
@@ -226,12 +231,12 @@ def beam_tree_figure(tree: BeamTree, *, alpha: float = 0.0, upto: int | None = N
             textfont={"size": [11 if len(n.token) < 3 else 9 for n in nodes], "color": label},
             textposition="middle center",
             customdata=[[n.id] for n in nodes], hoverinfo="text",
-            hovertext=[node_hover(tree, n, alpha, short, positions) for n in nodes],
+            hovertext=[node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
             marker={"size": 20, "color": fill, "symbol": symbol,
                     "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
                              "color": [BEST_COLOR if n.id in on_best else outline
                                        for n in nodes]}}))
-    _marks(fig, tree, y, upto, best, greedy, g_path, b_path, selected)
+    _marks(fig, tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
     rows = max(y.values()) + 1
     fig.add_vrect(x0=upto - 0.45, x1=upto + 0.45, fillcolor="#fff3bf", opacity=0.5,
                   line_width=0, layer="below")
@@ -246,7 +251,7 @@ def beam_tree_figure(tree: BeamTree, *, alpha: float = 0.0, upto: int | None = N
     return fig
 
 
-def _marks(fig: go.Figure, tree: BeamTree, y: dict[int, float], upto: int,
+def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,
            best: Hypothesis | None, greedy: Hypothesis | None, g_path: list[int],
            b_path: list[int], selected: int | None) -> None:
     """Rings: where greedy and beam part, where greedy leaves the tree, the selection."""
@@ -268,7 +273,7 @@ def _marks(fig: go.Figure, tree: BeamTree, y: dict[int, float], upto: int,
         node = tree.nodes[selected]
         if node.step <= upto:
             rings.append((node, "selected node", SELECTED_COLOR, "circle-open", 30,
-                          f"selected: '{html.escape(prefix_text(tree, node.id))}'"))
+                          f"selected: '{html.escape(prefix_text(tree, node.id, vocab))}'"))
     for node, name, color, symbol, size, hover in rings:
         fig.add_trace(go.Scatter(x=[node.step], y=[y[node.id]], mode="markers", name=name,
                                  hoverinfo="text", hovertext=[hover],

@@ -153,7 +153,7 @@ def _replay_left(frame: ReplayFrame) -> go.BaseTraceType:
 
 
 def _replay_title(frame: ReplayFrame) -> str:
-    text = html.escape("".join(frame.trace.output_text_tokens)) or "(nothing)"
+    text = html.escape(frame.trace.output_text) or "(nothing)"
     return f"after {frame.step} steps: prediction <b>{text}</b>"
 
 

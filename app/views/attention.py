@@ -21,7 +21,7 @@ try:
 except core.InputError as err:
     st.error(md_escape(str(err)))
     st.stop()
-prediction = "".join(tr.output_text_tokens)
+prediction = tr.output_text
 left, right = st.columns([3, 1])
 left.markdown("Greedy output")
 left.code(prediction or " ", language=None)

@@ -22,7 +22,8 @@ def force_panel(handle: services.ModelHandle, text: str, cfg: core.DecodeConfig,
         max_len=max(cfg.max_len, len(prefix)), n_best=cfg.n_best), prefix)
     hyp, mine = forced.best, own[strategy]
     c1, c2, c3 = st.columns([2, 1, 1])
-    prefix_md = text_md.code_span_safe(beam_charts.prefix_text(tree, node))
+    vocab = handle.tm.tgt_vocab
+    prefix_md = text_md.code_span_safe(beam_charts.prefix_text(tree, node, vocab))
     c1.markdown(f"Forced `{prefix_md}`, then {strategy} search:")
     c1.code(hyp.text or " ", language=None)
     c2.metric("log-prob (vs the model's own)", f"{hyp.score:.4f}",
@@ -32,7 +33,7 @@ def force_panel(handle: services.ModelHandle, text: str, cfg: core.DecodeConfig,
     st.caption(f"The model's own {strategy} output is `{text_md.code_span_safe(mine.text)}` "
                f"(log-prob {mine.score:.4f}). A forced output that scores higher is one the "
                "search missed: a search error. Purple diamonds are your forced tokens.")
-    st.plotly_chart(beam_charts.beam_tree_figure(forced.tree, alpha=cfg.length_penalty,
+    st.plotly_chart(beam_charts.beam_tree_figure(forced.tree, vocab, alpha=cfg.length_penalty,
                                                  best=hyp), key="beam_forced_chart")
     return hyp
 
@@ -89,10 +90,11 @@ st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`
            "ones were pruned. Red: the best path; orange band: greedy's path; orange "
            "ring: where greedy and beam part. Play, or move the step slider.")
 beam_widgets.reset_steps((handle.key, text, cfg), tree.num_steps)
-node_options = beam_charts.node_options(tree)
+node_options = beam_charts.node_options(tree, handle.tm.tgt_vocab)
 selected = beam_widgets.selected_node(node_options)
 beam_widgets.tree_player(
-    lambda step: beam_charts.beam_tree_figure(tree, alpha=cfg.length_penalty, upto=step,
+    lambda step: beam_charts.beam_tree_figure(tree, handle.tm.tgt_vocab,
+                                              alpha=cfg.length_penalty, upto=step,
                                               best=beam.best, greedy=greedy.best,
                                               selected=selected),
     tree.num_steps, lambda step: beam_widgets.step_summary(tree, step), node_options)

@@ -32,7 +32,7 @@ except (core.InputError, ValueError) as err:
     st.error(md_escape(str(err)))
     st.stop()
 
-titles = [f"{name}: {t} → {''.join(tr.output_text_tokens)}"
+titles = [f"{name}: {t} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
 panels = trajectory_charts.trajectory_panels(traces, titles, basis, sel)
 st.plotly_chart(trajectory_charts.trajectory_figure(panels, dims, basis.explained_variance_ratio),

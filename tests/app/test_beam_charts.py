@@ -15,6 +15,7 @@ from ui import charts, sweep_charts
 
 EOS, A, B, S = 2, 4, 5, 6  # token ids; S is the HTML-looking token "</s>"
 TOKENS = {EOS: "<eos>", A: "a", B: "b", S: "</s>"}
+VOCAB = core.Vocab(("<pad>", "<bos>", "<eos>", "<unk>", "a", "b", "</s>"))  # ids above
 
 
 def node(i, parent, step, tok, logp, score, status, rank) -> BeamNode:
@@ -68,15 +69,19 @@ def test_layout_hangs_children_below_their_parent_by_hand():
                                     8: 2, 10: 3}
 
 
-def tiny_tree(beam_size: int) -> BeamTree:
-    """A real search of an untrained model: wide, flat distributions."""
+def tiny_search(beam_size: int) -> tuple[BeamTree, core.Vocab]:
+    """A real search of an untrained model (wide, flat distributions) and its vocabulary."""
     task = core.make_task("dates", n_train=200, n_heldout=5, seed=0)
     src = core.Vocab.build([p.source for p in task.train])
     tgt = core.Vocab.build([p.target for p in task.train])
     cfg = core.ModelConfig(len(src), len(tgt), emb_dim=8, hidden_dim=16)
     tm = core.TrainedModel(core.build_model(cfg, seed=3).eval(), src, tgt, "dates", {})
     return core.decode_text(tm, task.heldout[0].source,
-                            core.DecodeConfig(beam_size=beam_size, max_len=8)).tree
+                            core.DecodeConfig(beam_size=beam_size, max_len=8)).tree, tgt
+
+
+def tiny_tree(beam_size: int) -> BeamTree:
+    return tiny_search(beam_size)[0]
 
 
 @pytest.mark.parametrize("beam_size", [1, 5, 16])
@@ -95,15 +100,15 @@ def test_layout_rows_are_unique_per_step_and_edges_never_cross(beam_size):
 
 
 def test_figure_height_grows_with_the_rows():
-    small = bc.beam_tree_figure(tiny_tree(2))
-    big = bc.beam_tree_figure(tiny_tree(16))
+    small = bc.beam_tree_figure(*tiny_search(2))
+    big = bc.beam_tree_figure(*tiny_search(16))
     assert big.layout.height > small.layout.height
     rows = max(bc.tree_layout(tiny_tree(16)).values()) + 1
     assert big.layout.height >= rows * bc.ROW_PX
 
 
 def test_every_token_is_escaped():
-    fig = bc.beam_tree_figure(TREE, best=BEST, greedy=GREEDY)
+    fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY)
     text = json.dumps([list(t.text or []) + list(t.hovertext or []) for t in fig.data])
     assert "&lt;eos&gt;" in text and "&lt;/s&gt;" in text and "&lt;bos&gt;" in text
     assert "<eos>" not in text and "</s>" not in text and "<bos>" not in text
@@ -111,7 +116,7 @@ def test_every_token_is_escaped():
 
 
 def test_pruned_nodes_are_grey_and_finished_ones_green_squares():
-    fig = bc.beam_tree_figure(TREE)
+    fig = bc.beam_tree_figure(TREE, VOCAB)
     pruned, = traces(fig, "pruned")
     assert sorted(c[0] for c in pruned.customdata) == [3, 7, 10]
     assert pruned.marker.color == bc.STYLE["pruned"][1]
@@ -133,7 +138,7 @@ def hover_of(fig, node_id: int) -> str:
 
 
 def test_hover_shows_the_scores_and_how_far_a_pruned_node_fell_short():
-    fig = bc.beam_tree_figure(TREE, alpha=1.0)
+    fig = bc.beam_tree_figure(TREE, VOCAB, alpha=1.0)
     # b->a: log p -0.2, cumulative -0.7, normalised -0.7 / ((5 + 2) / 6) = -0.6.
     h = hover_of(fig, 4)
     for part in ("<b>a</b> · step 2 · kept", "prefix: ba", "log p(token) = -0.2000",
@@ -157,7 +162,7 @@ def test_an_eos_pruned_for_its_rank_not_its_score_says_so():
                             node(1, 0, 1, A, -1.0, -1.0, "kept", 1),
                             node(2, 0, 1, EOS, -0.5, -0.5, "pruned", 0)))
     assert bc.fell_short(tree) == {2: -0.5}
-    assert "only finishes from the top 1" in hover_of(bc.beam_tree_figure(tree), 2)
+    assert "only finishes from the top 1" in hover_of(bc.beam_tree_figure(tree, VOCAB), 2)
 
 
 def path_points(trace) -> set[tuple[float, float]]:
@@ -165,7 +170,7 @@ def path_points(trace) -> set[tuple[float, float]]:
 
 
 def test_best_path_red_greedy_path_orange_and_the_split_marked():
-    fig = bc.beam_tree_figure(TREE, best=BEST, greedy=GREEDY)
+    fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY)
     y = bc.tree_layout(TREE)
     best, = traces(fig, "best beam path")
     greedy, = traces(fig, "greedy path")
@@ -175,32 +180,32 @@ def test_best_path_red_greedy_path_orange_and_the_split_marked():
     split, = traces(fig, "greedy and beam part here")  # they differ from the first token
     assert (split.x[0], split.y[0]) == (0, 0)
     assert "greedy takes 'a', beam takes 'b'" in split.hovertext[0]
-    assert not traces(bc.beam_tree_figure(TREE, best=BEST, greedy=BEST),
+    assert not traces(bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=BEST),
                       "greedy and beam part here")
 
 
 def test_greedy_leaving_the_recorded_tree_is_marked():
     lost = hyp((A, B, A, EOS), -4.0, -1)  # a->b is recorded, a->b->a is not
-    fig = bc.beam_tree_figure(TREE, best=BEST, greedy=lost)
+    fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=lost)
     mark, = traces(fig, "greedy leaves the recorded tree")
     assert (mark.x[0], mark.y[0]) == (2, bc.tree_layout(TREE)[6])
     assert "'aba'" in mark.hovertext[0]
 
 
 def test_step_limit_reveals_the_search_one_step_at_a_time():
-    fig = bc.beam_tree_figure(TREE, upto=1, best=BEST, greedy=GREEDY)
+    fig = bc.beam_tree_figure(TREE, VOCAB, upto=1, best=BEST, greedy=GREEDY)
     assert node_ids(fig) == {0, 1, 2, 3}
     best, = traces(fig, "best beam path")
     assert max(x for x in best.x if x is not None) == 1
     assert fig.layout.xaxis.range == (-0.6, 3.6)  # the axes stay put while stepping
-    assert node_ids(bc.beam_tree_figure(TREE, upto=0)) == {0}
-    assert not traces(bc.beam_tree_figure(TREE, upto=0, best=BEST, greedy=GREEDY),
+    assert node_ids(bc.beam_tree_figure(TREE, VOCAB, upto=0)) == {0}
+    assert not traces(bc.beam_tree_figure(TREE, VOCAB, upto=0, best=BEST, greedy=GREEDY),
                       "greedy and beam part here")
-    assert node_ids(bc.beam_tree_figure(TREE, upto=99)) == set(range(11))
+    assert node_ids(bc.beam_tree_figure(TREE, VOCAB, upto=99)) == set(range(11))
 
 
 def test_selected_node_gets_a_ring():
-    ring, = traces(bc.beam_tree_figure(TREE, selected=7), "selected node")
+    ring, = traces(bc.beam_tree_figure(TREE, VOCAB, selected=7), "selected node")
     assert (ring.x[0], ring.y[0]) == (2, 3)
     assert "b&lt;/s&gt;" in ring.hovertext[0]
 
@@ -209,16 +214,17 @@ def test_forced_nodes_have_their_own_style():
     tree = BeamTree((), 1, (node(0, None, 0, 1, 0.0, 0.0, "root", 0),
                             node(1, 0, 1, B, -3.0, -3.0, "forced", 0),
                             node(2, 1, 2, EOS, -0.1, -3.1, "finished", 0)))
-    forced, = traces(bc.beam_tree_figure(tree), "forced by you")
+    forced, = traces(bc.beam_tree_figure(tree, VOCAB), "forced by you")
     assert forced.marker.symbol == "diamond" and forced.marker.color == bc.STYLE["forced"][1]
-    assert "teacher-forced" in hover_of(bc.beam_tree_figure(tree), 1)
+    assert "teacher-forced" in hover_of(bc.beam_tree_figure(tree, VOCAB), 1)
 
 
 def test_node_options_label_every_node_by_step_then_rank():
-    options = bc.node_options(TREE)
+    options = bc.node_options(TREE, VOCAB)
     assert list(options) == list(range(1, 11))  # ids happen to be in step, rank order
-    assert options[3] == "step 1 · pruned · '<eos>' · log p -2.0000"
-    assert options[8] == "step 3 · finished · 'ba<eos>' · log p -0.7500"
+    assert options[3] == "step 1 · pruned · '' + <eos> · log p -2.0000"
+    assert options[8] == "step 3 · finished · 'ba' + <eos> · log p -0.7500"
+    assert options[7] == "step 2 · pruned · 'b</s>' · log p -3.5000"  # VOCAB.decode
     assert len(set(options.values())) == len(options)
     assert [n.token_id for n in bc.prefix_tokens(TREE, 7)] == [B, S]
 

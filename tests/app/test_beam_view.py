@@ -82,14 +82,15 @@ def test_play_advances_one_step_per_tick_and_stops_at_the_end(pretrained):
 
 def test_forcing_a_pruned_node_re_decodes_from_its_prefix(pretrained):
     at = beam_view()
-    tree = core.decode_text(model(pretrained), TEXT, core.DecodeConfig(beam_size=5)).tree
-    options = beam_charts.node_options(tree)
+    tm = model(pretrained)
+    tree = core.decode_text(tm, TEXT, core.DecodeConfig(beam_size=5)).tree
+    options = beam_charts.node_options(tree, tm.tgt_vocab)
     node = next(n for n in tree.nodes if n.status == "pruned" and n.step == 3
                 and n.token != "<eos>")
     assert at.selectbox(key="beam_force_node").options == list(options.values())
     at.selectbox(key="beam_force_node").set_value(options[node.id]).run()
     assert not at.exception
-    prefix = beam_charts.prefix_text(tree, node.id)
+    prefix = beam_charts.prefix_text(tree, node.id, tm.tgt_vocab)
     forced_text = at.code[0].value
     assert forced_text.startswith(prefix)
     ids = [n.token_id for n in beam_charts.prefix_tokens(tree, node.id)]
