@@ -49,8 +49,7 @@ task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
 if state.SOURCE not in st.session_state or st.session_state.get(state.SOURCE_TASK) != handle.task:
     state.fill_source(examples[0] if examples else "", handle.task)
-text = st.text_input("Source text", key=state.SOURCE, persist_state="session",
-                     max_chars=services.limits().max_input_chars)
+text = st.text_input("Source text", key=state.SOURCE, persist_state="session")
 if examples:
     st.caption("Examples (click to fill)")
     widgets.example_buttons(examples, handle.task)
