@@ -20,7 +20,8 @@ from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import DecodeConfig, TrainConfig
 from seq2seq_core.search.decode import InputError, decode_text
 from seq2seq_core.evaluate import evaluate
-from seq2seq_core.tasks import TASKS, Pair, make_task, parse_pairs
+from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
+from seq2seq_core.tasks import TASKS, make_task
 from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
 
@@ -208,21 +209,10 @@ def _result_json(text: str, result) -> dict:
                            for h in result.hypotheses]}
 
 
-def read_pairs(path: str) -> list[Pair]:
-    """source<TAB>target lines of a UTF-8 file; raises ValueError naming a bad line."""
-    pairs = []
-    text = Path(path).read_text(encoding="utf-8-sig")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cols = line.split("\t")
-        if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
-            raise ValueError(f"{path}, line {number}: expected 'source<TAB>target' with both "
-                             "sides non-empty")
-        pairs.append(Pair(cols[0].strip(), cols[1].strip()))
-    if not pairs:
-        raise ValueError(f"{path} holds no pairs")
-    return pairs
+def read_pairs(path: str) -> tuple[Pair, ...]:
+    """The pairs of a ``source<TAB>target`` file (``.csv``: commas), by the project's one
+    pairs parser (``pairs.parse_pairs``), with no size limit."""
+    return parse_pairs(Path(path).read_bytes(), Path(path).name, NO_LIMITS)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from seq2seq_core.tasks.base import Pair
+from seq2seq_core.pairs import Pair
 from seq2seq_core.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab
 
 

@@ -19,7 +19,7 @@ import torch
 
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.model import build_model
-from seq2seq_core.tasks.upload import MAX_BYTES, MAX_ROWS, UploadLimits
+from seq2seq_core.pairs import MAX_BYTES, MAX_ROWS, PairsLimits
 
 ENV_PREFIX = "SEQ2SEQ_"
 
@@ -100,9 +100,9 @@ class Limits:
                     raise ValueError(f"{name} must be {what}; got {env[name]!r}") from None
         return cls(**values)
 
-    def pairs_upload(self) -> UploadLimits:
-        """The limits ``tasks.upload.parse_pairs`` applies to an uploaded pairs file."""
-        return UploadLimits(max_bytes=self.max_pairs_upload_bytes,
+    def pairs_upload(self) -> PairsLimits:
+        """The limits ``pairs.parse_pairs`` applies to an uploaded pairs file."""
+        return PairsLimits(max_bytes=self.max_pairs_upload_bytes,
                             max_rows=self.max_pairs_upload_rows)
 
     def check_decode(self, cfg: DecodeConfig) -> None:

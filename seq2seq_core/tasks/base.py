@@ -1,4 +1,4 @@
-"""Plain data shared by every task: a source/target pair and a task's train/held-out split."""
+"""Plain data shared by every task: a task's train/held-out split (pairs: ``seq2seq_core.pairs``)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from seq2seq_core.pairs import Pair
 from seq2seq_core.vocab import TokenLevel, Vocab
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One example: source text and its reference target text."""
-
-    source: str
-    target: str
 
 
 @dataclass(frozen=True)

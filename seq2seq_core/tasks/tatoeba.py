@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from seq2seq_core.normalize import sentence
+from seq2seq_core.pairs import NO_LIMITS, decode_utf8, parse_pairs
 from seq2seq_core.vocab import tokenize
 
 TATOEBA_ENV = "SEQ2SEQ_TATOEBA_DIR"
@@ -74,36 +75,21 @@ def _text_of(data: bytes, name: str) -> str:
                 data = archive.read(members[0])
         except zipfile.BadZipFile as err:
             raise ValueError(f"{name}: not a readable zip ({err})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise ValueError(f"{name}, line {line}: not UTF-8 text; the ManyThings files "
-                         "are UTF-8, download it again") from None
+    return decode_utf8(data, name)
 
 
 def parse_manythings(data: bytes, name: str = "corpus",
                      progress: Progress | None = None) -> list[tuple[str, str]]:
-    """(English, other) pairs of a ManyThings file (``.txt`` bytes or the ``.zip``).
+    """(English, other) pairs of a ManyThings file (``.txt`` bytes or the ``.zip``), read by
+    the project's one pairs parser (``pairs.parse_pairs``) with its attribution column.
 
     Raises:
         ValueError: a line without 2 or 3 tab-separated columns or with an empty side
             (named by its number), bytes that are not UTF-8, or a zip without one .txt.
     """
-    lines = _text_of(data, name).splitlines()
-    pairs = []
-    for number, line in enumerate(lines, start=1):
-        if progress and number % 20000 == 0:
-            progress(number / len(lines), f"reading {name}: line {number:,} of {len(lines):,}")
-        if not line.strip():
-            continue
-        cols = line.split("\t")
-        if len(cols) not in (2, 3) or not cols[0].strip() or not cols[1].strip():
-            raise ValueError(f"{name}, line {number}: expected English<TAB>translation "
-                             f"(and an optional attribution column), got {len(cols)} "
-                             "column(s) or an empty side")
-        pairs.append((cols[0], cols[1]))
-    return pairs
+    pairs = parse_pairs(b"", name, NO_LIMITS, attribution=True, progress=progress,
+                        text=_text_of(data, name))
+    return [(p.source, p.target) for p in pairs]
 
 
 def normalize(text: str, lowercase: bool = True) -> str:

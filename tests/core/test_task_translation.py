@@ -43,9 +43,10 @@ def test_loader_reads_two_and_three_columns_txt_and_zip():
 
 
 @pytest.mark.parametrize("data, message", [
-    (corpus(LINES[:2] + ["no tab here"]), "line 3: expected English<TAB>translation"),
-    (corpus(LINES[:1] + ["\tVide"]), "line 2: .*empty side"),
-    ("Go.\tVa !\nCafé\tCafé\n".encode("latin-1"), "line 2: not UTF-8"),
+    (corpus(LINES[:2] + ["no tab here"]), "line 3: found 1 column.*put one tab between"),
+    (corpus(LINES[:2] + ["a\tb\tc\td"]), "line 3: found 4 column.*needs 2 or 3"),
+    (corpus(LINES[:1] + ["\tVide"]), "line 2: the source is empty"),
+    ("Go.\tVa !\nCafé\tCafé\n".encode("latin-1"), "line 2: byte 0xe9 is not UTF-8"),
     (zipped(corpus())[:40], "not a readable zip"),
 ])
 def test_loader_names_the_bad_line(data, message):
