@@ -12,7 +12,7 @@ in seconds. This package never imports Streamlit (a test enforces it).
 
 from seq2seq_core.inside.alignment import alignment_score, gold_alignment, heldout_alignment_score
 from seq2seq_core.checkpoint import CheckpointError, load, save
-from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
+from seq2seq_core.config import ArchConfig, DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.search.decode import InputError, check_source, decode_text
 from seq2seq_core.evaluate import EvalReport, evaluate
 from seq2seq_core.model import Seq2Seq, build_model
@@ -29,7 +29,7 @@ from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResul
 from seq2seq_core.vocab import Vocab
 
 __all__ = [
-    "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent", "EvalReport",
+    "ArchConfig", "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent", "EvalReport",
     "Hypothesis", "InputError", "ModelConfig", "Pair", "SearchResult", "Seq2Seq",
     "StepEvent", "TASKS", "TaskData", "TrainConfig", "TrainedModel", "Trainer", "Vocab",
     "beam_search", "beam_search_batch", "build_model", "check_source", "decode_text",

@@ -4,6 +4,10 @@ Each module turns a decoder query and the encoder's outputs into attention weigh
 (a distribution over source positions) and the context vector they average. Keys that
 depend only on the source are computed once per input by ``prepare_keys`` and carried
 in the decoder's memory, never stored on the module.
+
+``SCORES`` is the table of scores (name -> class, each built as ``cls(query_dim,
+key_dim)``); the config's validation, the CLI's choices and the app's options read it,
+so adding a score is one class and one entry.
 """
 
 from __future__ import annotations
@@ -24,8 +28,12 @@ def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
 class AdditiveAttention(nn.Module):
     """score(s, h_j) = v^T tanh(W_q s + W_k h_j)  (Bahdanau, Cho & Bengio 2015, eq. 6)."""
 
-    def __init__(self, query_dim: int, key_dim: int, attn_dim: int) -> None:
+    label = "additive (Bahdanau 2015)"
+    needs_query_sized_keys = False
+
+    def __init__(self, query_dim: int, key_dim: int, attn_dim: int | None = None) -> None:
         super().__init__()
+        attn_dim = attn_dim or query_dim  # A = H unless asked otherwise
         self.query_proj = nn.Linear(query_dim, attn_dim, bias=False)
         self.key_proj = nn.Linear(key_dim, attn_dim, bias=True)
         self.v = nn.Linear(attn_dim, 1, bias=False)
@@ -79,6 +87,9 @@ class LuongAttention(nn.Module):
     ``general``: score(s, h_j) = s^T W_a h_j.
     """
 
+    label = "Luong 2015"
+    needs_query_sized_keys = False
+
     def __init__(self, query_dim: int, key_dim: int, score: str) -> None:
         super().__init__()
         if score not in ("dot", "general"):
@@ -99,3 +110,26 @@ class LuongAttention(nn.Module):
         weights = masked_softmax(scores, mask)  # (B, S)
         context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
         return context, weights
+
+
+class DotAttention(LuongAttention):
+    """score(s, h_j) = s^T h_j (Luong 2015, eq. 8, "dot"): needs He == H."""
+
+    label = "dot (Luong 2015)"
+    needs_query_sized_keys = True
+
+    def __init__(self, query_dim: int, key_dim: int) -> None:
+        super().__init__(query_dim, key_dim, "dot")
+
+
+class GeneralAttention(LuongAttention):
+    """score(s, h_j) = s^T W_a h_j (Luong 2015, eq. 8, "general")."""
+
+    label = "general (Luong 2015)"
+
+    def __init__(self, query_dim: int, key_dim: int) -> None:
+        super().__init__(query_dim, key_dim, "general")
+
+
+SCORES: dict[str, type[AdditiveAttention] | type[LuongAttention]] = {
+    "additive": AdditiveAttention, "dot": DotAttention, "general": GeneralAttention}

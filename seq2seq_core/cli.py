@@ -17,11 +17,15 @@ import torch
 
 from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.inside.alignment import heldout_alignment_score
-from seq2seq_core.config import DecodeConfig, TrainConfig
+from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.search.decode import InputError, decode_text
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
+from seq2seq_core.attention import SCORES
+from seq2seq_core.cells import CELLS
+from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
 from seq2seq_core.tasks import TASKS, make_task
+from seq2seq_core.tasks.options import add_flags, from_flags
 from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
 
@@ -29,10 +33,10 @@ from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
 def _train_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a model on a task and save a checkpoint")
     p.add_argument("--task", choices=sorted(TASKS), default="dates")
-    p.add_argument("--decoder", choices=["attention", "fixed"], default="attention")
-    p.add_argument("--score", choices=["additive", "dot", "general"], default="additive")
-    p.add_argument("--fixed-context", choices=["sutskever", "cho"], default="cho")
-    p.add_argument("--cell", choices=["gru", "lstm"], default="gru")
+    p.add_argument("--decoder", choices=list(DECODERS), default="attention")
+    p.add_argument("--score", choices=list(SCORES), default="additive")
+    p.add_argument("--fixed-context", choices=list(FIXED_CONTEXTS), default="cho")
+    p.add_argument("--cell", choices=list(CELLS), default="gru")
     p.add_argument("--emb-dim", type=int, default=32)
     p.add_argument("--hidden-dim", type=int, default=128)
     p.add_argument("--layers", type=int, default=1)
@@ -47,22 +51,9 @@ def _train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--max-seconds", type=float, default=0.0)
-    p.add_argument("--min-len", type=int, default=5, help="reverse: shortest string")
-    p.add_argument("--max-len", type=int, default=15, help="reverse: longest string")
-    p.add_argument("--no-stress", action="store_true", help="g2p: drop stress digits")
-    p.add_argument("--data-dir", help="translation: folder of the ManyThings files "
-                   "(default $SEQ2SEQ_TATOEBA_DIR, else ../shared/data/tatoeba)")
-    p.add_argument("--lang", choices=["fra", "deu", "spa"], default="fra",
-                   help="translation: target language")
-    p.add_argument("--tokenization", choices=["word", "bpe", "unigram"], default="word",
-                   help="translation: words or sentencepiece subwords")
-    p.add_argument("--vocab-size", type=int, default=4000, help="translation: tokens a side")
-    p.add_argument("--max-words", type=int, default=10, help="translation: longest sentence")
-    p.add_argument("--max-vocab", type=int, default=None, help="translation: keep only "
-                   "sentences of the N most frequent words")
-    p.add_argument("--no-tutorial-filter", action="store_true",
-                   help="translation: keep every English sentence, not just 'i am', 'he is'...")
-    p.add_argument("--keep-case", action="store_true", help="translation: do not lower-case")
+    seen: set[str] = set()
+    for info in TASKS.values():  # every task's own options (tasks/options.py)
+        add_flags(p, info.options, info.name, seen)
     p.add_argument("--pairs", help="upload: your TSV/CSV file of source/target pairs")
     p.add_argument("--threads", type=int, default=1, help="torch threads (1 measured best)")
     p.add_argument("--out", required=True, help="checkpoint folder to write (with the "
@@ -116,10 +107,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             saved_task_options(args.resume))
     options = _task_options(args)
     task = make_task(args.task, **options)
-    model_cfg = dict(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
-                     num_layers=args.layers, bidirectional=args.bidirectional,
-                     dropout=args.dropout, decoder=args.decoder,
-                     fixed_context=args.fixed_context, score=args.score)
+    model_cfg = ArchConfig(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
+                           num_layers=args.layers, bidirectional=args.bidirectional,
+                           dropout=args.dropout, decoder=args.decoder,
+                           fixed_context=args.fixed_context, score=args.score)
     cfg = TrainConfig(batch_size=args.batch_size, learning_rate=args.lr, steps=args.steps,
                       teacher_forcing=args.teacher_forcing, clip_norm=args.clip_norm,
                       seed=args.seed, device=args.device, eval_every=args.eval_every,
@@ -148,20 +139,14 @@ def _train_and_save(args: argparse.Namespace, trainer: Trainer, options: dict) -
 
 
 def _task_options(args: argparse.Namespace) -> dict:
-    """make_task options from the train flags of ``args.task``."""
-    options: dict = {"seed": args.seed}
-    if args.task == "reverse":
-        options.update(min_len=args.min_len, max_len=args.max_len)
-    elif args.task == "g2p":
-        options.update(stress=not args.no_stress)
-    elif args.task == "translation":
-        options.update(data_dir=args.data_dir, lang=args.lang, tokenization=args.tokenization,
-                       vocab_size=args.vocab_size, max_len=args.max_words,
-                       max_vocab=args.max_vocab, tutorial_prefixes=not args.no_tutorial_filter,
-                       lowercase=not args.keep_case)
-    elif args.task == "upload":
+    """make_task options from the train flags of ``args.task`` (its options dataclass)."""
+    info = TASKS[args.task]
+    options: dict = {"seed": args.seed,
+                     **dataclasses.asdict(from_flags(info.options, args))}
+    if info.pairs_file:
         if not args.pairs:
-            raise ValueError("--task upload needs --pairs FILE (TSV, or CSV by its .csv name)")
+            raise ValueError(f"--task {info.name} needs --pairs FILE (TSV, or CSV by its "
+                             ".csv name)")
         path = Path(args.pairs)
         options.update(pairs=parse_pairs(path.read_bytes(), path.name), file_name=path.name)
     return options

@@ -7,19 +7,21 @@ Every field is validated in ``__post_init__`` so a bad value fails where it ente
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-Cell = Literal["gru", "lstm"]
-DecoderKind = Literal["fixed", "attention"]
-FixedContext = Literal["sutskever", "cho"]
-Score = Literal["additive", "dot", "general"]
+from seq2seq_core.attention import SCORES
+from seq2seq_core.cells import CELLS
+from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
+
 Strategy = Literal["greedy", "beam", "sample"]
 
 C = TypeVar("C")
 
 
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+def _choice(name: str, value: Any, choices: Iterable[str]) -> None:
+    choices = tuple(choices)
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
 
@@ -34,13 +36,17 @@ def _float_range(name: str, value: Any, low: float, high: float) -> None:
         raise ValueError(f"{name} must be a number from {low} to {high}; got {value!r}")
 
 
-@dataclass(frozen=True)
-class ModelConfig:
-    """Architecture of an encoder-decoder.
+@dataclass(frozen=True, kw_only=True)
+class ArchConfig:
+    """Architecture of an encoder-decoder, without its vocabulary sizes: what a form, a
+    CLI or a run spec chooses before the data is known (keyword arguments only).
+
+    Every choice is a key of a table the model is built from, so adding one is one
+    class and one entry there: ``cell`` of ``cells.CELLS``, ``decoder`` of
+    ``decoders.DECODERS``, ``fixed_context`` of ``decoders.FIXED_CONTEXTS``, ``score``
+    of ``attention.SCORES``.
 
     Attributes:
-        src_vocab_size: V_src, source vocabulary size including specials.
-        tgt_vocab_size: V, target vocabulary size including specials.
         cell: recurrent cell of encoder and decoder, "gru" or "lstm".
         emb_dim: E, embedding size (source and target).
         hidden_dim: H, hidden size of each RNN direction and of the decoder.
@@ -53,38 +59,39 @@ class ModelConfig:
             vector c also feeds every step and the output layer).
         score: for decoder="attention": "additive" (Bahdanau 2015), "dot" or "general"
             (Luong 2015).
+
+    Raises:
+        ValueError: for a value out of range or not in its table, or a dot score with a
+            bidirectional encoder (the sizes differ).
     """
 
-    src_vocab_size: int
-    tgt_vocab_size: int
-    cell: Cell = "gru"
+    cell: str = "gru"
     emb_dim: int = 64
     hidden_dim: int = 128
     num_layers: int = 1
     bidirectional: bool = False
     dropout: float = 0.0
-    decoder: DecoderKind = "attention"
-    fixed_context: FixedContext = "cho"
-    score: Score = "additive"
+    decoder: str = "attention"
+    fixed_context: str = "cho"
+    score: str = "additive"
 
     def __post_init__(self) -> None:
-        _int_range("src_vocab_size", self.src_vocab_size, 5, 1_000_000)
-        _int_range("tgt_vocab_size", self.tgt_vocab_size, 5, 1_000_000)
-        _choice("cell", self.cell, ("gru", "lstm"))
+        _choice("cell", self.cell, CELLS)
         _int_range("emb_dim", self.emb_dim, 1, 4096)
         _int_range("hidden_dim", self.hidden_dim, 1, 4096)
         _int_range("num_layers", self.num_layers, 1, 4)
         if not isinstance(self.bidirectional, bool):
             raise ValueError(f"bidirectional must be true or false; got {self.bidirectional!r}")
         _float_range("dropout", self.dropout, 0.0, 0.9)
-        _choice("decoder", self.decoder, ("fixed", "attention"))
-        _choice("fixed_context", self.fixed_context, ("sutskever", "cho"))
-        _choice("score", self.score, ("additive", "dot", "general"))
-        if self.decoder == "attention" and self.score == "dot" and self.bidirectional:
+        _choice("decoder", self.decoder, DECODERS)
+        _choice("fixed_context", self.fixed_context, FIXED_CONTEXTS)
+        _choice("score", self.score, SCORES)
+        if (self.decoder == "attention" and SCORES[self.score].needs_query_sized_keys
+                and self.bidirectional):
             raise ValueError(
-                "the dot score needs encoder outputs of the decoder's size (H), but a "
-                "bidirectional encoder gives 2H: use score='general' or 'additive', or a "
-                "unidirectional encoder"
+                f"the {self.score} score needs encoder outputs of the decoder's size (H), "
+                "but a bidirectional encoder gives 2H: use score='general' or 'additive', "
+                "or a unidirectional encoder"
             )
 
     @property
@@ -93,12 +100,52 @@ class ModelConfig:
 
     @property
     def label(self) -> str:
-        """Short human name, e.g. 'GRU attention (additive)'."""
+        """Short human name, e.g. 'GRU-128 attention (additive)'."""
         kind = f"attention ({self.score})" if self.decoder == "attention" else (
             f"fixed context ({self.fixed_context})"
         )
         bi = "bi" if self.bidirectional else ""
-        return f"{bi}{self.cell.upper()}-{self.hidden_dim} {kind}"
+        return f"{bi}{CELLS[self.cell].label}-{self.hidden_dim} {kind}"
+
+    @property
+    def arch(self) -> ArchConfig:
+        """The architecture alone (drops a ``ModelConfig``'s vocabulary sizes)."""
+        return ArchConfig(**{f.name: getattr(self, f.name)
+                             for f in dataclasses.fields(ArchConfig)})
+
+    def with_vocab(self, src_vocab_size: int, tgt_vocab_size: int) -> ModelConfig:
+        """The full model config once the vocabularies are known."""
+        return ModelConfig(src_vocab_size, tgt_vocab_size, **to_dict(self.arch))
+
+    @classmethod
+    def of(cls, value: ArchConfig | Mapping[str, Any]) -> ArchConfig:
+        """An ``ArchConfig`` from itself, a ``ModelConfig`` or a dict of its fields.
+
+        Raises:
+            ValueError: for an unknown field or a bad value.
+        """
+        if isinstance(value, ArchConfig):
+            return value.arch
+        return from_dict(cls, dict(value))
+
+
+@dataclass(frozen=True)
+class ModelConfig(ArchConfig):
+    """An ``ArchConfig`` with its vocabulary sizes: everything ``build_model`` needs.
+
+    Attributes:
+        src_vocab_size: V_src, source vocabulary size including specials.
+        tgt_vocab_size: V, target vocabulary size including specials.
+        (and every ``ArchConfig`` field, by keyword)
+    """
+
+    src_vocab_size: int
+    tgt_vocab_size: int
+
+    def __post_init__(self) -> None:
+        _int_range("src_vocab_size", self.src_vocab_size, 5, 1_000_000)
+        _int_range("tgt_vocab_size", self.tgt_vocab_size, 5, 1_000_000)
+        super().__post_init__()
 
 
 @dataclass(frozen=True)

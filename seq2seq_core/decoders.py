@@ -1,6 +1,7 @@
 """Decoders advanced one target position at a time by ``step(token, state, memory)``.
 
-One class covers the three classic designs, chosen by ``ModelConfig``:
+Two classes, one per entry of ``DECODERS``, cover the three classic designs chosen by
+``ModelConfig`` (the fixed-context variants are the table ``FIXED_CONTEXTS``):
 
 - fixed context, Sutskever 2014: the encoder's final state initialises the decoder,
   which then sees only its own previous tokens.
@@ -11,21 +12,26 @@ One class covers the three classic designs, chosen by ``ModelConfig``:
   The score is additive (Bahdanau 2015) or Luong 2015's dot or general.
 
 ``step`` stores nothing on the module: state goes in and comes out, and attention
-weights are returned. A model shared by many threads is therefore safe to call.
+weights are returned. A model shared by many threads is therefore safe to call. Adding
+a decoder, a fixed-context variant or an attention score (``attention.SCORES``) is one
+class and one table entry: the config, the CLI and the app read the tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import torch
 from torch import Tensor, nn
 
-from seq2seq_core.attention import AdditiveAttention, LuongAttention
-from seq2seq_core.config import ModelConfig
+from seq2seq_core.attention import SCORES, AdditiveAttention, LuongAttention
+from seq2seq_core.cells import CELLS
 from seq2seq_core.encoder import EncoderOutput
 from seq2seq_core.vocab import PAD_ID
+
+if TYPE_CHECKING:  # the config imports these tables, so only for type names
+    from seq2seq_core.config import ModelConfig
 
 
 class DecoderState(NamedTuple):
@@ -72,30 +78,58 @@ def reorder_state(state: DecoderState, index: Tensor) -> DecoderState:
     return DecoderState(state.hidden.index_select(1, index), cell)
 
 
-class RNNDecoder(nn.Module):
-    """GRU/LSTM decoder with a fixed context vector or attention (see module docstring)."""
+class SutskeverContext:
+    """Sutskever, Vinyals & Le 2014: the encoder's final state c only initialises the
+    decoder, which then sees nothing of the source but its own state."""
 
-    def __init__(self, cfg: ModelConfig) -> None:
+    label = "Sutskever 2014: c sets s_0"
+    feeds_steps = False
+
+
+class ChoContext:
+    """Cho et al. 2014: c initialises the decoder and is also fed to every step and to
+    the output layer, so the source cannot be forgotten as the state moves on."""
+
+    label = "Cho 2014: c feeds every step"
+    feeds_steps = True
+
+
+FIXED_CONTEXTS: dict[str, type[SutskeverContext] | type[ChoContext]] = {
+    "sutskever": SutskeverContext, "cho": ChoContext}
+
+
+class RNNDecoder(nn.Module):
+    """GRU/LSTM decoder; subclasses say where each step's context comes from.
+
+    Attributes:
+        uses_context: the step and the output layer read a context vector (c or c_t).
+        attention: the score module (``attention.SCORES``), or None (fixed context).
+    """
+
+    label: ClassVar[str] = ""
+
+    def __init__(self, cfg: ModelConfig, uses_context: bool,
+                 attention: AdditiveAttention | LuongAttention | None) -> None:
         super().__init__()
         self.cfg = cfg
         enc_dim = cfg.hidden_dim * cfg.num_directions  # He
-        self.uses_context = cfg.decoder == "attention" or cfg.fixed_context == "cho"
+        self.uses_context = uses_context
         ctx_dim = enc_dim if self.uses_context else 0
         self.embedding = nn.Embedding(cfg.tgt_vocab_size, cfg.emb_dim, padding_idx=PAD_ID)
         self.dropout = nn.Dropout(cfg.dropout)
-        rnn_cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
-        self.rnn = rnn_cls(cfg.emb_dim + ctx_dim, cfg.hidden_dim, num_layers=cfg.num_layers,
-                           batch_first=True, dropout=cfg.dropout if cfg.num_layers > 1 else 0.0)
+        self.rnn = CELLS[cfg.cell].module(cfg.emb_dim + ctx_dim, cfg.hidden_dim,
+                                          num_layers=cfg.num_layers, batch_first=True,
+                                          dropout=cfg.dropout if cfg.num_layers > 1 else 0.0)
         # A bidirectional encoder's two final states per layer are joined by a learned
         # bridge, tanh(W [h_fwd; h_bwd]), as Bahdanau 2015 initialises s_0.
         self.bridge = nn.Linear(enc_dim, cfg.hidden_dim) if cfg.bidirectional else None
         out_dim = cfg.hidden_dim + (ctx_dim + cfg.emb_dim if self.uses_context else 0)
         self.out = nn.Linear(out_dim, cfg.tgt_vocab_size)
-        self.attention: AdditiveAttention | LuongAttention | None = None
-        if cfg.decoder == "attention" and cfg.score == "additive":
-            self.attention = AdditiveAttention(cfg.hidden_dim, enc_dim, cfg.hidden_dim)
-        elif cfg.decoder == "attention":
-            self.attention = LuongAttention(cfg.hidden_dim, enc_dim, cfg.score)
+        self.attention = attention
+
+    def context(self, state: DecoderState, memory: Memory) -> tuple[Tensor, Tensor | None]:
+        """This step's context (B, He) and attention weights (B, S) or None."""
+        raise NotImplementedError
 
     def init_state(self, enc: EncoderOutput) -> DecoderState:
         """Decoder state s_0 from the encoder's final states (L*D, B, H) -> (L, B, H)."""
@@ -131,12 +165,7 @@ class RNNDecoder(nn.Module):
             summing to 1 over real source tokens, or None without attention.
         """
         emb = self.dropout(self.embedding(token))  # (B, E)
-        weights = None
-        if self.attention is not None:
-            context, weights = self.attention(state.hidden[-1], memory.keys,
-                                              memory.outputs, memory.mask)  # (B, He), (B, S)
-        else:
-            context = memory.context  # (B, He), the same at every step
+        context, weights = self.context(state, memory)  # (B, He), (B, S) or None
         rnn_in = torch.cat([emb, context], dim=-1) if self.uses_context else emb
         hx = state.hidden if state.cell is None else (state.hidden, state.cell)
         out, new = self.rnn(rnn_in.unsqueeze(1), hx)  # out (B, 1, H)
@@ -144,3 +173,36 @@ class RNNDecoder(nn.Module):
         feats = torch.cat([s, context, emb], dim=-1) if self.uses_context else s
         new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
         return StepOutput(self.out(feats), new_state, weights)
+
+
+class FixedContextDecoder(RNNDecoder):
+    """One context vector c for the whole output (Sutskever 2014 or Cho 2014, chosen by
+    ``cfg.fixed_context`` from ``FIXED_CONTEXTS``)."""
+
+    label = "fixed context"
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__(cfg, FIXED_CONTEXTS[cfg.fixed_context].feeds_steps, None)
+
+    def context(self, state: DecoderState, memory: Memory) -> tuple[Tensor, None]:
+        return memory.context, None  # (B, He): the same c at every step
+
+
+class AttentionDecoder(RNNDecoder):
+    """Bahdanau 2015 flow: the previous decoder state queries the encoder outputs with
+    the score ``cfg.score`` (``attention.SCORES``); the context c_t feeds the step and
+    the output layer."""
+
+    label = "attention"
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        enc_dim = cfg.hidden_dim * cfg.num_directions  # He
+        super().__init__(cfg, True, SCORES[cfg.score](cfg.hidden_dim, enc_dim))
+
+    def context(self, state: DecoderState, memory: Memory) -> tuple[Tensor, Tensor]:
+        return self.attention(state.hidden[-1], memory.keys, memory.outputs,  # type: ignore
+                              memory.mask)  # (B, He), (B, S)
+
+
+DECODERS: dict[str, type[RNNDecoder]] = {"fixed": FixedContextDecoder,
+                                         "attention": AttentionDecoder}

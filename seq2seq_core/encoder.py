@@ -10,13 +10,17 @@ two equal).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from seq2seq_core.config import ModelConfig
+from seq2seq_core.cells import CELLS
 from seq2seq_core.vocab import PAD_ID
+
+if TYPE_CHECKING:  # the config imports the model's tables, so only for type names
+    from seq2seq_core.config import ModelConfig
 
 
 @dataclass(frozen=True)
@@ -49,31 +53,6 @@ class StepwiseStates:
     cell: Tensor | None
 
 
-def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor,
-             b_ih: Tensor, b_hh: Tensor) -> Tensor:
-    """One GRU step (Cho 2014), with PyTorch's gate order r, z, n.
-
-    x (B, In), h (B, H) -> new h (B, H).
-    """
-    gi = x @ w_ih.T + b_ih  # (B, 3H)
-    gh = h @ w_hh.T + b_hh  # (B, 3H)
-    i_r, i_z, i_n = gi.chunk(3, dim=1)
-    h_r, h_z, h_n = gh.chunk(3, dim=1)
-    r = torch.sigmoid(i_r + h_r)
-    z = torch.sigmoid(i_z + h_z)
-    n = torch.tanh(i_n + r * h_n)
-    return (1 - z) * n + z * h
-
-
-def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
-              b_ih: Tensor, b_hh: Tensor) -> tuple[Tensor, Tensor]:
-    """One LSTM step with PyTorch's gate order i, f, g, o. x (B, In) -> (h, c), each (B, H)."""
-    gates = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh  # (B, 4H)
-    i, f, g, o = gates.chunk(4, dim=1)
-    c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-    return torch.sigmoid(o) * torch.tanh(c_new), c_new
-
-
 class RNNEncoder(nn.Module):
     """Embedding followed by a (bidirectional) GRU or LSTM."""
 
@@ -81,8 +60,7 @@ class RNNEncoder(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.embedding = nn.Embedding(cfg.src_vocab_size, cfg.emb_dim, padding_idx=PAD_ID)
-        rnn_cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
-        self.rnn = rnn_cls(
+        self.rnn = CELLS[cfg.cell].module(
             cfg.emb_dim, cfg.hidden_dim, num_layers=cfg.num_layers, batch_first=True,
             bidirectional=cfg.bidirectional,
             dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
@@ -127,7 +105,7 @@ class RNNEncoder(nn.Module):
                     for d in range(cfg.num_directions)]
             hs = torch.stack([h for h, _ in dirs])  # (D, B, S, H)
             layers_h.append(hs)
-            if cfg.cell == "lstm":
+            if CELLS[cfg.cell].has_cell_state:
                 layers_c.append(torch.stack([c for _, c in dirs]))  # (D, B, S, H)
             mask = src_mask[None, :, :, None]  # (1, B, S, 1)
             x = torch.cat(list(hs * mask), dim=-1)  # (B, S, D*H), zero at padding
@@ -141,17 +119,18 @@ class RNNEncoder(nn.Module):
         w = [getattr(self.rnn, f"{n}{suffix}") for n in ("weight_ih", "weight_hh",
                                                          "bias_ih", "bias_hh")]
         batch, length, _ = x.shape
+        kind = CELLS[self.cfg.cell]
         h = x.new_zeros(batch, self.cfg.hidden_dim)  # (B, H)
-        c = x.new_zeros(batch, self.cfg.hidden_dim) if self.cfg.cell == "lstm" else None
+        c = x.new_zeros(batch, self.cfg.hidden_dim) if kind.has_cell_state else None
         hs: list[Tensor] = [h] * length
         cs: list[Tensor] = [h] * length
         order = range(length - 1, -1, -1) if reverse else range(length)
         for t in order:
             real = mask[:, t, None]  # (B, 1): padded positions keep the old state
             if c is None:
-                h = torch.where(real, gru_cell(x[:, t], h, *w), h)
+                h = torch.where(real, kind.step(x[:, t], h, *w), h)
             else:
-                h_new, c_new = lstm_cell(x[:, t], h, c, *w)
+                h_new, c_new = kind.step(x[:, t], h, c, *w)
                 h, c = torch.where(real, h_new, h), torch.where(real, c_new, c)
                 cs[t] = c
             hs[t] = h

@@ -10,7 +10,7 @@ import torch
 from torch import Tensor, nn
 
 from seq2seq_core.config import ModelConfig
-from seq2seq_core.decoders import DecoderState, Memory, RNNDecoder
+from seq2seq_core.decoders import DECODERS, DecoderState, Memory
 from seq2seq_core.encoder import RNNEncoder
 
 
@@ -21,7 +21,7 @@ class Seq2Seq(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.encoder = RNNEncoder(cfg)
-        self.decoder = RNNDecoder(cfg)
+        self.decoder = DECODERS[cfg.decoder](cfg)
 
     @property
     def has_attention(self) -> bool:

@@ -15,7 +15,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
+from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.data import Batch, make_batch
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.model import build_model
@@ -106,19 +106,23 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def new_model(task: TaskData, model_cfg: dict, seed: int) -> TrainedModel:
+def new_model(task: TaskData, model_cfg: ArchConfig | Mapping[str, Any],
+              seed: int) -> TrainedModel:
     """Build vocabularies from the task's training pairs and a fresh model.
 
-    ``model_cfg`` holds ModelConfig fields other than the vocabulary sizes. A task that
-    prepared its own vocabularies (``TaskData.vocabs``: subwords, lower-casing) uses them.
+    ``model_cfg`` is the architecture (an ``ArchConfig``, or a dict of its fields). A task
+    that prepared its own vocabularies (``TaskData.vocabs``: subwords, lower-casing) uses
+    them.
+
+    Raises:
+        ValueError: for a bad architecture field.
     """
     if task.vocabs is not None:
         src_vocab, tgt_vocab = task.vocabs
     else:
         src_vocab = Vocab.build((p.source for p in task.train), task.src_level)
         tgt_vocab = Vocab.build((p.target for p in task.train), task.tgt_level)
-    cfg = ModelConfig(src_vocab_size=len(src_vocab), tgt_vocab_size=len(tgt_vocab),
-                      **model_cfg)
+    cfg = ArchConfig.of(model_cfg).with_vocab(len(src_vocab), len(tgt_vocab))
     return TrainedModel(build_model(cfg, seed=seed), src_vocab, tgt_vocab, task.name)
 
 

@@ -11,17 +11,31 @@ from typing import Any, Callable
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_by_source, split_unique
 from seq2seq_core.tasks.dates import DATES_EXAMPLES, generate_dates
-from seq2seq_core.tasks.g2p import G2P_EXAMPLES, generate_g2p
-from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, generate_reverse
-from seq2seq_core.tasks.translation import TRANSLATION_EXAMPLES, generate_translation
-from seq2seq_core.tasks.upload import UploadError, generate_upload, parse_pairs
+from seq2seq_core.tasks.g2p import G2P_EXAMPLES, G2POptions, generate_g2p
+from seq2seq_core.tasks.options import OptionSpec, specs
+from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, ReverseOptions, generate_reverse
+from seq2seq_core.tasks.translation import (TRANSLATION_EXAMPLES, TranslationOptions,
+                                            generate_translation)
+from seq2seq_core.tasks.upload import UploadError, UploadOptions, generate_upload, parse_pairs
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A task without options of its own."""
 
 
 @dataclass(frozen=True)
 class TaskInfo:
-    """What a task is, for pickers: a one-line description and example inputs.
+    """What a task is, for pickers, the CLI and the Train form.
 
-    ``metrics`` names the ``seq2seq_core.metrics`` scores that suit the task's outputs.
+    Attributes:
+        name, description, examples: a one-line description and example inputs.
+        generate: the generator ``make_task`` calls.
+        metrics: the ``seq2seq_core.metrics`` scores that suit the task's outputs.
+        options: its options dataclass (``tasks.options``): the CLI's flags and the
+            form's controls are built from it.
+        pairs_file: the task's data is a pairs file the user gives (``--pairs``).
+        reads_data: it reads a corpus (Tatoeba) that may be missing on a machine.
     """
 
     name: str
@@ -29,6 +43,14 @@ class TaskInfo:
     examples: tuple[str, ...]
     generate: Callable[..., TaskData]
     metrics: tuple[str, ...] = ("exact_match",)
+    options: type = NoOptions
+    pairs_file: bool = False
+    reads_data: bool = False
+
+    @property
+    def option_specs(self) -> tuple[OptionSpec, ...]:
+        """Its options' ``OptionSpec``s, in order."""
+        return specs(self.options)
 
 
 TASKS: dict[str, TaskInfo] = {
@@ -37,16 +59,17 @@ TASKS: dict[str, TaskInfo] = {
                       generate_dates),
     "reverse": TaskInfo("reverse", "Reverse a random lowercase string; long strings show "
                         "the fixed context vector's limit.", REVERSE_EXAMPLES,
-                        generate_reverse),
+                        generate_reverse, options=ReverseOptions),
     "g2p": TaskInfo("g2p", "Spell English words as ARPAbet phonemes (CMU Pronouncing "
                     "Dictionary): speech -> S P IY1 CH.", G2P_EXAMPLES, generate_g2p,
-                    ("word_accuracy", "phoneme_error_rate")),
+                    ("word_accuracy", "phoneme_error_rate"), G2POptions),
     "translation": TaskInfo("translation", "Translate short English sentences to French, "
                             "German or Spanish (Tatoeba pairs via ManyThings).",
                             TRANSLATION_EXAMPLES, generate_translation,
-                            ("bleu", "chrf", "exact_match")),
+                            ("bleu", "chrf", "exact_match"), TranslationOptions,
+                            reads_data=True),
     "upload": TaskInfo("upload", "Your own source/target pairs from a TSV or CSV file.", (),
-                       generate_upload),
+                       generate_upload, options=UploadOptions, pairs_file=True),
 }
 
 
@@ -66,5 +89,5 @@ def make_task(name: str, **options: Any) -> TaskData:
     return dataclasses.replace(data, metrics=info.metrics)
 
 
-__all__ = ["Pair", "TaskData", "TaskInfo", "TASKS", "UploadError", "make_task",
+__all__ = ["OptionSpec", "Pair", "TaskData", "TaskInfo", "TASKS", "UploadError", "make_task",
            "parse_pairs", "split_by_source", "split_unique"]

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_by_source
+from seq2seq_core.tasks.options import option
 
 G2P_EXAMPLES: tuple[str, ...] = ("speech", "phoneme", "workshop", "attention", "read",
                                  "pronunciation")
@@ -79,6 +81,14 @@ def read_cmudict(path: str | None = None) -> dict[str, tuple[str, ...]]:
 def strip_stress(pron: str) -> str:
     """Drop the stress digits: "S P IY1 CH" -> "S P IY CH"."""
     return " ".join(_STRESS.sub("", p) for p in pron.split())
+
+
+@dataclass(frozen=True)
+class G2POptions:
+    """The ``g2p`` task's options (``generate_g2p``)."""
+
+    stress: bool = option(True, "keep the stress digits (IY1); off gives the 39 bare "
+                          "phonemes", label="stress digits", flag="--no-stress")
 
 
 def generate_g2p(n_train: int | None = None, n_heldout: int = 5000, seed: int = 0,

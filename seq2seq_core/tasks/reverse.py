@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import random
 import string
+from dataclasses import dataclass
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_unique
+from seq2seq_core.tasks.options import option
 
 ALPHABET = string.ascii_lowercase
 MAX_SUPPORTED_LEN = 40
 REVERSE_EXAMPLES = ("hello", "sequence", "attention", "abcdefghijklmno")
+
+
+@dataclass(frozen=True)
+class ReverseOptions:
+    """The ``reverse`` task's options (``generate_reverse``)."""
+
+    min_len: int = option(5, "shortest string", label="shortest string", low=1,
+                          high=MAX_SUPPORTED_LEN)
+    max_len: int = option(15, "longest string", label="longest string", low=1,
+                          high=MAX_SUPPORTED_LEN)
 
 
 def generate_reverse(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,

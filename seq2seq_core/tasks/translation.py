@@ -11,12 +11,14 @@ report progress through an optional callback and are cached per process.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from seq2seq_core.subword import train_subword
 from seq2seq_core.tasks.base import Pair, TaskData, split_by_source
+from seq2seq_core.tasks.options import option
 from seq2seq_core.tasks.tatoeba import (LANGUAGES, Progress, filter_pairs, find_corpus,
                                         normalize, parse_manythings)
 from seq2seq_core.vocab import Vocab
@@ -28,6 +30,31 @@ TRANSLATION_EXAMPLES: tuple[str, ...] = ("I am cold.", "She is very happy.",
 NORMALIZER = "sentence"  # see tatoeba.normalize: the vocabularies read input the same way
 CREDIT = ("Sentence pairs from the Tatoeba Project (tatoeba.org) via ManyThings "
           "(www.manythings.org/anki), licence CC-BY 2.0 FR.")
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """The ``translation`` task's options (``generate_translation``)."""
+
+    lang: str = option("fra", "target language", label="language", choices=tuple(LANGUAGES))
+    tokenization: str = option("word", "words, or sentencepiece subwords (bpe, unigram)",
+                               choices=("word", "bpe", "unigram"))
+    vocab_size: int = option(4000, "tokens a side, specials included", label="vocabulary size",
+                             low=50, high=32000)
+    max_len: int = option(10, "longest sentence in words (punctuation counts)",
+                          label="longest sentence (words)", low=1, high=50, flag="--max-words")
+    max_vocab: int | None = option(None, "keep only sentences of each side's N most frequent "
+                                   "words (empty: all)", label="frequent-word filter", low=1,
+                                   flag="--max-vocab", optional=True)
+    tutorial_prefixes: bool = option(True, "keep only English starting 'i am', 'he is', "
+                                     "'you're'... as the PyTorch tutorial does",
+                                     label="tutorial prefix filter",
+                                     flag="--no-tutorial-filter")
+    lowercase: bool = option(True, "lower-case both sides", label="lower-case",
+                             flag="--keep-case")
+    data_dir: str | None = option(None, "folder of the ManyThings files (default "
+                                  "$SEQ2SEQ_TATOEBA_DIR, else ../shared/data/tatoeba)",
+                                  label="data folder", optional=True)
 
 
 @lru_cache(maxsize=4)

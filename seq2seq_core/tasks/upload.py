@@ -6,9 +6,12 @@ strict and explaining itself); this module turns the parsed pairs into a task.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from seq2seq_core.pairs import (MAX_BYTES, MAX_ROWS, MIN_PAIRS, Pair, PairsError,
                                 PairsLimits, parse_pairs)
 from seq2seq_core.tasks.base import TaskData, split_by_source
+from seq2seq_core.tasks.options import option
 from seq2seq_core.vocab import TokenLevel
 
 # The names this task has always exported: an upload's error and limits are the parser's.
@@ -16,6 +19,14 @@ UploadError = PairsError
 UploadLimits = PairsLimits
 __all__ = ["MAX_BYTES", "MAX_ROWS", "MIN_PAIRS", "UploadError", "UploadLimits",
            "generate_upload", "parse_pairs"]
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """The ``upload`` task's options (``generate_upload``; the pairs come from a file)."""
+
+    level: str = option("char", "tokens of both sides: characters or words",
+                        label="tokens", choices=("char", "word"), flag="--level")
 
 
 def generate_upload(pairs: tuple[Pair, ...] = (), n_heldout: int | None = None,
