@@ -1,7 +1,7 @@
 """Seq2Seq Explorer: the frame and router. Run with ``streamlit run app/main.py``.
 
 This file only sets up the page, the shared sidebar (model picker) and navigation;
-each view lives in ``app/views/`` and calls the core through ``app/ui/services.py``.
+each view lives in ``app/views/`` and calls the core through ``app/ui/services/``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ for path in (APP_DIR.parent, APP_DIR):  # `import seq2seq_core` and `from ui imp
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from ui import runs, services, state, uploads, widgets  # noqa: E402  (paths above)
+from ui import services, state, widgets  # noqa: E402  (paths above)
 
 VIEWS = APP_DIR / "views"
 
 st.set_page_config(page_title="Seq2Seq Explorer", layout="wide")
-services.limit_torch_threads()
+services.server.limit_torch_threads()
 state.init_defaults()
-runs.reattach()  # a reload finds its runs by the ids in the URL
+services.training.reattach()  # a reload finds its runs by the ids in the URL
 
 # No page icons: :material/ icons fetch a font from Google (the app must work offline) and
 # emoji show as empty boxes where no emoji font is installed.
@@ -39,10 +39,9 @@ page = st.navigation([
 ])
 
 with st.sidebar:
-    choices = services.model_choices(state.runs(), state.uploads())
-    widgets.model_picker(choices, services.default_choice(choices))
-    uploads.uploader()
-    runs.heartbeat()
+    widgets.sidebar.model_picker()
+    widgets.sidebar.uploader()
+    widgets.sidebar.heartbeat()
 
 page.run()
-services.freeze_startup_objects()  # once per process; see its docstring
+services.server.freeze_startup_objects()  # once per process; see its docstring

@@ -33,7 +33,7 @@ from seq2seq_core.inside.projection import fit_state_basis  # noqa: E402
 from seq2seq_core.inside.replay import SnapshotStore, model_bytes, replay_frames  # noqa: E402
 from seq2seq_core.inside.trace import StateSelection, trace, trace_batch  # noqa: E402
 from seq2seq_core.server.worker import RunSnapshot  # noqa: E402
-from ui import compare_charts, inside_charts, trajectory_charts  # noqa: E402
+from ui.charts import attention, compare, trajectory  # noqa: E402
 
 
 def accuracy_by_length(steps: int) -> dict[str, core.TrainedModel]:
@@ -55,7 +55,7 @@ def accuracy_by_length(steps: int) -> dict[str, core.TrainedModel]:
         for pair, pred, ref in zip(task.heldout, preds, refs):
             by_len.setdefault(len(pair.source) // 5 * 5, []).append(token_accuracy(pred, ref))
         by_length = tuple((k, n, em) for k, (n, em) in report.by_length.items())
-        rows[decoder] = (compare_charts.length_buckets(by_length),
+        rows[decoder] = (compare.length_buckets(by_length),
                          {k: statistics.mean(v) for k, v in sorted(by_len.items())})
         aligned = core.heldout_alignment_score(tm, task.heldout)
         print(f"{decoder:9s}: {steps} steps in {seconds:.0f} s, held-out exact match "
@@ -102,8 +102,8 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
 
     def attention_view():
         tr = trace(tm, text)
-        for fig in (inside_charts.attention_animation(tr), inside_charts.alignment_lines(tr),
-                    inside_charts.context_rows(tr)):
+        for fig in (attention.attention_animation(tr), attention.alignment_lines(tr),
+                    attention.context_rows(tr)):
             fig.to_json()
 
     traces_cache = trace_batch(tm, sample)
@@ -112,8 +112,8 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
     def hidden_view(fit: bool):
         b = fit_state_basis(trace_batch(tm, sample), sel) if fit else basis
         traces = [trace(tm, text), trace(tm, text.replace("12", "13"))]
-        panels = trajectory_charts.trajectory_panels(traces, ["A", "B"], b, sel)
-        trajectory_charts.trajectory_figure(panels, 2, b.explained_variance_ratio).to_json()
+        panels = trajectory.trajectory_panels(traces, ["A", "B"], b, sel)
+        trajectory.trajectory_figure(panels, 2, b.explained_variance_ratio).to_json()
 
     store = SnapshotStore()
     for step in range(100, 2100, 100):
@@ -121,7 +121,7 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
 
     def replay_view():
         frames = replay_frames(store.snapshots(), text, basis, sel)
-        trajectory_charts.replay_figure(frames, sel).to_json()
+        trajectory.replay_figure(frames, sel).to_json()
 
     print(f"\ntime to build each view's figures (one CPU thread, input {text!r}):")
     timed("Attention (trace + 3 animated figures)", attention_view)
@@ -143,8 +143,8 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
                                                None, 1.0)))
 
         def compare_view():
-            compare_charts.compare_curves(snaps).to_json()
-            compare_charts.accuracy_by_length([(n, s.evals[-1]) for n, s in snaps]).to_json()
+            compare.compare_curves(snaps).to_json()
+            compare.accuracy_by_length([(n, s.evals[-1]) for n, s in snaps]).to_json()
 
         timed("Compare (curves of 2 x 4000 steps + by length)", compare_view)
 

@@ -1,46 +1,119 @@
-"""Session-state keys and typed helpers: everything this session owns lives here.
+"""Session state: every key this session uses, and typed helpers over what it owns.
 
-Keys (widget keys are listed too, so tests and views agree on them):
-
-    model          sidebar model picker: "shipped:<name>" or "run:<run id>"
-    source         Decode input text; source_task: the task it was filled for
-    runs           list[RunEntry]: every training run of this session, oldest first
-    train_view_run run shown on the Train view ("run:<run id>")
-    compare_runs   picker keys of the runs the Compare view started together
-    uploads        list[UploadEntry]: checkpoints this session uploaded ("upload:<id>")
-    checkpoint_upload_error  why the last checkpoint upload was refused (sidebar)
-    upload_pairs, pairs_upload_error, corpus_upload, corpus_upload_error: Train uploads
-
-Other widget keys: Decode ``beam_size``, ``alpha``, ``max_len``, ``n_best``,
-``hypothesis``, ``example_<i>``; Train ``train_task``, ``train_*`` form fields,
-``train_start``, ``train_stop``, ``use_in_decode``, ``download_checkpoint``; sidebar
-``checkpoint_upload``; Beam search ``beam_*`` and ``sweep_*`` (listed in
-``ui.beam_widgets``), sharing Decode's ``beam_size``, ``alpha``, ``max_len``, ``n_best``.
+Every ``st.session_state`` key and every widget ``key=`` in the app is a constant here
+(tests/app/test_state_keys.py checks that they are distinct and that nothing else
+spells one). Templates with ``{}`` (``EXAMPLE``) are filled with ``.format``.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
-from seq2seq_core.trained import TrainedModel
-from seq2seq_core.server.worker import TrainingRun
+from seq2seq_core import TrainedModel
+from seq2seq_core.server import TrainingRun
 
-MODEL = "model"
-SOURCE = "source"
-SOURCE_TASK = "source_task"
-RUNS = "runs"
-VIEW_RUN = "train_view_run"
-COMPARE = "compare_runs"
-UPLOADS = "uploads"
-UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was refused
+
+@dataclass(frozen=True)
+class SourceBox:
+    """A source text box that keeps its text across page switches, per task.
+
+    Attributes:
+        text: session key of the kept text (a plain value: it outlives the widget).
+        task: session key of the task the text was filled for (a new task resets it).
+        widget: the ``st.text_input`` key; refilled from ``text`` after a page switch.
+    """
+
+    text: str
+    task: str
+    widget: str
+
+
+# -- the sidebar and the session's own objects --
+MODEL = "model"  # picker: "shipped:<name>", "run:<run id>" or "upload:<id>"
+RUNS = "runs"  # list[RunEntry], oldest first
+UPLOADS = "uploads"  # list[UploadEntry]
 UPLOAD_WIDGET = "checkpoint_upload"
-PAIRS_UPLOAD = "upload_pairs"  # Accepted: the last good pairs file (Train, task upload)
+UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was refused
+
+# -- Decode --
+DECODE_SOURCE = SourceBox("source_text", "source_task", "source")
+EXAMPLE = "example_{}"  # example button i
+BEAM_SIZE, ALPHA, MAX_LEN, N_BEST = "beam_size", "alpha", "max_len", "n_best"
+HYPOTHESIS = "hypothesis"
+ATTENTION_HEATMAP = "attention_heatmap"
+
+# -- Beam search (it shares Decode's BEAM_SIZE, ALPHA, MAX_LEN, N_BEST) --
+BEAM_SOURCE = SourceBox("beam_source_text", "beam_source_task", "beam_source")
+BEAM_EXAMPLE = "beam_example_{}"
+BEAM_HELDOUT, BEAM_USE_HELDOUT = "beam_heldout", "beam_use_heldout"
+BEAM_STEP, BEAM_PLAY = "beam_step", "beam_play"  # tree step slider, Play/Pause button
+BEAM_PLAYING, BEAM_JUST_STARTED = "beam_playing", "beam_just_started"
+BEAM_TREE_SIG = "beam_sig"  # the search the tree shows: a new one resets the player
+BEAM_TREE_CHART, BEAM_CLICKED = "beam_tree_chart", "beam_clicked"
+BEAM_FORCE_NODE, BEAM_FORCE_STRATEGY = "beam_force_node", "beam_force_strategy"
+BEAM_FORCED_CHART = "beam_forced_chart"
+BEAM_TEMPERATURE, BEAM_TOP_K, BEAM_SAMPLES = "beam_temperature", "beam_top_k", "beam_samples"
+BEAM_ATTENTION, BEAM_ATTENTION_HEATMAP = "beam_attention", "beam_attention_heatmap"
+SWEEP_N, SWEEP_RUN, SWEEP_CHART = "sweep_n", "sweep_run", "sweep_chart"
+
+# -- Attention, Hidden states (inside views) --
+INSIDE_SOURCE = SourceBox("inside_source", "inside_source_task", "inside_source_input")
+ATTENTION_ANIMATION, ALIGNMENT_LINES = "attention_animation", "alignment_lines"
+CONTEXT_ROWS = "context_rows"
+STATES_A = SourceBox("states_a", "states_a_task", "states_a_input")
+STATES_B = SourceBox("states_b", "states_b_task", "states_b_input")
+STATES_PART, STATES_DIRECTION = "states_part", "states_direction"
+STATES_LAYER = "states_layer_of_{}"  # one per layer count: a new model starts on its last
+STATES_CELL, STATES_DIMS = "states_cell", "states_dims"
+TRAJECTORIES = "trajectories"
+
+# -- Train --
+TRAIN_TASK, TASK_EXAMPLE = "train_task", "task_example_{}"
+G2P_STRESS = "g2p_stress"
+TATOEBA_DIR, TATOEBA_FILE = "tatoeba_dir", "tatoeba_file"
+TR_LANG, TR_TUTORIAL, TR_MAX_LEN = "tr_lang", "tr_tutorial", "tr_max_len"
+TR_MAX_VOCAB, TR_LOWER, TR_HELDOUT = "tr_max_vocab", "tr_lower", "tr_heldout"
+TR_TOKENS, TR_VOCAB_SIZE = "tr_tok", "tr_vocab_size"
+PAIRS_FILE, PAIRS_LEVEL = "upload_file", "upload_level"
+PAIRS_UPLOAD = "upload_pairs"  # Accepted: the last good pairs file
 PAIRS_UPLOAD_ERROR = "pairs_upload_error"  # (digest, message) of the last refused one
 CORPUS_UPLOAD = "corpus_upload"  # Accepted: the last good Tatoeba file
 CORPUS_UPLOAD_ERROR = "corpus_upload_error"  # (digest, message) of the last refused one
+SPLIT_TEXT = "split_text"
+TRAIN_FORM, TRAIN_START = "train_form", "train_start"
+TRAIN_LENGTHS, TRAIN_CELL, TRAIN_BIDIRECTIONAL = "train_lengths", "train_cell", \
+    "train_bidirectional"
+TRAIN_LAYERS, TRAIN_EMB, TRAIN_HIDDEN = "train_layers", "train_emb", "train_hidden"
+TRAIN_DECODER, TRAIN_SCORE, TRAIN_FIXED = "train_decoder", "train_score", "train_fixed"
+TRAIN_DROPOUT, TRAIN_LR, TRAIN_BATCH = "train_dropout", "train_lr", "train_batch"
+TRAIN_STEPS, TRAIN_TF, TRAIN_SEED = "train_steps", "train_tf", "train_seed"
+TRAIN_EVAL_EVERY, TRAIN_EVAL_SIZE = "train_eval_every", "train_eval_size"
+TRAIN_MINUTES, TRAIN_DEVICE = "train_minutes", "train_device"
+VIEW_RUN = "train_view_run"  # the run the Train view shows (its picker key)
+TRAIN_STOP, USE_IN_DECODE = "train_stop", "use_in_decode"
+DOWNLOAD_CHECKPOINT = "download_checkpoint"
+TRAIN_CURVES, HELDOUT_CURVE = "train_curves", "heldout_curve"
+
+# -- Compare --
+COMPARE = "compare_runs"  # picker keys of the runs started together
+COMPARE_FORM, COMPARE_START, COMPARE_STOP = "compare_form", "compare_start", "compare_stop"
+COMPARE_TASK, COMPARE_LENGTHS = "compare_task", "compare_lengths"
+COMPARE_MODEL = "compare_{}_{}"  # (model letter a/b, field: decoder, cell, score, fixed)
+COMPARE_HIDDEN, COMPARE_EMB = "compare_hidden", "compare_emb"
+COMPARE_STEPS, COMPARE_LR, COMPARE_SEED = "compare_steps", "compare_lr", "compare_seed"
+COMPARE_EVAL_EVERY, COMPARE_EVAL_SIZE = "compare_eval_every", "compare_eval_size"
+COMPARE_CURVES, COMPARE_BY_LENGTH = "compare_curves", "compare_by_length"
+
+# -- Training replay --
+REPLAY_RUN = "replay_run"
+REPLAY_PROBE = SourceBox("replay_probe", "replay_probe_task", "replay_probe_input")
+REPLAY_CHART, REPLAY_EXPORT, REPLAY_ALIGNMENT = "replay_chart", "replay_export", \
+    "replay_alignment"
 
 
 @dataclass(frozen=True)
@@ -119,10 +192,24 @@ def use_model(key: str) -> None:
     st.session_state[MODEL] = key
 
 
-def fill_source(text: str, task: str) -> None:
-    """Put ``text`` in the Decode input (callback or before the input renders)."""
-    st.session_state[SOURCE] = text
-    st.session_state[SOURCE_TASK] = task
+def fill_source(box: SourceBox, text: str, task: str) -> None:
+    """Put ``text`` in a source box, as filled for ``task`` (from a callback, or before
+    the box renders)."""
+    st.session_state[box.text] = st.session_state[box.widget] = text
+    st.session_state[box.task] = task
+
+
+def keep_source(box: SourceBox) -> None:
+    """The box's ``on_change``: keep what was typed beyond the widget's life."""
+    st.session_state[box.text] = st.session_state[box.widget]
+
+
+def choice(key: str, options: Sequence[Any], default: Any = None) -> None:
+    """Make ``st.session_state[key]`` one of ``options`` before its select box renders
+    (``default``, else the first option, when it is not), so a new list never shows a
+    stale or missing value."""
+    if st.session_state.get(key) not in options and options:
+        st.session_state[key] = default if default in options else options[0]
 
 
 def uploads() -> list[UploadEntry]:

@@ -7,17 +7,17 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import inside_charts, inside_services, widgets
+from ui import charts, services, state, widgets
 from ui.text import md_escape
 
 st.title("Attention")
-handle = widgets.picked_model()
+handle = widgets.sidebar.picked_model()
 
-widgets.model_line(handle)
-text = widgets.kept_text("Source text", "inside_source", widgets.default_source(handle.task),
-                         handle.task)
+widgets.sidebar.model_line(handle)
+text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE,
+                                 widgets.decode.default_source(handle.task), handle.task)
 try:
-    tr = inside_services.trace_text(handle, text)
+    tr = services.inside.trace_text(handle, text)
 except core.InputError as err:
     st.error(md_escape(str(err)))
     st.stop()
@@ -25,7 +25,7 @@ prediction = tr.output_text
 left, right = st.columns([3, 1])
 left.markdown("Greedy output")
 left.code(prediction or " ", language=None)
-aligned = inside_services.input_alignment(handle, text, prediction)
+aligned = services.inside.input_alignment(handle, text, prediction)
 if aligned is not None:
     right.metric("Alignment score", f"{aligned[0]:.2f}",
                  help=f"Mean attention mass on the source characters that carry each "
@@ -42,11 +42,11 @@ if handle.has_attention:
     st.subheader("Attention, one decoder step at a time")
     st.caption("Press Play, or drag the slider: row t is where the decoder looked while "
                "writing output token t.")
-    st.plotly_chart(inside_charts.attention_animation(tr), key="attention_animation")
+    st.plotly_chart(charts.attention.attention_animation(tr), key=state.ATTENTION_ANIMATION)
     st.subheader("Alignment")
     st.caption("Source on top, output below; a line's width is the attention weight "
-               f"(weights under {inside_charts.MIN_LINE_WEIGHT} are not drawn).")
-    st.plotly_chart(inside_charts.alignment_lines(tr), key="alignment_lines")
+               f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
+    st.plotly_chart(charts.attention.alignment_lines(tr), key=state.ALIGNMENT_LINES)
 else:
     st.info("This fixed-context model has no attention: its decoder reads the same "
             "context vector c, the encoder's final state, at every step (below). Pick "
@@ -54,7 +54,7 @@ else:
             "the Compare page.")
 
 st.subheader("The context vector each step reads")
-spread = inside_charts.context_spread(tr)
+spread = charts.attention.context_spread(tr)
 if tr.step_contexts is None:
     st.caption("Sutskever's decoder reads no context at its steps: c only sets its "
                "initial state s_0, and everything else must flow through the recurrence.")
@@ -64,4 +64,4 @@ elif handle.has_attention:
 else:
     st.caption(f"Every row is the same vector c (largest difference between steps: "
                f"{spread:g}): the whole source has to fit in it.")
-st.plotly_chart(inside_charts.context_rows(tr), key="context_rows")
+st.plotly_chart(charts.attention.context_rows(tr), key=state.CONTEXT_ROWS)

@@ -5,25 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import beam_charts, beam_widgets, charts, services, state, sweep_charts, widgets
+from ui import charts, services, state, widgets
 from ui import text as text_md
+from ui.services.models import ModelHandle
+from ui.tree_queries import prefix_ids
 
 
-def force_panel(handle: services.ModelHandle, text: str, cfg: core.DecodeConfig,
+def force_panel(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
                 tree: core.BeamTree, options: dict[int, str],
                 own: dict[str, core.Hypothesis]) -> core.Hypothesis | None:
     """Be the beam: force any node's prefix and let greedy or beam search finish it."""
-    node, strategy = beam_widgets.force_controls(options)
+    node, strategy = widgets.beam.force_controls(options)
     if node is None:
         return None
-    prefix = tuple(n.token_id for n in beam_charts.prefix_tokens(tree, node))
-    forced = services.decode_with(handle, text, core.DecodeConfig(
+    prefix = prefix_ids(tree, node)
+    forced = services.decode.search(handle, text, core.DecodeConfig(
         strategy=strategy, beam_size=cfg.beam_size, length_penalty=cfg.length_penalty,
         max_len=max(cfg.max_len, len(prefix)), n_best=cfg.n_best), prefix)
     hyp, mine = forced.best, own[strategy]
     c1, c2, c3 = st.columns([2, 1, 1])
     vocab = handle.tm.tgt_vocab
-    prefix_md = text_md.code_span_safe(beam_charts.prefix_text(tree, node, vocab))
+    prefix_md = text_md.code_span_safe(charts.beam.prefix_text(tree, node, vocab))
     c1.markdown(f"Forced `{prefix_md}`, then {strategy} search:")
     c1.code(hyp.text or " ", language=None)
     c2.metric("log-prob (vs the model's own)", f"{hyp.score:.4f}",
@@ -33,29 +35,29 @@ def force_panel(handle: services.ModelHandle, text: str, cfg: core.DecodeConfig,
     st.caption(f"The model's own {strategy} output is `{text_md.code_span_safe(mine.text)}` "
                f"(log-prob {mine.score:.4f}). A forced output that scores higher is one the "
                "search missed: a search error. Purple diamonds are your forced tokens.")
-    st.plotly_chart(beam_charts.beam_tree_figure(forced.tree, vocab, alpha=cfg.length_penalty,
-                                                 best=hyp), key="beam_forced_chart")
+    st.plotly_chart(charts.beam.beam_tree_figure(forced.tree, vocab, alpha=cfg.length_penalty,
+                                                 best=hyp), key=state.BEAM_FORCED_CHART)
     return hyp
 
 
-def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
+def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
                 references: dict[str, tuple[str, ...]], max_len: int) -> None:
     """Exact match, log-prob, length and search vs model errors for widths 1-16."""
     if not heldout:
         st.info("This model's held-out set cannot be regenerated, so there is nothing to "
                 "sweep over.")
         return
-    n, run = beam_widgets.sweep_controls(len(heldout))
+    n, run = widgets.beam.sweep_controls(len(heldout))
     pairs, rows = heldout[:n], None
     if run:
         with st.status(f"Sweeping beam widths over {n} held-out pairs...") as status:
-            rows = services.sweep(handle, pairs, max_len, references,
-                                  lambda message: status.update(label=f"Sweep: {message}..."))
+            rows = services.decode.sweep(handle, pairs, max_len, references, lambda message:
+                                         status.update(label=f"Sweep: {message}..."))
             status.update(label=f"Sweep done: {n} held-out pairs", state="complete")
-    elif services.sweep_done(handle, pairs, max_len):
-        rows = services.sweep(handle, pairs, max_len)
+    elif services.decode.sweep_done(handle, pairs, max_len):
+        rows = services.decode.sweep(handle, pairs, max_len)
     if rows:
-        st.plotly_chart(sweep_charts.sweep_figure(rows), key="sweep_chart")
+        st.plotly_chart(charts.sweep.sweep_figure(rows), key=state.SWEEP_CHART)
         st.caption("Each wrong output is checked against an exact search of the model's "
                    "own best output. **Search error**: the model gives some other output a "
                    "higher probability than the beam's (a wider beam could fix it). **Model "
@@ -63,44 +65,52 @@ def sweep_panel(handle: services.ModelHandle, heldout: tuple[core.Pair, ...],
                    "still wrong (only training can fix it). Unknown: the exact search ran "
                    "out of budget. A width above the tokens the model can produce is "
                    "searched as that many, as beam search itself clamps it.")
-        st.dataframe(sweep_charts.sweep_frame(rows), hide_index=True)
+        st.dataframe(charts.sweep.sweep_frame(rows), hide_index=True)
 
 
 st.title("Beam search")
-handle = widgets.picked_model()
-widgets.model_line(handle, "what does beam search do that greedy does not, and when does "
-                          "it help?")
+handle = widgets.sidebar.picked_model()
+widgets.sidebar.model_line(handle, "what does beam search do that greedy does not, and "
+                                   "when does it help?")
 
 task = core.TASKS.get(handle.task)
-heldout_refs = services.heldout_with_references(handle, state.runs())
+heldout_refs = services.decode.heldout_with_references(handle, state.runs())
 heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
-text = beam_widgets.source_picker(handle.task, task.examples if task else (), heldout)
-cfg = widgets.decode_controls()
+text = widgets.beam.source_picker(handle.task, task.examples if task else (), heldout)
+cfg = widgets.decode.decode_controls()
 try:
-    greedy, beam = services.decode(handle, text, cfg)
+    greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
     st.stop()
 reference = references.get(text.strip())
-tree = beam.tree
 
+
+def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:
+    """Whether each output is correct against the held-out references (None: unknown)."""
+    return None if reference is None else services.decode.correct(
+        handle, [h.text for h in hyps], reference)
+
+
+tree = beam.tree
+vocab = handle.tm.tgt_vocab
 st.subheader("The search, step by step")
 st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
            "ones were pruned. Red: the best path; orange band: greedy's path; orange "
            "ring: where greedy and beam part. Play, or move the step slider.")
-beam_widgets.reset_steps((handle.key, text, cfg), tree.num_steps)
-node_options = beam_charts.node_options(tree, handle.tm.tgt_vocab)
-selected = beam_widgets.selected_node(node_options)
-beam_widgets.tree_player(
-    lambda step: beam_charts.beam_tree_figure(tree, handle.tm.tgt_vocab,
-                                              alpha=cfg.length_penalty, upto=step,
-                                              best=beam.best, greedy=greedy.best,
+widgets.beam.reset_steps((handle.key, text, cfg), tree.num_steps)
+node_options = charts.beam.node_options(tree, vocab)
+selected = widgets.beam.selected_node(node_options)
+widgets.beam.tree_player(
+    lambda step: charts.beam.beam_tree_figure(tree, vocab, alpha=cfg.length_penalty,
+                                              upto=step, best=beam.best, greedy=greedy.best,
                                               selected=selected),
-    tree.num_steps, lambda step: beam_widgets.step_summary(tree, step), node_options)
+    tree.num_steps, lambda step: widgets.beam.step_summary(tree, step), node_options)
 
 st.subheader("n-best list")
-st.dataframe(beam_charts.nbest_table(beam, reference), hide_index=True)
+st.dataframe(charts.decode.nbest_table(beam, matches(list(beam.hypotheses))),
+             hide_index=True)
 if reference is None:
     st.caption("Pick a held-out example to see which hypotheses match its reference.")
 
@@ -109,25 +119,25 @@ forced = force_panel(handle, text, cfg, tree, node_options,
                      {"greedy": greedy.best, "beam": beam.best})
 
 st.subheader("Compare with sampling")
-temperature, top_k, n_samples = beam_widgets.sampling_controls()
-samples = [(f"sample, seed {seed}", services.decode_with(handle, text, core.DecodeConfig(
-    strategy="sample", max_len=cfg.max_len, temperature=temperature, top_k=top_k,
-    seed=seed)).best) for seed in range(n_samples)]
-st.dataframe(beam_charts.strategies_table(
-    [("greedy", greedy.best), (f"beam K={cfg.beam_size}, best", beam.best), *samples],
-    cfg.length_penalty, reference), hide_index=True)
+temperature, top_k, n_samples = widgets.beam.sampling_controls()
+samples = [(f"sample, seed {seed}", services.decode.search(handle, text, core.DecodeConfig(
+    strategy="sample", max_len=cfg.max_len, beam_size=1, n_best=1, temperature=temperature,
+    top_k=top_k, seed=seed)).best) for seed in range(n_samples)]
+rows = [("greedy", greedy.best), (f"beam K={cfg.beam_size}, best", beam.best), *samples]
+st.dataframe(charts.beam.strategies_table(rows, cfg.length_penalty,
+                                          matches([h for _, h in rows])), hide_index=True)
 st.caption("Samples draw each token from softmax(logits / temperature) over the top-k "
            "tokens; every log-prob is the model's own (temperature 1), so the rows compare.")
 
 st.subheader("Attention of any hypothesis")
-options = charts.hypothesis_options(greedy, beam)
+options = charts.decode.hypothesis_options(greedy, beam)
 if forced is not None:
     options["forced"] = forced
 options.update(samples)
-picked = beam_widgets.attention_picker(options)
+picked = widgets.beam.attention_picker(options)
 if handle.has_attention:
-    st.plotly_chart(charts.attention_heatmap(picked, tree.source_tokens),
-                    key="beam_attention_heatmap")
+    st.plotly_chart(charts.decode.attention_heatmap(picked, tree.source_tokens),
+                    key=state.BEAM_ATTENTION_HEATMAP)
 else:
     st.info("This fixed-context model has no attention to show: its decoder reads the same "
             "context vector c, the encoder's summary of the whole source, at every step.")

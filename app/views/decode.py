@@ -8,13 +8,14 @@ import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, widgets
 from ui import text as text_md
+from ui.services.models import ModelHandle
 
 
 def _percent(value: object) -> str:
     return f"{value:.1%}" if isinstance(value, (int, float)) else "—"
 
 
-def model_header(handle: services.ModelHandle) -> None:
+def model_header(handle: ModelHandle) -> None:
     """Name, task, architecture and held-out metrics from the model's info."""
     parts = [f"**{handle.name}**", f"task `{handle.task}`"]  # markdown-safe already
     if handle.label not in handle.name:  # run names already say it
@@ -42,21 +43,20 @@ def show_output(column, title: str, hyp: core.Hypothesis) -> None:
 
 
 st.title("Decode")
-handle = widgets.picked_model()
+handle = widgets.sidebar.picked_model()
 
 model_header(handle)
 task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
-if state.SOURCE not in st.session_state or st.session_state.get(state.SOURCE_TASK) != handle.task:
-    state.fill_source(examples[0] if examples else "", handle.task)
-text = st.text_input("Source text", key=state.SOURCE, persist_state="session")
+text = widgets.decode.source_box("Source text", state.DECODE_SOURCE,
+                                 widgets.decode.default_source(handle.task), handle.task)
 if examples:
     st.caption("Examples (click to fill)")
-    widgets.example_buttons(examples, handle.task)
-cfg = widgets.decode_controls()
+    widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)
+cfg = widgets.decode.decode_controls()
 
 try:
-    greedy, beam = services.decode(handle, text, cfg)
+    greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
     st.stop()
@@ -66,17 +66,14 @@ show_output(left, "Greedy", greedy.best)
 show_output(right, f"Beam search (K={cfg.beam_size}, α={cfg.length_penalty:g})", beam.best)
 
 st.subheader("n-best list (beam search)")
-st.dataframe(charts.nbest_frame(beam), hide_index=True)
+st.dataframe(charts.decode.nbest_table(beam), hide_index=True)
 
 st.subheader("Attention")
-options = charts.hypothesis_options(greedy, beam)
-if st.session_state.get("hypothesis") not in options:
-    st.session_state["hypothesis"] = "beam 1"
-pick = st.selectbox("Hypothesis", list(options), key="hypothesis",
-                    format_func=lambda k: f"{k}: {options[k].text}")
+picked = widgets.decode.hypothesis_picker(charts.decode.hypothesis_options(greedy, beam),
+                                          state.HYPOTHESIS, default="beam 1")
 if handle.has_attention:
-    st.plotly_chart(charts.attention_heatmap(options[pick], greedy.tree.source_tokens),
-                    key="attention_heatmap")
+    st.plotly_chart(charts.decode.attention_heatmap(picked, greedy.tree.source_tokens),
+                    key=state.ATTENTION_HEATMAP)
 else:
     st.info("This fixed-context model has no attention to show: its decoder reads the same "
             "context vector c, the encoder's summary of the whole source, at every step.")

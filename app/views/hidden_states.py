@@ -9,34 +9,35 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import inside_services, state, trajectory_charts, widgets
+from ui import charts, services, state, widgets
 from ui.text import md_escape
 
 st.title("Hidden states")
-handle = widgets.picked_model()
+handle = widgets.sidebar.picked_model()
 
-widgets.model_line(handle)
-sel, dims = widgets.state_controls(handle.tm.model.cfg)
-first = widgets.default_source(handle.task)
+widgets.sidebar.model_line(handle)
+sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
+first = widgets.decode.default_source(handle.task)
 col_a, col_b = st.columns(2)
 with col_a:
-    text_a = widgets.kept_text("Input A", "states_a", first, handle.task)
+    text_a = widgets.decode.source_box("Input A", state.STATES_A, first, handle.task)
 with col_b:
-    text_b = widgets.kept_text("Input B", "states_b", widgets.one_token_variant(first),
-                               handle.task)
+    text_b = widgets.decode.source_box("Input B", state.STATES_B,
+                                       widgets.inside.one_token_variant(first), handle.task)
 texts = [text_a, text_b]
 try:
-    traces = [inside_services.trace_text(handle, t) for t in texts]
-    basis = inside_services.state_basis(handle, sel, state.runs(), fallback=tuple(traces))
+    traces = [services.inside.trace_text(handle, t) for t in texts]
+    basis = services.inside.state_basis(handle, sel, state.runs(), fallback=tuple(traces))
 except (core.InputError, ValueError) as err:
     st.error(md_escape(str(err)))
     st.stop()
 
 titles = [f"{name}: {t} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
-panels = trajectory_charts.trajectory_panels(traces, titles, basis, sel)
-st.plotly_chart(trajectory_charts.trajectory_figure(panels, dims, basis.explained_variance_ratio),
-                key="trajectories")
+panels = charts.trajectory.trajectory_panels(traces, titles, basis, sel)
+st.plotly_chart(charts.trajectory.trajectory_figure(panels, dims,
+                                                    basis.explained_variance_ratio),
+                key=state.TRAJECTORIES)
 what = "h_1..h_S, one point per source token" if sel.part == "encoder" else \
     "s_1..s_T, one point per output token"
 star = " The star (a diamond in 3-D) is the final state: the fixed context vector c." \

@@ -9,31 +9,33 @@ import functools
 import streamlit as st
 
 import seq2seq_core as core
-from ui import compare_charts, inside_services, state, trajectory_charts, widgets
+from seq2seq_core.inside import StateSelection
+from ui import charts, services, state, widgets
 from ui.text import md_escape
 
 POLL_SECONDS = 5.0
 
 
-def replay_panel(entry: state.RunEntry, probe: str, sel, polling: bool) -> None:
+def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
+                 polling: bool) -> None:
     """The replay figure, its export and the alignment score curve (polled while training)."""
     try:
-        frames, basis = inside_services.replay(entry, probe, sel, state.runs())
+        frames, basis = services.inside.replay(entry, probe, sel, state.runs())
     except (core.InputError, ValueError) as err:
         st.error(md_escape(str(err)))
         return
-    fig = trajectory_charts.replay_figure(frames, sel, basis.explained_variance_ratio)
-    st.plotly_chart(fig, key="replay_chart")
+    fig = charts.trajectory.replay_figure(frames, sel, basis.explained_variance_ratio)
+    st.plotly_chart(fig, key=state.REPLAY_CHART)
     st.caption(f"{len(frames)} snapshots kept (at most {entry.run.replay.max_snapshots}, "
                f"thinned evenly), {entry.run.replay.nbytes / 2**20:.1f} MiB. Trajectory axes: "
                f"PCA fitted on the newest snapshot's states over the run's held-out inputs.")
-    st.download_button("Export replay (HTML)", key="replay_export",
+    st.download_button("Export replay (HTML)", key=state.REPLAY_EXPORT,
                        data=functools.partial(fig.to_html, include_plotlyjs=True),
                        file_name=f"replay-run{entry.number}-{entry.task}.html",
                        mime="text/html", on_click="ignore")
     evals = entry.run.snapshot().evals
     if any(e.alignment_score is not None for e in evals):
-        st.plotly_chart(compare_charts.alignment_curve(evals), key="replay_alignment")
+        st.plotly_chart(charts.compare.alignment_curve(evals), key=state.REPLAY_ALIGNMENT)
     if polling and not entry.run.snapshot().active:
         st.rerun()
 
@@ -45,14 +47,14 @@ if not entries:
             "a snapshot of its model at every held-out evaluation.")
     st.stop()
 names = {e.key: e.name for e in entries}
-if st.session_state.get("replay_run") not in names:
-    picked = state.model_key()
-    st.session_state["replay_run"] = picked if picked in names else entries[-1].key
+picked = state.model_key()  # the run picked in the sidebar, else the newest
+state.choice(state.REPLAY_RUN, list(names), picked if picked in names else entries[-1].key)
 entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
-                                    key="replay_run"))
-probe = widgets.kept_text("Probe input", "replay_probe", widgets.default_source(entry.task),
-                          entry.task)
-sel, _ = widgets.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg, allow_3d=False)
+                                    key=state.REPLAY_RUN))
+probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
+                                  widgets.decode.default_source(entry.task), entry.task)
+sel, _ = widgets.inside.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg,
+                                       allow_3d=False)
 active = entry.run.snapshot().active
 panel = st.fragment(replay_panel, run_every=POLL_SECONDS if active else None)
 panel(entry, probe, sel, active)

@@ -10,9 +10,8 @@ import functools
 
 import streamlit as st
 
-from seq2seq_core.server.limits import LimitError
-from seq2seq_core.server.registry import ServerBusy
-from ui import charts, runs, services, state, task_widgets, widgets
+from seq2seq_core.server import LimitError, ServerBusy
+from ui import charts, services, state, widgets
 
 POLL_SECONDS = 1.0
 QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
@@ -28,7 +27,7 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
                 text=f"{snap.status} · step {snap.step}/{snap.total_steps} · "
                      f"{snap.elapsed_s:.0f} s")
     if snap.status == "queued":
-        st.info(runs.queue_text(entry.run))
+        st.info(services.training.queue_text(entry.run))
     elif snap.status == "error":
         st.error(f"Training failed: {snap.error}")
     elif snap.status == "done":
@@ -36,15 +35,16 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     elif snap.status == "stopped":
         st.warning(f"Stopped at step {snap.step}; the model so far is kept.")
     if snap.history:
-        st.plotly_chart(charts.training_curves(snap.history), key="train_curves")
+        st.plotly_chart(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES)
     if snap.evals:
         left, right = st.columns(2)
-        left.plotly_chart(charts.heldout_curve(snap.evals), key="heldout_curve")
+        left.plotly_chart(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE)
         right.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
-        right.dataframe(charts.samples_frame(snap.evals[-1]), hide_index=True)
+        right.dataframe(charts.training.samples_frame(snap.evals[-1]), hide_index=True)
     st.subheader("All runs this session")
     percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(charts.runs_frame([(e.name, e.run.snapshot()) for e in state.runs()]),
+    st.dataframe(charts.training.runs_frame([(e.name, e.run.snapshot())
+                                             for e in state.runs()]),
                  hide_index=True, column_config={"held-out exact match": percent})
     has_model = entry.run.latest_model() is not None
     left_queue = was_queued and snap.status != "queued"
@@ -60,31 +60,32 @@ def model_actions(entry: state.RunEntry) -> None:
         return
     st.caption(f"Model at step {tm.info.get('steps')}.")
     use, download = st.columns(2)
-    if use.button("Use in Decode", key="use_in_decode", on_click=state.use_model,
+    if use.button("Use in Decode", key=state.USE_IN_DECODE, on_click=state.use_model,
                   args=(entry.key,)):
         st.switch_page("views/decode.py")
     folder = f"seq2seq-run{entry.number}-{entry.task}-step{tm.info.get('steps')}"
-    download.download_button("Download checkpoint (.zip)", key="download_checkpoint",
-                             data=functools.partial(services.checkpoint_zip, tm, folder),
+    download.download_button("Download checkpoint (.zip)", key=state.DOWNLOAD_CHECKPOINT,
+                             data=functools.partial(services.models.checkpoint_zip, tm,
+                                                    folder),
                              file_name=f"{folder}.zip", mime="application/zip",
                              on_click="ignore")
 
 
 st.title("Train")
-task = widgets.task_picker()
-task_widgets.task_examples(task)
-options = task_widgets.task_options(task)  # None: the task has no usable data yet
+task = widgets.train.task_picker()
+widgets.task_options.task_examples(task)
+options = widgets.task_options.task_options(task)  # None: the task has no usable data yet
 submitted = None
-if options is not None and task_widgets.data_preview(task, options):
+if options is not None and widgets.task_options.data_preview(task, options):
     try:
-        submitted = widgets.train_form(task, running=state.active_run() is not None,
-                                       options=options)
+        submitted = widgets.train.train_form(task, running=state.active_run() is not None,
+                                             options=options)
     except ValueError as err:
         st.error(f"These settings cannot be trained: {err}")  # our own message
 if submitted and state.active_run() is None:
     spec, label = submitted
     try:
-        state.add_run(services.start_run(spec), label, spec.task)
+        state.add_run(services.training.start_run(spec), label, spec.task)
     except (LimitError, ServerBusy) as err:
         st.error(str(err))  # our own message; the form keeps every setting
     else:
@@ -102,7 +103,7 @@ entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.
 snap = entry.run.snapshot()
 active, queued = snap.active, snap.status == "queued"
 if active:
-    st.button("Stop", key="train_stop", on_click=entry.run.stop)
+    st.button("Stop", key=state.TRAIN_STOP, on_click=entry.run.stop)
 model_actions(entry)
 poll = st.fragment(live_panel, run_every=(QUEUED_POLL_SECONDS if queued else POLL_SECONDS)
                    if active else None)

@@ -45,5 +45,5 @@ def shipped_dir(tmp_path_factory) -> Path:
 @pytest.fixture
 def pretrained(monkeypatch, shipped_dir) -> Path:
     """Point the app at ``shipped_dir`` for one test."""
-    monkeypatch.setenv(services.PRETRAINED_ENV, str(shipped_dir))
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(shipped_dir))
     return shipped_dir

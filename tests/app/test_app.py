@@ -171,7 +171,7 @@ def test_clicking_around_does_not_stop_training_and_stop_does(pretrained):
 
 def test_a_failing_run_shows_its_error(pretrained, monkeypatch):
     bad = RunSpec("reverse", {"min_len": 0}, {"hidden_dim": 8}, core.TrainConfig(steps=5))
-    monkeypatch.setattr(services, "start_run", lambda spec: TrainingRun(bad).start())
+    monkeypatch.setattr(services.training, "start_run", lambda spec: TrainingRun(bad).start())
     at = fill_tiny_form(start_app(), 30)
     at.button(key="train_start").click().run()
     at.session_state["runs"][0].run.join(60)

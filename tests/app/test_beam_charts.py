@@ -10,8 +10,9 @@ import pytest
 import seq2seq_core as core
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult
 from seq2seq_core.search.sweep import SweepRow
-from ui import beam_charts as bc
-from ui import charts, sweep_charts
+from ui import charts, tree_queries
+from ui.charts import beam as bc
+from ui.charts import sweep as sweep_charts
 
 EOS, A, B, S = 2, 4, 5, 6  # token ids; S is the HTML-looking token "</s>"
 TOKENS = {EOS: "<eos>", A: "a", B: "b", S: "</s>"}
@@ -112,7 +113,7 @@ def test_every_token_is_escaped():
     text = json.dumps([list(t.text or []) + list(t.hovertext or []) for t in fig.data])
     assert "&lt;eos&gt;" in text and "&lt;/s&gt;" in text and "&lt;bos&gt;" in text
     assert "<eos>" not in text and "</s>" not in text and "<bos>" not in text
-    assert bc.token_text(" ") == "\u2423"
+    assert charts.common.token_text(" ") == "\u2423"
 
 
 def test_pruned_nodes_are_grey_and_finished_ones_green_squares():
@@ -161,7 +162,7 @@ def test_an_eos_pruned_for_its_rank_not_its_score_says_so():
     tree = BeamTree((), 1, (node(0, None, 0, 1, 0.0, 0.0, "root", 0),
                             node(1, 0, 1, A, -1.0, -1.0, "kept", 1),
                             node(2, 0, 1, EOS, -0.5, -0.5, "pruned", 0)))
-    assert bc.fell_short(tree) == {2: -0.5}
+    assert tree_queries.fell_short(tree) == {2: -0.5}
     assert "only finishes from the top 1" in hover_of(bc.beam_tree_figure(tree, VOCAB), 2)
 
 
@@ -226,26 +227,26 @@ def test_node_options_label_every_node_by_step_then_rank():
     assert options[8] == "step 3 · finished · 'ba' + <eos> · log p -0.7500"
     assert options[7] == "step 2 · pruned · 'b</s>' · log p -3.5000"  # VOCAB.decode
     assert len(set(options.values())) == len(options)
-    assert [n.token_id for n in bc.prefix_tokens(TREE, 7)] == [B, S]
+    assert tree_queries.prefix_ids(TREE, 7) == (B, S)
 
 
 def test_divergence_step_counts_the_shared_tokens():
-    assert bc.divergence_step(BEST, GREEDY) == 0
-    assert bc.divergence_step(BEST, BEST) is None
-    assert bc.divergence_step(hyp((A, B, EOS), -1, 9), hyp((A, EOS), -1, 5)) == 1
+    assert tree_queries.divergence_step(BEST, GREEDY) == 0
+    assert tree_queries.divergence_step(BEST, BEST) is None
+    assert tree_queries.divergence_step(hyp((A, B, EOS), -1, 9), hyp((A, EOS), -1, 5)) == 1
 
 
-def test_nbest_table_marks_the_reference():
+def test_nbest_table_shows_which_hypotheses_are_correct():
     result = SearchResult("beam", (BEST, hyp((A, B, EOS), -1.5, 9)), TREE)
-    assert "matches reference" not in bc.nbest_table(result).columns
-    frame = bc.nbest_table(result, "ab")
+    assert "matches reference" not in charts.decode.nbest_table(result).columns
+    frame = charts.decode.nbest_table(result, [False, True])
     assert frame["text"].tolist() == ["ba", "ab"]
     assert frame["matches reference"].tolist() == [False, True]
 
 
 def test_strategies_table_normalises_every_row_with_the_same_alpha():
     frame = bc.strategies_table([("greedy", GREEDY), ("beam", BEST)], alpha=1.0,
-                                reference="ba")
+                                correct=[False, True])
     # lp(2) = 7/6, lp(3) = 8/6: -1.0 / (7/6) and -0.75 / (8/6).
     assert frame["normalized score"].tolist() == pytest.approx([-6 / 7, -0.5625])
     assert frame["log-prob"].tolist() == [-1.0, -0.75]
@@ -294,15 +295,9 @@ def test_sweep_with_bleu_adds_a_panel_and_columns():
     assert frame["BLEU"].tolist() == [30.0, 33.5, 34.0]
 
 
-def test_a_match_against_any_of_several_references():
-    frame = bc.strategies_table([("greedy", GREEDY), ("beam", BEST)], alpha=0.0,
-                                reference=("zz", "ba"))
-    assert frame["matches reference"].tolist() == [False, True]
-
-
 def test_attention_heatmap_slants_the_labels_of_a_long_source():
     attention = ((1.0,) + (0.0,) * 30,)
     long_hyp = Hypothesis(("a",), (A,), (-0.1,), "a", -0.1, -0.1, False, 1, attention)
-    assert charts.attention_heatmap(long_hyp, ("x",) * 31).layout.xaxis.tickangle == -60
+    assert charts.decode.attention_heatmap(long_hyp, ("x",) * 31).layout.xaxis.tickangle == -60
     short = Hypothesis(("a",), (A,), (-0.1,), "a", -0.1, -0.1, False, 1, ((1.0, 0.0),))
-    assert charts.attention_heatmap(short, ("x", "<eos>")).layout.xaxis.tickangle == 0
+    assert charts.decode.attention_heatmap(short, ("x", "<eos>")).layout.xaxis.tickangle == 0

@@ -12,7 +12,9 @@ from streamlit.testing.v1 import AppTest
 import seq2seq_core as core
 from seq2seq_core.search.sweep import beam_sweep
 from seq2seq_core.server.worker import RunSpec, TrainingRun
-from ui import beam_charts, services
+from ui import services
+from ui.charts import beam as beam_charts
+from ui.tree_queries import prefix_ids
 from ui.state import RunEntry
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
@@ -93,7 +95,7 @@ def test_forcing_a_pruned_node_re_decodes_from_its_prefix(pretrained):
     prefix = beam_charts.prefix_text(tree, node.id, tm.tgt_vocab)
     forced_text = at.code[0].value
     assert forced_text.startswith(prefix)
-    ids = [n.token_id for n in beam_charts.prefix_tokens(tree, node.id)]
+    ids = prefix_ids(tree, node.id)
     expected = core.decode_text(model(pretrained), TEXT, core.DecodeConfig(strategy="greedy"),
                                 prefix=ids).best
     assert forced_text == expected.text
@@ -184,8 +186,8 @@ def test_heldout_pairs_of_a_run_use_its_task_options_and_seed():
     tgt = core.Vocab.build([p.target for p in task.train])
     cfg = core.ModelConfig(len(src), len(tgt), emb_dim=4, hidden_dim=8)
     tm = core.TrainedModel(core.build_model(cfg, seed=0).eval(), src, tgt, "reverse", {})
-    handle = services.ModelHandle(f"{entry.key}:1", "run", "reverse", "label", {}, tm)
+    handle = services.models.ModelHandle(f"{entry.key}:1", "run", "reverse", "label", {}, tm)
     readable = tuple(p for p in task.heldout if not src.unknown_tokens(p.source))
     assert 0 < len(readable) < len(task.heldout)
-    assert services.heldout_pairs(handle, [entry]) == readable
-    assert services.heldout_pairs(handle, []) != readable  # seed 0, lengths 5-15 instead
+    assert services.decode.heldout_pairs(handle, [entry]) == readable
+    assert services.decode.heldout_pairs(handle, []) != readable  # seed 0, lengths 5-15 instead

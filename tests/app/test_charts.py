@@ -25,13 +25,13 @@ def result(*hyps: Hypothesis, strategy: str = "beam") -> SearchResult:
 
 
 def test_token_labels_escape_and_stay_unique():
-    labels = charts.token_labels(("a", " ", "a", "<eos>", "</s>"))
+    labels = charts.common.token_labels(("a", " ", "a", "<eos>", "</s>"))
     assert labels == ["0:a", "1:\u2423", "2:a", "3:&lt;eos&gt;", "4:&lt;/s&gt;"]
     assert len(set(labels)) == len(labels)
 
 
 def test_heatmap_z_is_the_attention_matrix_with_escaped_position_labels():
-    fig = charts.attention_heatmap(hyp("ba", -1.0), SOURCE)
+    fig = charts.decode.attention_heatmap(hyp("ba", -1.0), SOURCE)
     heat = fig.data[0]
     assert [list(row) for row in heat.z] == [list(row) for row in ATTENTION]
     assert list(heat.x) == ["0:a", "1:b", "2:a", "3:\u2423", "4:&lt;eos&gt;"]
@@ -43,11 +43,11 @@ def test_heatmap_z_is_the_attention_matrix_with_escaped_position_labels():
 
 def test_heatmap_refuses_a_hypothesis_without_attention():
     with pytest.raises(ValueError, match="fixed-context"):
-        charts.attention_heatmap(hyp("ba", -1.0, attention=None), SOURCE)
+        charts.decode.attention_heatmap(hyp("ba", -1.0, attention=None), SOURCE)
 
 
 def test_nbest_frame_lists_hypotheses_best_first():
-    frame = charts.nbest_frame(result(hyp("ba", -0.5), hyp("bb", -2.0, finished=False)))
+    frame = charts.decode.nbest_table(result(hyp("ba", -0.5), hyp("bb", -2.0, finished=False)))
     assert list(frame.columns) == ["rank", "text", "score", "normalized score", "length",
                                    "finished"]
     assert frame["text"].tolist() == ["ba", "bb"]
@@ -60,7 +60,7 @@ def test_nbest_frame_lists_hypotheses_best_first():
 def test_hypothesis_options_put_greedy_first_then_beam_ranks():
     greedy, beam = result(hyp("ab", -1.0), strategy="greedy"), result(hyp("ba", -0.5),
                                                                       hyp("bb", -2.0))
-    options = charts.hypothesis_options(greedy, beam)
+    options = charts.decode.hypothesis_options(greedy, beam)
     assert list(options) == ["greedy", "beam 1", "beam 2"]
     assert [h.text for h in options.values()] == ["ab", "ba", "bb"]
 
@@ -68,7 +68,7 @@ def test_hypothesis_options_put_greedy_first_then_beam_ranks():
 @pytest.mark.parametrize("n, limit", [(0, 500), (10, 500), (500, 500), (501, 500),
                                       (4000, 500), (12345, 500), (10, 4)])
 def test_downsampling_keeps_at_most_the_limit_and_the_last_point(n, limit):
-    idx = charts.downsample_indices(n, limit)
+    idx = charts.common.downsample_indices(n, limit)
     assert len(idx) <= limit and idx == sorted(set(idx))
     if n:
         assert idx[0] == 0 and idx[-1] == n - 1
@@ -81,22 +81,23 @@ def steps(n: int) -> list[StepEvent]:
 
 
 def test_training_curves_are_downsampled_and_end_at_the_last_step():
-    fig = charts.training_curves(steps(4000))
+    fig = charts.training.training_curves(steps(4000))
     loss, accuracy = fig.data
-    assert len(loss.x) <= charts.MAX_POINTS and len(accuracy.y) <= charts.MAX_POINTS
+    assert len(loss.x) <= charts.common.MAX_POINTS and len(accuracy.y) <= charts.common.MAX_POINTS
     assert loss.x[-1] == 4000 and loss.y[-1] == pytest.approx(3.0 / 4000)
     assert accuracy.y[-1] == 1.0
 
 
 def evals() -> list[EvalEvent]:
-    return [EvalEvent(10, 0.25, 0.5, (("abc", "cba", "cbb"),), 1.0),
-            EvalEvent(20, 0.75, 0.9, (("abc", "cba", "cba"), ("xy", "yx", "yy")), 2.0)]
+    return [EvalEvent(10, 0.25, 0.5, (("abc", "cba", "cbb"),), 1.0, samples_correct=(False,)),
+            EvalEvent(20, 0.75, 0.9, (("abc", "cba", "cba"), ("xy", "yx", "yy")), 2.0,
+                      samples_correct=(True, False))]
 
 
 def test_heldout_curve_and_samples_frame():
-    fig = charts.heldout_curve(evals())
+    fig = charts.training.heldout_curve(evals())
     assert list(fig.data[0].x) == [10, 20] and list(fig.data[0].y) == [0.25, 0.75]
-    frame = charts.samples_frame(evals()[-1])
+    frame = charts.training.samples_frame(evals()[-1])
     assert frame.to_dict("records") == [
         {"source": "abc", "reference": "cba", "prediction": "cba", "correct": True},
         {"source": "xy", "reference": "yx", "prediction": "yy", "correct": False}]
@@ -105,7 +106,7 @@ def test_heldout_curve_and_samples_frame():
 def test_runs_frame_lists_every_run():
     done = RunSnapshot("done", 20, 20, tuple(steps(20)), tuple(evals()), None, 99.0)
     live = RunSnapshot("running", 5, 20, tuple(steps(5)), (), None, 1.5)
-    frame = charts.runs_frame([("my run 1", done), ("my run 2", live)])
+    frame = charts.training.runs_frame([("my run 1", done), ("my run 2", live)])
     assert frame["run"].tolist() == ["my run 1", "my run 2"]
     assert frame["status"].tolist() == ["done", "running"]
     assert frame["step"].tolist() == ["20/20", "5/20"]

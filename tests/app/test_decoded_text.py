@@ -50,7 +50,7 @@ def kinds_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def kinds(monkeypatch, kinds_dir) -> Path:
-    monkeypatch.setenv(services.PRETRAINED_ENV, str(kinds_dir))
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(kinds_dir))
     return kinds_dir
 
 
@@ -116,7 +116,7 @@ def test_beam_tree_labels_show_the_vocabulary_decode(kinds, name):
 
 @pytest.mark.parametrize("name", KINDS)
 def test_replay_title_shows_the_vocabulary_decode(kinds, name):
-    from ui import trajectory_charts
+    from ui.charts import trajectory as trajectory_charts
     tr = traced(kinds / name, KINDS[name][2])
     sel = core.StateSelection("encoder")
     frame = ReplayFrame(10, tr, np.zeros((len(tr.source_tokens), 2)))

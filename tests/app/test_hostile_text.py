@@ -25,7 +25,7 @@ def decode(at, text: str):
 @pytest.mark.parametrize("text, message", [
     ("", "The input is empty"),
     (" \t\u00a0 \u202f ", "The input is empty"),
-    ("1" * 10_000, "The input has 2000 tokens; this model reads at most 200"),  # box: 2000
+    ("1" * 10_000, "The input has 10000 tokens; this model reads at most 200"),
     ("2021-03-03 ☃ \U0001F600", "never seen '☃' '\U0001F600'"),
     (PAYLOADS[0], "never seen"),
 ], ids=["empty", "whitespace", "10000-chars", "out-of-vocabulary", "script"])
@@ -63,8 +63,10 @@ def test_beam_width_and_output_length_limits_are_settings(pretrained, monkeypatc
     at = start_app()
     assert at.slider(key="beam_size").max == 3 and at.slider(key="beam_size").value == 3
     assert at.number_input(key="max_len").max == 20
-    handle = services.resolve_model("shipped:dates-attention", [])
+    handle = services.models.resolve_model("shipped:dates-attention", [])
     for cfg, message in ((core.DecodeConfig(beam_size=4, max_len=20), "limit of 3"),
                          (core.DecodeConfig(beam_size=3, max_len=21), "limit of 20")):
         with pytest.raises(core.InputError, match=message):
-            services.decode(handle, "March 3, 2021", cfg)
+            services.decode.greedy_and_beam(handle, "March 3, 2021", cfg)
+    at.switch_page("views/beam.py").run()  # greedy and sampling are within any beam limit
+    assert not at.exception and not at.error, at.error[0].value if at.error else at.exception

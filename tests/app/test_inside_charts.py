@@ -9,7 +9,9 @@ from seq2seq_core import EvalEvent
 from seq2seq_core.inside.projection import PCABasis
 from seq2seq_core.inside.replay import ReplayFrame
 from seq2seq_core.inside.trace import StateSelection, Trace
-from ui import compare_charts, inside_charts, trajectory_charts
+from ui.charts import attention as inside_charts
+from ui.charts import compare as compare_charts
+from ui.charts import trajectory as trajectory_charts
 
 SRC = ("a", "b", "a", "<eos>")  # a repeated token, and a tag plotly would swallow
 OUT = ("a", "b", "a", "<eos>")
@@ -127,8 +129,9 @@ def test_length_buckets_pool_pairs_by_weight():
     assert list(fig.data[0].x) == ["5", "40"] and list(fig.data[0].y) == [1.0, 0.0]
 
 
-def test_greedy_beam_frame_marks_outputs_equal_to_the_reference():
-    frame = compare_charts.greedy_beam_frame(["abc"], ["cba"], {"A": [("cba", "cab")]})
+def test_greedy_beam_frame_marks_the_correct_outputs():
+    frame = compare_charts.greedy_beam_frame(["abc"], ["cba"],
+                                             {"A": [(("cba", True), ("cab", False))]})
     assert frame.to_dict("records") == [{"source": "abc", "reference": "cba",
                                          "A greedy": "cba ✓", "A beam": "cab"}]
 

@@ -134,7 +134,7 @@ def test_hidden_states_options_for_a_two_layer_bidirectional_lstm(monkeypatch, t
                            emb_dim=4, hidden_dim=6)
     core.save(tmp_path / "bilstm", core.TrainedModel(core.build_model(cfg, seed=0).eval(), src,
                                                      tgt, "dates", {"steps": 0}))
-    monkeypatch.setenv(services.PRETRAINED_ENV, str(tmp_path))
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(tmp_path))
     at = start_app("views/hidden_states.py")
     at.selectbox(key="states_layer_of_2").set_value(0).run()
     at.radio(key="states_direction").set_value(1).run()

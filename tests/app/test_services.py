@@ -19,23 +19,23 @@ def test_the_scan_reads_config_and_card_and_skips_broken_folders(monkeypatch, tm
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "config.json").write_text("{not json")
     (tmp_path / "empty").mkdir()
-    monkeypatch.setenv(services.PRETRAINED_ENV, str(tmp_path))
-    [model] = services.list_shipped_models()
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(tmp_path))
+    [model] = services.models.list_shipped_models()
     assert (model.name, model.task, model.summary) == ("good", "dates", "A one-line summary.")
     assert "fixed context" in model.label
-    assert services.default_choice(services.model_choices([])) == "shipped:good"
+    assert services.models.default_choice(services.models.model_choices([])) == "shipped:good"
 
 
 def test_default_model_is_dates_attention(pretrained):
-    choices = services.model_choices([])
+    choices = services.models.model_choices([])
     assert list(choices) == ["shipped:dates-attention", "shipped:dates-fixed"]
-    assert services.default_choice(choices) == "shipped:dates-attention"
-    assert services.default_choice({}) is None
+    assert services.models.default_choice(choices) == "shipped:dates-attention"
+    assert services.models.default_choice({}) is None
 
 
 def test_checkpoint_zip_round_trips(pretrained, tmp_path):
-    handle = services.resolve_model("shipped:dates-attention", [])
-    data = services.checkpoint_zip(handle.tm, "my-model")
+    handle = services.models.resolve_model("shipped:dates-attention", [])
+    data = services.models.checkpoint_zip(handle.tm, "my-model")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == sorted(f"my-model/{f}" for f in core.checkpoint.FILES)
         archive.extractall(tmp_path)
@@ -45,9 +45,17 @@ def test_checkpoint_zip_round_trips(pretrained, tmp_path):
 
 
 def test_decode_returns_greedy_then_beam_and_refuses_bad_input(pretrained):
-    handle = services.resolve_model("shipped:dates-attention", [])
-    greedy, beam = services.decode(handle, "  March 3, 2021 ", core.DecodeConfig(beam_size=4))
+    handle = services.models.resolve_model("shipped:dates-attention", [])
+    greedy, beam = services.decode.greedy_and_beam(handle, "  March 3, 2021 ",
+                                                   core.DecodeConfig(beam_size=4))
     assert (greedy.strategy, beam.strategy, beam.tree.beam_size) == ("greedy", "beam", 4)
     assert greedy.tree.source_tokens[:5] == tuple("March")
     with pytest.raises(core.InputError, match="empty"):
-        services.decode(handle, "   ", core.DecodeConfig())
+        services.decode.greedy_and_beam(handle, "   ", core.DecodeConfig())
+
+
+def test_correct_accepts_any_reference_as_the_vocabulary_spells_it(pretrained):
+    handle = services.models.resolve_model("shipped:dates-attention", [])
+    refs = ["1999-01-01", "2021-03-03"]
+    assert services.decode.correct(handle, ["2021-03-03", "2021-03-04", "<unk>"], refs) == \
+        [True, False, False]

@@ -21,8 +21,8 @@ def upload(at, name: str, data: bytes):
 
 
 def shipped_zip(folder: str = "my-dates") -> bytes:
-    handle = services.resolve_model("shipped:dates-attention", [])
-    return services.checkpoint_zip(handle.tm, folder)
+    handle = services.models.resolve_model("shipped:dates-attention", [])
+    return services.models.checkpoint_zip(handle.tm, folder)
 
 
 def test_an_uploaded_checkpoint_is_picked_and_decodes_like_the_original(pretrained):
@@ -45,7 +45,7 @@ def test_an_uploaded_checkpoint_is_picked_and_decodes_like_the_original(pretrain
 def test_a_refused_upload_says_why_and_changes_nothing(pretrained, tmp_path, name, data,
                                                        message):
     if data is None:  # a checkpoint whose weights are a code-running pickle
-        files = checkpoint_files(services.load_shipped("dates-attention"))
+        files = checkpoint_files(services.models.load_shipped("dates-attention"))
         data = zip_files({**files, "model.safetensors": evil_pickle(tmp_path / "ran")})
     at = start_app()
     at.text_input(key="source").set_value("March 3, 2021").run()

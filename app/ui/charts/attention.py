@@ -1,55 +1,27 @@
-"""Pure builders for the Attention view: animated heatmap, alignment lines, context rows.
+"""Builders for the Attention view: animated heatmap, alignment lines, context rows.
 
-Traces in, plotly figures out; no Streamlit, so each builder is unit-tested on a
-hand-made ``Trace``. Animations are plotly frames (one per decoder step) with
-Play/Pause buttons and a step slider that run in the browser without a rerun. Token
-text is HTML-escaped and labelled by position (``token_labels``).
+Traces in, plotly figures out (each unit-tested on a hand-made ``Trace``). Animations
+are plotly frames (one per decoder step) with Play/Pause buttons and a step slider that
+run in the browser without a rerun. Token text is HTML-escaped and labelled by position
+(``token_labels``).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
-from seq2seq_core.inside.trace import Trace
-from ui.charts import token_labels
+from seq2seq_core.inside import Trace
+from ui.charts.common import MARGIN, animation_controls, token_labels, token_text
 
 LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)
 MIN_LINE_WEIGHT = 0.05  # lighter links are left out of the alignment view
-MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-
-
-def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
-                       prefix: str, redraw: bool = True,
-                       frame_ms: int = 600) -> dict:
-    """Layout entries (``updatemenus`` and ``sliders``) that play frames ``names``.
-
-    Play runs every frame in order, Pause stops; the slider jumps to one frame and
-    shows ``prefix`` + its label. Pass the result to ``fig.update_layout(**...)``.
-    """
-    anim = {"frame": {"duration": frame_ms, "redraw": redraw}, "mode": "immediate",
-            "transition": {"duration": 0}, "fromcurrent": False}
-    pause = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate",
-             "transition": {"duration": 0}}
-    buttons = [{"label": "Play", "method": "animate", "args": [None, anim]},
-               {"label": "Pause", "method": "animate", "args": [[None], pause]}]
-    steps = [{"label": label, "method": "animate", "args": [[name], pause]}
-             for name, label in zip(names, labels)]
-    return {
-        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
-                         "x": 0.0, "y": -0.02, "xanchor": "left", "yanchor": "top",
-                         "pad": {"t": 50, "r": 10}, "buttons": buttons}],
-        "sliders": [{"active": active, "steps": steps, "x": 0.16, "len": 0.84,
-                     "y": -0.02, "yanchor": "top", "pad": {"t": 40},
-                     "currentvalue": {"prefix": prefix, "font": {"size": 13}}}],
-    }
 
 
 def _step_labels(tokens: Sequence[str]) -> list[str]:
-    return [f"{t + 1} → {html.escape(tok)}" for t, tok in enumerate(tokens)]
+    return [f"{t + 1} → {token_text(tok)}" for t, tok in enumerate(tokens)]
 
 
 def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:

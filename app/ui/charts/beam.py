@@ -1,6 +1,5 @@
-"""Pure builders for the Beam search view: the search tree, its tables and the width sweep.
-
-Nothing here imports Streamlit, so every builder is unit-tested on hand-made trees.
+"""Builders for the Beam search view: the search tree, node labels and the table that
+compares decoders.
 
 Tree layout: x is the output step; children hang below their parent, ordered by rank,
 pushed down where a step gets crowded, so edges never cross and no two labels of one
@@ -15,9 +14,11 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult, Vocab, length_penalty
+from seq2seq_core import BeamNode, BeamTree, Hypothesis, Vocab, length_penalty
 from seq2seq_core.vocab import EOS_ID
-from ui.charts import SPACE, nbest_frame
+from ui.charts.common import token_text
+from ui.tree_queries import (beam_positions, children_of, divergence_step, fell_short,
+                             path_through, prefix_ids)
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
@@ -31,23 +32,15 @@ STYLE = {
 }
 
 
-def token_text(token: str) -> str:
-    """A token as plotly text: escaped, a space as "␣". Example: "<eos>" -> "&lt;eos&gt;"."""
-    return html.escape(SPACE if token == " " else token)
-
-
 def nats(value: float) -> str:
     """A log-probability for people: 4 decimals, or 3 significant digits when tiny."""
     return f"{value:.2e}" if value != 0 and abs(value) < 1e-3 else f"{value:.4f}"
 
 
-def children_of(tree: BeamTree) -> dict[int, list[BeamNode]]:
-    """Node id -> its children, best rank first."""
-    kids: dict[int, list[BeamNode]] = {n.id: [] for n in tree.nodes}
-    for node in tree.nodes:
-        if node.parent is not None:
-            kids[node.parent].append(node)
-    return {k: sorted(v, key=lambda n: n.rank) for k, v in kids.items()}
+def prefix_text(tree: BeamTree, node_id: int, vocab: Vocab) -> str:
+    """Plain (unescaped) text of the output up to ``node_id`` as the target vocabulary
+    decodes it (EOS left out). Example: "193"; "S P IY1" for a phoneme model."""
+    return vocab.decode(prefix_ids(tree, node_id))
 
 
 def tree_layout(tree: BeamTree) -> dict[int, float]:
@@ -67,69 +60,6 @@ def tree_layout(tree: BeamTree) -> dict[int, float]:
             row = max(y[node.parent] + place[node.id], row + 1)
             y[node.id] = row
     return y
-
-
-def path_through(tree: BeamTree, token_ids: Sequence[int]) -> list[int]:
-    """Node ids from the root following ``token_ids`` as far as the tree recorded them."""
-    kids, path = children_of(tree), [0]
-    for tok in token_ids:
-        nxt = next((c for c in kids[path[-1]] if c.token_id == tok), None)
-        if nxt is None:
-            break
-        path.append(nxt.id)
-    return path
-
-
-def best_path(tree: BeamTree, hyp: Hypothesis | None) -> list[int]:
-    """Node ids root -> the hypothesis' leaf (empty when it has no leaf in this tree)."""
-    if hyp is None or not 0 <= hyp.leaf_id < len(tree.nodes):
-        return []
-    return [n.id for n in tree.path(hyp.leaf_id)]
-
-
-def divergence_step(best: Hypothesis, greedy: Hypothesis) -> int | None:
-    """The step after which greedy and beam choose differently (None if they agree).
-
-    Example: best "1936" vs greedy "1963" share 2 tokens -> 2 (the node at step 2).
-    """
-    a, b = list(best.token_ids), list(greedy.token_ids)
-    if a == b:
-        return None
-    common = 0
-    while common < min(len(a), len(b)) and a[common] == b[common]:
-        common += 1
-    return common
-
-
-def fell_short(tree: BeamTree) -> dict[int, float | None]:
-    """Pruned node id -> nats below the lowest score kept at its step (None: none kept)."""
-    lowest: dict[int, float] = {}
-    for n in tree.nodes:
-        if n.status == "kept":
-            lowest[n.step] = min(lowest.get(n.step, n.score), n.score)
-    return {n.id: (lowest[n.step] - n.score if n.step in lowest else None)
-            for n in tree.nodes if n.status == "pruned"}
-
-
-def beam_positions(tree: BeamTree) -> dict[int, int]:
-    """Kept node id -> its 1-based position in the beam at its step (by score)."""
-    out: dict[int, int] = {}
-    for step in range(1, tree.num_steps + 1):
-        kept = sorted((n for n in tree.at_step(step) if n.status == "kept"),
-                      key=lambda n: -n.score)
-        out.update({n.id: i + 1 for i, n in enumerate(kept)})
-    return out
-
-
-def prefix_tokens(tree: BeamTree, node_id: int) -> list[BeamNode]:
-    """The output tokens up to and including ``node_id`` (the root left out)."""
-    return tree.path(node_id)[1:]
-
-
-def prefix_text(tree: BeamTree, node_id: int, vocab: Vocab) -> str:
-    """Plain (unescaped) text of the output up to ``node_id`` as the target vocabulary
-    decodes it (EOS left out). Example: "193"; "S P IY1" for a phoneme model."""
-    return vocab.decode([n.token_id for n in prefix_tokens(tree, node_id)])
 
 
 def node_options(tree: BeamTree, vocab: Vocab) -> dict[int, str]:
@@ -212,7 +142,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"color": color, "width": 1, "dash": dash}, name=name))
     g_path = path_through(tree, greedy.token_ids) if greedy is not None else []
-    b_path = best_path(tree, best)
+    b_path = _leaf_path(tree, best)
     for path, color, width, name in ((g_path, GREEDY_COLOR, 9, "greedy path"),
                                      (b_path, BEST_COLOR, 3, "best beam path")):
         if len(path) > 1:
@@ -285,30 +215,22 @@ def _tok(hyp: Hypothesis, i: int) -> str:
     return hyp.tokens[i] if i < len(hyp.tokens) else "(end)"
 
 
-def _matches(texts: Sequence[str], reference: str | Sequence[str]) -> list[bool]:
-    """Whether each text equals the reference (or one of several correct references)."""
-    refs = {reference} if isinstance(reference, str) else set(reference)
-    return [t in refs for t in texts]
-
-
-def nbest_table(result: SearchResult,
-                reference: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """The n-best list; with a reference (or every correct one), a "matches reference"
-    column."""
-    frame = nbest_frame(result)
-    if reference is not None:
-        frame["matches reference"] = _matches([h.text for h in result.hypotheses], reference)
-    return frame
+def _leaf_path(tree: BeamTree, hyp: Hypothesis | None) -> list[int]:
+    """Node ids root -> the hypothesis' leaf (empty when it has no leaf in this tree)."""
+    if hyp is None or not 0 <= hyp.leaf_id < len(tree.nodes):
+        return []
+    return [n.id for n in tree.path(hyp.leaf_id)]
 
 
 def strategies_table(rows: Sequence[tuple[str, Hypothesis]], alpha: float,
-                     reference: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per (decoder name, output): text, model log-prob, normalised, length."""
+                     correct: Sequence[bool] | None = None) -> pd.DataFrame:
+    """One row per (decoder name, output): text, model log-prob, normalised, length; with
+    ``correct`` (one per row, decided by the core) a "matches reference" column."""
     out = [{"decoder": name, "text": h.text, "log-prob": h.score,
             "normalized score": h.score / length_penalty(len(h.token_ids), alpha),
             "length": len(h.token_ids), "finished": h.finished} for name, h in rows]
     frame = pd.DataFrame(out, columns=["decoder", "text", "log-prob", "normalized score",
                                        "length", "finished"])
-    if reference is not None:
-        frame["matches reference"] = _matches([h.text for _, h in rows], reference)
+    if correct is not None:
+        frame["matches reference"] = list(correct)
     return frame

@@ -1,4 +1,4 @@
-"""Pure builders for the Compare view: two runs on shared axes, accuracy by source length.
+"""Builders for the Compare view: two runs on shared axes, accuracy by source length.
 
 Accuracy by source length is the analogue of Bahdanau et al. 2015, figure 2: a fixed
 context vector has to carry the whole source, so its accuracy falls as sources grow.
@@ -13,9 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seq2seq_core import EvalEvent
-from seq2seq_core.server.worker import RunSnapshot
-from ui.charts import downsample_indices
-from ui.trajectory_charts import COLORS
+from seq2seq_core.server import RunSnapshot
+from ui.charts.common import COLORS, downsample_indices
 
 Bucket = tuple[str, int, float]  # (label, pairs, exact match share)
 
@@ -95,20 +94,22 @@ def alignment_frame(named: Sequence[tuple[str, RunSnapshot]]) -> pd.DataFrame:
                                        "token accuracy", "alignment score"])
 
 
+Output = tuple[str, bool]  # (decoded text, whether the core judged it correct)
+
+
 def greedy_beam_frame(sources: Sequence[str], references: Sequence[str | None],
-                      outputs: dict[str, Sequence[tuple[str, str]]]) -> pd.DataFrame:
+                      outputs: dict[str, Sequence[tuple[Output, Output]]]) -> pd.DataFrame:
     """One row per source: its reference, then each model's greedy and beam output.
 
-    ``outputs`` maps a model name to (greedy text, beam text) per source; an output that
-    equals a known reference is marked with a check mark.
+    ``outputs`` maps a model name to (greedy, beam) outputs per source; a correct one is
+    marked with a check mark.
     """
     rows = []
     for i, (src, ref) in enumerate(zip(sources, references)):
         row = {"source": src, "reference": ref or ""}
         for name, pairs in outputs.items():
-            for kind, text in zip(("greedy", "beam"), pairs[i]):
-                mark = " ✓" if ref is not None and text == ref else ""
-                row[f"{name} {kind}"] = text + mark
+            for kind, (text, ok) in zip(("greedy", "beam"), pairs[i]):
+                row[f"{name} {kind}"] = text + (" ✓" if ok else "")
         rows.append(row)
     return pd.DataFrame(rows)
 

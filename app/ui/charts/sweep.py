@@ -1,7 +1,5 @@
-"""Pure builders for the beam-width sweep: search quality against beam width K.
-
-Nothing here imports Streamlit; tested on hand-made ``SweepRow`` data.
-"""
+"""Builders for the beam-width sweep: search quality against beam width K (tested on
+hand-made ``SweepRow`` data)."""
 
 from __future__ import annotations
 

@@ -16,13 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from seq2seq_core.inside.projection import PCABasis, project
-from seq2seq_core.inside.replay import ReplayFrame
-from seq2seq_core.inside.trace import StateSelection, Trace
-from ui.charts import thinned_ticks, token_labels
-from ui.inside_charts import animation_controls
-
-COLORS = ("#1f6feb", "#d1495b", "#2a9d8f", "#e9c46a")
+from seq2seq_core.inside import PCABasis, ReplayFrame, StateSelection, Trace, project
+from ui.charts.common import COLORS, animation_controls, thinned_ticks, token_labels
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """Task data for the Train view: prepared once (with progress), uploads kept safe.
 
-``services.py`` holds the model caches; this module holds the task-data ones (split out
-when services passed its size budget): a prepared ``TaskData`` is shared read-only by
-every session through ``st.cache_resource``, keyed by the options (uploaded bytes by
-their SHA-1). Uploads follow one rule: a file replaces the session's data only when it
-parses completely; a bad one shows its message and the previous data stays.
+A prepared ``TaskData`` is shared read-only by every session through
+``st.cache_resource``, keyed by the options (uploaded bytes by their SHA-1). Uploads
+follow one rule: a file replaces the session's data only when it parses completely; a
+bad one shows its message and the previous data stays.
 
 Session-state keys (``ui.state``): ``PAIRS_UPLOAD`` (name, pairs, digest) of the last
 good upload; ``PAIRS_UPLOAD_ERROR`` (digest, message) of the last refused one; likewise
@@ -20,9 +19,10 @@ from typing import Any
 import streamlit as st
 
 import seq2seq_core as core
+from seq2seq_core.tasks import UploadError, parse_pairs
 from seq2seq_core.tasks.tatoeba import parse_manythings
-from seq2seq_core.tasks.upload import UploadError, parse_pairs
-from ui import services, state
+from ui import state
+from ui.services.server import limits
 
 
 
@@ -109,8 +109,8 @@ def _accept(data: bytes | None, name: str, parse, good_key: str,
 
 def accept_pairs(data: bytes | None, name: str) -> tuple[Accepted | None, str | None]:
     """A TSV/CSV of the user's own pairs (``tasks.upload.parse_pairs``)."""
-    limits = services.limits().pairs_upload()  # SEQ2SEQ_MAX_PAIRS_UPLOAD_{BYTES,ROWS}
-    return _accept(data, name, lambda raw, file_name: parse_pairs(raw, file_name, limits),
+    bounds = limits().pairs_upload()  # SEQ2SEQ_MAX_PAIRS_UPLOAD_{BYTES,ROWS}
+    return _accept(data, name, lambda raw, file_name: parse_pairs(raw, file_name, bounds),
                    state.PAIRS_UPLOAD, state.PAIRS_UPLOAD_ERROR)
 
 

@@ -1,10 +1,6 @@
-"""Widget groups of the Beam search view (kept apart from ``widgets.py`` to keep modules short).
-
-Keys: ``beam_source`` (input), ``beam_example_<i>``, ``beam_heldout``, ``beam_use_heldout``,
-``beam_step`` (tree step slider), ``beam_play``, ``beam_tree_chart`` (click a node),
-``beam_force_node``, ``beam_force_strategy``, ``beam_temperature``, ``beam_top_k``,
-``beam_samples``, ``beam_attention``, ``sweep_n``, ``sweep_run``.
-"""
+"""Widget groups of the Beam search view: the source, the tree player (step slider,
+Play, click a node), forcing a node, sampling settings and the sweep's controls.
+Keys are ``ui.state.BEAM_*`` and ``SWEEP_*``."""
 
 from __future__ import annotations
 
@@ -14,75 +10,65 @@ from functools import partial
 import streamlit as st
 
 import seq2seq_core as core
+from ui import state
+from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
+                      BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
+from ui.widgets.common import KEEP
+from ui.widgets.decode import example_buttons, source_box
 
-KEEP = "session"  # persist_state: keep widget values across page switches
-SOURCE, SOURCE_TASK = "beam_source", "beam_source_task"
-STEP, PLAYING, JUST_STARTED, TREE_SIG = "beam_step", "beam_playing", "beam_just_started", "beam_sig"
-CHART, FORCE_NODE, CLICKED = "beam_tree_chart", "beam_force_node", "beam_clicked"
 PLAY_SECONDS = 0.8  # one step per tick while playing
 HELDOUT_SHOWN = 100  # held-out pairs offered in the picker
 
 
-def fill_source(text: str, task: str) -> None:
-    """Put ``text`` in the Beam search input (callback, or before the input renders)."""
-    st.session_state[SOURCE] = text
-    st.session_state[SOURCE_TASK] = task
-
-
 def source_picker(task: str, examples: tuple[str, ...], heldout: tuple[core.Pair, ...]) -> str:
     """Source input, example buttons and a held-out picker (its reference is known)."""
-    ss = st.session_state
-    if SOURCE not in ss or ss.get(SOURCE_TASK) != task:
-        fill_source(examples[0] if examples else heldout[0].source if heldout else "", task)
-    text = st.text_input("Source text", key=SOURCE, persist_state=KEEP)
+    default = examples[0] if examples else heldout[0].source if heldout else ""
+    text = source_box("Source text", BEAM_SOURCE, default, task)
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    with left, st.container(horizontal=True, wrap=True):
-        for i, example in enumerate(examples):
-            st.button(example, key=f"beam_example_{i}", on_click=fill_source,
-                      args=(example, task))
+    with left:
+        example_buttons(examples, task, BEAM_SOURCE, state.BEAM_EXAMPLE)
     if heldout:  # labels are the values: another model's pairs never show stale text
         shown = {f"{p.source}  →  {p.target}": p.source for p in heldout[:HELDOUT_SHOWN]}
-        if ss.get("beam_heldout") not in shown:
-            ss["beam_heldout"] = next(iter(shown))
+        state.choice(state.BEAM_HELDOUT, list(shown))
         pick = right.selectbox("Held-out example (reference known)", list(shown),
-                               key="beam_heldout")
-        right.button("Use this held-out example", key="beam_use_heldout",
-                     on_click=fill_source, args=(shown[pick], task))
+                               key=state.BEAM_HELDOUT)
+        right.button("Use this held-out example", key=state.BEAM_USE_HELDOUT,
+                     on_click=state.fill_source, args=(BEAM_SOURCE, shown[pick], task))
     return text
 
 
 def reset_steps(signature: tuple, last: int) -> None:
     """Show the whole tree again (and stop playing) when a new search comes in."""
     ss = st.session_state
-    if ss.get(TREE_SIG) != signature:
-        ss[TREE_SIG], ss[STEP], ss[PLAYING] = signature, last, False
-        ss.pop(FORCE_NODE, None)
-    ss[STEP] = min(max(int(ss.get(STEP, last)), 0), last)
+    if ss.get(BEAM_TREE_SIG) != signature:
+        ss[BEAM_TREE_SIG], ss[BEAM_STEP], ss[BEAM_PLAYING] = signature, last, False
+        ss.pop(BEAM_FORCE_NODE, None)
+    ss[BEAM_STEP] = min(max(int(ss.get(BEAM_STEP, last)), 0), last)
 
 
 def _toggle_play(last: int) -> None:
     ss = st.session_state
-    if ss.get(PLAYING):
-        ss[PLAYING] = False
+    if ss.get(BEAM_PLAYING):
+        ss[BEAM_PLAYING] = False
         return
-    if ss.get(STEP, last) >= last:
-        ss[STEP] = 0
-    ss[PLAYING] = ss[JUST_STARTED] = True
+    if ss.get(BEAM_STEP, last) >= last:
+        ss[BEAM_STEP] = 0
+    ss[BEAM_PLAYING] = ss[BEAM_JUST_STARTED] = True
 
 
 def _clicked(options: dict[int, str]) -> None:
     """A node was clicked in the tree: make it the node to force."""
-    event = st.session_state.get(CHART)
+    event = st.session_state.get(BEAM_TREE_CHART)
     points = event.selection.points if event is not None else []
     ids = [p["customdata"][0] for p in points if p.get("customdata")]
     if ids and int(ids[0]) in options:
-        st.session_state[FORCE_NODE] = options[int(ids[0])]
-        st.session_state[CLICKED] = True
+        st.session_state[BEAM_FORCE_NODE] = options[int(ids[0])]
+        st.session_state[BEAM_CLICKED] = True
 
 
 def selected_node(options: dict[int, str]) -> int | None:
     """The node picked to force (its id), or None."""
-    picked = st.session_state.get(FORCE_NODE)
+    picked = st.session_state.get(BEAM_FORCE_NODE)
     return next((i for i, label in options.items() if label == picked), None)
 
 
@@ -90,24 +76,24 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
                 options: dict[int, str]) -> None:
     """Step slider, Play/Pause and the tree ``draw(step)`` in a fragment: moving the
     slider or playing reruns only this panel; clicking a node picks it to force."""
-    playing = bool(st.session_state.get(PLAYING))
+    playing = bool(st.session_state.get(BEAM_PLAYING))
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def panel() -> None:
         ss = st.session_state
-        if ss.get(PLAYING) and playing:  # a tick of the timer (or a slider move)
-            if not ss.pop(JUST_STARTED, False):
-                ss[STEP] = min(int(ss.get(STEP, 0)) + 1, last)
-            ss[PLAYING] = ss[STEP] < last
+        if ss.get(BEAM_PLAYING) and playing:  # a tick of the timer (or a slider move)
+            if not ss.pop(BEAM_JUST_STARTED, False):
+                ss[BEAM_STEP] = min(int(ss.get(BEAM_STEP, 0)) + 1, last)
+            ss[BEAM_PLAYING] = ss[BEAM_STEP] < last
         left, right = st.columns([1, 9], vertical_alignment="bottom")
-        left.button("Pause" if ss.get(PLAYING) else "Play", key="beam_play",
+        left.button("Pause" if ss.get(BEAM_PLAYING) else "Play", key=state.BEAM_PLAY,
                     on_click=_toggle_play, args=(last,), width="stretch",
                     help="Reveal the search one step at a time.")
-        step = right.slider("Step", 0, max(last, 1), key=STEP, disabled=last == 0)
+        step = right.slider("Step", 0, max(last, 1), key=BEAM_STEP, disabled=last == 0)
         st.caption(summary(step))
-        st.plotly_chart(draw(step), key=CHART, on_select=partial(_clicked, options),
+        st.plotly_chart(draw(step), key=BEAM_TREE_CHART, on_select=partial(_clicked, options),
                         selection_mode="points")
-        if ss.pop(CLICKED, False) or playing != bool(ss.get(PLAYING)):
+        if ss.pop(BEAM_CLICKED, False) or playing != bool(ss.get(BEAM_PLAYING)):
             st.rerun()  # the whole page: the forcing panel, or the timer turned off
 
     panel()
@@ -116,25 +102,25 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
 def force_controls(options: dict[int, str]) -> tuple[int | None, str]:
     """Node to force (any recorded node) and the search that continues from it."""
     ss = st.session_state
-    if ss.get(FORCE_NODE) not in options.values():
-        ss[FORCE_NODE] = None
+    if ss.get(BEAM_FORCE_NODE) not in options.values():
+        ss[BEAM_FORCE_NODE] = None
     left, right = st.columns([3, 1])
     left.selectbox("Node to force (or click one in the tree)", list(options.values()),
-                   key=FORCE_NODE, placeholder="Pick any node, kept or pruned")
+                   key=BEAM_FORCE_NODE, placeholder="Pick any node, kept or pruned")
     strategy = right.radio("Continue with", ["greedy", "beam"], horizontal=True,
-                           key="beam_force_strategy", persist_state=KEEP)
+                           key=state.BEAM_FORCE_STRATEGY, persist_state=KEEP)
     return selected_node(options), strategy
 
 
 def sampling_controls() -> tuple[float, int, int]:
     """Temperature, top-k and how many samples (seeds 0..n-1) to draw."""
     c1, c2, c3 = st.columns(3)
-    temperature = c1.slider("Temperature", 0.1, 3.0, 1.0, 0.1, key="beam_temperature",
+    temperature = c1.slider("Temperature", 0.1, 3.0, 1.0, 0.1, key=state.BEAM_TEMPERATURE,
                             persist_state=KEEP, help="Logits are divided by it: below 1 "
                             "sharpens the distribution, above 1 flattens it.")
-    top_k = c2.number_input("Top-k (0 = all tokens)", 0, 1000, 0, key="beam_top_k",
+    top_k = c2.number_input("Top-k (0 = all tokens)", 0, 1000, 0, key=state.BEAM_TOP_K,
                             persist_state=KEEP)
-    n = c3.number_input("Samples (seeds 0, 1, ...)", 1, 10, 5, key="beam_samples",
+    n = c3.number_input("Samples (seeds 0, 1, ...)", 1, 10, 5, key=state.BEAM_SAMPLES,
                         persist_state=KEEP)
     return float(temperature), int(top_k), int(n)
 
@@ -143,16 +129,16 @@ def attention_picker(options: dict[str, core.Hypothesis]) -> core.Hypothesis:
     """Which hypothesis' attention to show (labels "beam 2: 1936-10-11" are the values,
     so a new input never shows stale text)."""
     labels = {f"{k}: {h.text}": h for k, h in options.items()}
-    if st.session_state.get("beam_attention") not in labels:
-        st.session_state["beam_attention"] = next(iter(labels))
-    return labels[st.selectbox("Hypothesis", list(labels), key="beam_attention")]
+    state.choice(state.BEAM_ATTENTION, list(labels))
+    return labels[st.selectbox("Hypothesis", list(labels), key=state.BEAM_ATTENTION)]
 
 
 def sweep_controls(available: int) -> tuple[int, bool]:
     """Held-out pairs to sweep over and whether the Run button was clicked."""
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    n = left.number_input("Held-out pairs", 1, available, min(200, available), key="sweep_n")
-    run = right.button("Run the sweep (widths 1, 2, 3, 5, 8, 12, 16)", key="sweep_run")
+    n = left.number_input("Held-out pairs", 1, available, min(200, available),
+                          key=state.SWEEP_N)
+    run = right.button("Run the sweep (widths 1, 2, 3, 5, 8, 12, 16)", key=state.SWEEP_RUN)
     return int(n), run
 
 

@@ -15,9 +15,9 @@ import seq2seq_core as core
 from seq2seq_core.tasks.tatoeba import LANGUAGES, default_dir
 from seq2seq_core.tasks.translation import CREDIT
 from seq2seq_core.tasks.upload import MAX_BYTES, MIN_PAIRS
-from ui import state, task_data
-
-KEEP = "session"
+from ui import state
+from ui.services import task_data
+from ui.widgets.common import KEEP
 
 
 def task_examples(task: str) -> None:
@@ -30,18 +30,18 @@ def task_examples(task: str) -> None:
     st.caption("Examples: click one to try it in Decode with a shipped model")
     with st.container(horizontal=True, wrap=True):
         for i, text in enumerate(examples):
-            if st.button(text, key=f"task_example_{i}", on_click=_try_example,
+            if st.button(text, key=state.TASK_EXAMPLE.format(i), on_click=_try_example,
                          args=(model, text, task)):
                 st.switch_page("views/decode.py")
 
 
 def _try_example(model: str, text: str, task: str) -> None:
     state.use_model(model)
-    state.fill_source(text, task)
+    state.fill_source(state.DECODE_SOURCE, text, task)
 
 
 def _g2p_options() -> dict[str, Any]:
-    stress = st.checkbox("Keep stress digits (IY1 vs IY)", value=True, key="g2p_stress",
+    stress = st.checkbox("Keep stress digits (IY1 vs IY)", value=True, key=state.G2P_STRESS,
                          persist_state=KEEP, help="Off gives the 39 bare phonemes of the "
                          "published benchmarks; the shipped g2p models are trained without.")
     st.caption("Data: the CMU Pronouncing Dictionary (Carnegie Mellon University, "
@@ -53,11 +53,11 @@ def _g2p_options() -> dict[str, Any]:
 def _corpus_source(lang: str) -> dict[str, Any] | None:
     """Where the Tatoeba file comes from: a folder, or an uploaded .txt/.zip."""
     folder = st.text_input("Tatoeba folder", value=str(default_dir() or ""),
-                           key="tatoeba_dir", persist_state=KEEP,
+                           key=state.TATOEBA_DIR, persist_state=KEEP,
                            help="Holds <lang>-eng/<lang>.txt, <lang>.txt or <lang>-eng.zip "
                            "from manythings.org/anki (or set SEQ2SEQ_TATOEBA_DIR).")
     upload = st.file_uploader(f"...or upload {lang}-eng.zip / {lang}.txt", type=["zip", "txt"],
-                              key="tatoeba_file")
+                              key=state.TATOEBA_FILE)
     held, error = task_data.accept_corpus(upload.getvalue() if upload else None,
                                           upload.name if upload else "")
     if error:
@@ -69,23 +69,23 @@ def _corpus_source(lang: str) -> dict[str, Any] | None:
 
 def _translation_options() -> dict[str, Any] | None:
     left, right = st.columns(2)
-    lang = left.selectbox("Target language", list(LANGUAGES), key="tr_lang",
+    lang = left.selectbox("Target language", list(LANGUAGES), key=state.TR_LANG,
                           format_func=lambda k: f"English → {LANGUAGES[k]}", persist_state=KEEP)
     with left:
         source = _corpus_source(lang)
     tutorial = right.checkbox("PyTorch tutorial filter: English starts with i am, he is, "
-                              "you're, ...", value=True, key="tr_tutorial", persist_state=KEEP)
-    max_len = right.slider("Most words a side", 3, 40, 10, key="tr_max_len", persist_state=KEEP)
+                              "you're, ...", value=True, key=state.TR_TUTORIAL, persist_state=KEEP)
+    max_len = right.slider("Most words a side", 3, 40, 10, key=state.TR_MAX_LEN, persist_state=KEEP)
     cap = right.number_input("Keep only sentences of the N most frequent words (0 = all)", 0,
-                             100_000, 0, step=500, key="tr_max_vocab", persist_state=KEEP)
-    lower = right.checkbox("Lower-case", value=True, key="tr_lower", persist_state=KEEP)
+                             100_000, 0, step=500, key=state.TR_MAX_VOCAB, persist_state=KEEP)
+    lower = right.checkbox("Lower-case", value=True, key=state.TR_LOWER, persist_state=KEEP)
     heldout = right.number_input("Held-out English sentences", 1, 20_000, 1000, step=100,
-                                 key="tr_heldout", persist_state=KEEP)
-    tok = right.radio("Tokens", ["word", "bpe", "unigram"], horizontal=True, key="tr_tok",
+                                 key=state.TR_HELDOUT, persist_state=KEEP)
+    tok = right.radio("Tokens", ["word", "bpe", "unigram"], horizontal=True, key=state.TR_TOKENS,
                       persist_state=KEEP, format_func={"word": "words", "bpe": "BPE subwords",
                                                        "unigram": "unigram subwords"}.get)
     size = right.number_input("Vocabulary size a side", 100, 16_000, 4000, step=500,
-                              key="tr_vocab_size", persist_state=KEEP,
+                              key=state.TR_VOCAB_SIZE, persist_state=KEEP,
                               help="Words: the most frequent, the rest become <unk>. "
                               "Subwords: sentencepiece pieces, trained on your data.")
     st.caption(CREDIT + " Nothing is downloaded: point at the files or upload one.")
@@ -99,7 +99,7 @@ def _translation_options() -> dict[str, Any] | None:
 
 def _upload_options() -> dict[str, Any] | None:
     upload = st.file_uploader("Your pairs: source<TAB>target (.tsv/.txt) or source,target "
-                              "(.csv), UTF-8", type=["tsv", "csv", "txt"], key="upload_file",
+                              "(.csv), UTF-8", type=["tsv", "csv", "txt"], key=state.PAIRS_FILE,
                               help=f"At most {MAX_BYTES // 1_000_000} MB, at least "
                               f"{MIN_PAIRS} pairs. Quotes are kept as typed.")
     held, error = task_data.accept_pairs(upload.getvalue() if upload else None,
@@ -111,7 +111,7 @@ def _upload_options() -> dict[str, Any] | None:
     if held is None:
         st.info("Upload a file of your own pairs to train on them.")
         return None
-    level = st.radio("Tokens", ["char", "word"], horizontal=True, key="upload_level",
+    level = st.radio("Tokens", ["char", "word"], horizontal=True, key=state.PAIRS_LEVEL,
                      persist_state=KEEP, format_func={"char": "characters", "word": "words"}.get)
     return {"pairs": held.value, "level": level, "file_name": held.name}
 
@@ -133,7 +133,7 @@ def data_preview(task: str, options: dict[str, Any]) -> bool:
     data cannot be used; True otherwise, and for tasks without a preview."""
     if task not in ("translation", "upload"):
         return True
-    seed = int(st.session_state.get("train_seed", 0))  # the form's seed splits the data
+    seed = int(st.session_state.get(state.TRAIN_SEED, 0))  # the form's seed splits the data
     try:
         data = task_data.prepare(task, {**options, "seed": seed})
     except ValueError as err:
@@ -153,7 +153,7 @@ def split_preview(data: core.TaskData) -> None:
     """A sentence and its tokens as the task's source vocabulary splits it."""
     src_vocab = data.vocabs[0]
     text = st.text_input("See how a sentence is split", value=data.heldout[0].source,
-                         key="split_text")
+                         key=state.SPLIT_TEXT)
     tokens = src_vocab.split(text)
     unknown = set(src_vocab.unknown_tokens(text))
     st.markdown(" ".join(f"`{t}`" + ("*" if t in unknown else "") for t in tokens)

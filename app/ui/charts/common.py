@@ -1,0 +1,79 @@
+"""What every chart shares: token labels, tick thinning, downsampling, colours, and the
+Play/Pause controls of plotly animations.
+
+Token text is HTML-escaped in every plotly label (plotly would swallow ``<eos>``), and
+axes are labelled by position (``"3:a"``) so repeated tokens stay separate rows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+MAX_POINTS = 500  # most points per live curve: keeps each poll cheap for the browser
+SPACE = "\u2423"  # "␣": a visible stand-in for the space token
+COLORS = ("#1f6feb", "#d1495b", "#2a9d8f", "#e9c46a")  # one per run or panel, in order
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def token_text(token: str) -> str:
+    """A token as plotly text: escaped, a space as "␣". Example: "<eos>" -> "&lt;eos&gt;"."""
+    return html.escape(SPACE if token == " " else token)
+
+
+def token_labels(tokens: Sequence[str]) -> list[str]:
+    """Unique, escaped axis labels.
+
+    Example: ["a", " ", "a", "<eos>"] -> ["0:a", "1:␣", "2:a", "3:&lt;eos&gt;"].
+    """
+    return [f"{i}:{token_text(tok)}" for i, tok in enumerate(tokens)]
+
+
+def thinned_ticks(labels: Sequence[str], max_ticks: int = 20) -> tuple[list[int], list[str]]:
+    """(tickvals, ticktext) for labels at positions 0..n-1, keeping every k-th so that at
+    most ``max_ticks`` show: a 50-token output would otherwise print overlapping labels.
+
+    Example: 50 labels, max_ticks 20 -> positions 0, 3, 6, ..., 48 (k = 3).
+    """
+    k = max(1, -(-len(labels) // max_ticks))  # ceil(n / max_ticks)
+    keep = list(range(0, len(labels), k))
+    return keep, [labels[i] for i in keep]
+
+
+def downsample_indices(n: int, max_points: int = MAX_POINTS) -> list[int]:
+    """At most ``max_points`` evenly spaced indices of range(n), always keeping the last.
+
+    Example: downsample_indices(10, 4) -> [0, 3, 6, 9].
+    """
+    if n <= max_points:
+        return list(range(n))
+    if max_points < 2:
+        return [n - 1]
+    step = (n - 1) / (max_points - 1)
+    return sorted({round(i * step) for i in range(max_points)})
+
+
+def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
+                       prefix: str, redraw: bool = True,
+                       frame_ms: int = 600) -> dict:
+    """Layout entries (``updatemenus`` and ``sliders``) that play frames ``names``.
+
+    Play runs every frame in order, Pause stops; the slider jumps to one frame and
+    shows ``prefix`` + its label. Pass the result to ``fig.update_layout(**...)``.
+    """
+    anim = {"frame": {"duration": frame_ms, "redraw": redraw}, "mode": "immediate",
+            "transition": {"duration": 0}, "fromcurrent": False}
+    pause = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate",
+             "transition": {"duration": 0}}
+    buttons = [{"label": "Play", "method": "animate", "args": [None, anim]},
+               {"label": "Pause", "method": "animate", "args": [[None], pause]}]
+    steps = [{"label": label, "method": "animate", "args": [[name], pause]}
+             for name, label in zip(names, labels)]
+    return {
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
+                         "x": 0.0, "y": -0.02, "xanchor": "left", "yanchor": "top",
+                         "pad": {"t": 50, "r": 10}, "buttons": buttons}],
+        "sliders": [{"active": active, "steps": steps, "x": 0.16, "len": 0.84,
+                     "y": -0.02, "yanchor": "top", "pad": {"t": 40},
+                     "currentvalue": {"prefix": prefix, "font": {"size": 13}}}],
+    }

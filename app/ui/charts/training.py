@@ -1,0 +1,63 @@
+"""Builders for the Train view: live curves, the latest evaluation's samples, the runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from seq2seq_core import EvalEvent, StepEvent
+from seq2seq_core.server import RunSnapshot
+from ui.charts.common import downsample_indices
+
+
+def training_curves(history: Sequence[StepEvent]) -> go.Figure:
+    """Loss (nats per token) and teacher-forced token accuracy per step, side by side."""
+    points = [history[i] for i in downsample_indices(len(history))]
+    steps = [e.step for e in points]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "training loss (nats per token)", "token accuracy, teacher-forced"))
+    fig.add_trace(go.Scatter(x=steps, y=[e.loss for e in points], mode="lines", name="loss"),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(x=steps, y=[e.token_accuracy for e in points], mode="lines",
+                             name="token accuracy"), row=1, col=2)
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
+    fig.update_layout(height=280, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def heldout_curve(evals: Sequence[EvalEvent]) -> go.Figure:
+    """Held-out exact match and token accuracy (greedy decoding) at each evaluation."""
+    steps = [e.step for e in evals]
+    fig = go.Figure([
+        go.Scatter(x=steps, y=[e.exact_match for e in evals], mode="lines+markers",
+                   name="exact match"),
+        go.Scatter(x=steps, y=[e.token_accuracy for e in evals], mode="lines+markers",
+                   name="token accuracy")])
+    fig.update_layout(title_text="held-out (greedy)", height=280,
+                      xaxis={"title": "step", "rangemode": "tozero"},
+                      yaxis={"range": [0, 1.02], "tickformat": ".0%"},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def samples_frame(event: EvalEvent) -> pd.DataFrame:
+    """The evaluation's sample predictions: source, reference, prediction, and whether it
+    is correct (the evaluation's own decision, ``EvalEvent.samples_correct``, which
+    accepts any of a source's references; None where the event carries no decision)."""
+    correct = event.samples_correct or (None,) * len(event.samples)
+    rows = [{"source": s, "reference": r, "prediction": p, "correct": ok}
+            for (s, r, p), ok in zip(event.samples, correct)]
+    return pd.DataFrame(rows, columns=["source", "reference", "prediction", "correct"])
+
+
+def runs_frame(runs: Sequence[tuple[str, RunSnapshot]]) -> pd.DataFrame:
+    """One row per (run name, snapshot): status, progress and the last held-out score."""
+    rows = [{"run": name, "status": snap.status, "step": f"{snap.step}/{snap.total_steps}",
+             "held-out exact match": snap.evals[-1].exact_match if snap.evals else None,
+             "seconds": round(snap.elapsed_s, 1)} for name, snap in runs]
+    return pd.DataFrame(rows, columns=["run", "status", "step", "held-out exact match",
+                                       "seconds"])

@@ -1,0 +1,12 @@
+"""Widget groups: each draws its widgets and returns plain values or a config object.
+
+One module per topic: ``sidebar`` (model picker, checkpoint upload, run heartbeat),
+``decode`` (source boxes, decode settings), ``beam``, ``train`` (the training form),
+``task_options`` (a task's data settings), ``compare`` and ``inside``. No caches here
+(those live in ``ui.services``); every key comes from ``ui.state``.
+"""
+
+from ui.widgets import beam, compare, decode, inside, sidebar, task_options, train
+from ui.widgets.common import KEEP
+
+__all__ = ["KEEP", "beam", "compare", "decode", "inside", "sidebar", "task_options", "train"]

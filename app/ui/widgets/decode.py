@@ -1,0 +1,67 @@
+"""Source text boxes (every view that decodes has one) and the decode settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import seq2seq_core as core
+from ui import state
+from ui.services import server
+from ui.widgets.common import KEEP
+
+
+def default_source(task: str) -> str:
+    """The task's first example, or an empty string for an unknown task."""
+    info = core.TASKS.get(task)
+    return info.examples[0] if info and info.examples else ""
+
+
+def source_box(label: str, box: state.SourceBox, default: str, task: str) -> str:
+    """A text box whose text survives page switches, reset to ``default`` when ``task``
+    changes; returns its text. No ``max_chars``: a long paste must reach
+    ``check_source``, which says what is wrong, rather than vanish in the browser.
+
+    The text is kept in a plain session value beside the widget (in AppTest a widget
+    with ``persist_state`` read back empty on the first run after a page switch)."""
+    ss = st.session_state
+    if ss.get(box.task) != task or box.text not in ss:
+        state.fill_source(box, default, task)
+    if box.widget not in ss:
+        ss[box.widget] = ss[box.text]
+    return st.text_input(label, key=box.widget, on_change=state.keep_source, args=(box,))
+
+
+def example_buttons(examples: tuple[str, ...], task: str, box: state.SourceBox,
+                    key: str) -> None:
+    """One button per example (keys ``key.format(i)``); a click fills ``box``."""
+    with st.container(horizontal=True, wrap=True):
+        for i, text in enumerate(examples):
+            st.button(text, key=key.format(i), on_click=state.fill_source,
+                      args=(box, text, task))
+
+
+def decode_controls() -> core.DecodeConfig:
+    """Beam width, length penalty, max length and n-best -> a beam DecodeConfig."""
+    c1, c2, c3, c4 = st.columns(4)
+    lim = server.limits()
+    beam = c1.slider("Beam width K", 1, lim.max_beam_size, min(5, lim.max_beam_size),
+                     key=state.BEAM_SIZE, persist_state=KEEP)
+    alpha = c2.slider("Length penalty α (GNMT)", 0.0, 2.0, 0.0, 0.1, key=state.ALPHA,
+                      persist_state=KEEP, help="0 ranks by raw log-probability; larger "
+                      "values favour longer outputs: score / ((5 + |Y|) / 6) ** α")
+    max_len = c3.number_input("Max output length", 1, lim.max_output_len,
+                              min(50, lim.max_output_len), key=state.MAX_LEN,
+                              persist_state=KEEP)
+    n_best = c4.number_input("n-best", 1, 16, 5, key=state.N_BEST, persist_state=KEEP,
+                             help="Hypotheses to list (at most K).")
+    return core.DecodeConfig(strategy="beam", beam_size=beam, length_penalty=alpha,
+                             max_len=int(max_len), n_best=min(int(n_best), beam))
+
+
+def hypothesis_picker(options: dict[str, core.Hypothesis], key: str,
+                      default: str | None = None) -> core.Hypothesis:
+    """Which hypothesis to look at; options are labelled "beam 2: 1936-10-11"."""
+    state.choice(key, list(options), default)
+    pick = st.selectbox("Hypothesis", list(options), key=key,
+                        format_func=lambda k: f"{k}: {options[k].text}")
+    return options[pick]

@@ -1,0 +1,45 @@
+"""Widgets of the inside views: which hidden states to look at, and a second input."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import seq2seq_core as core
+from seq2seq_core.inside import StateSelection
+from ui import state
+from ui.widgets.common import KEEP
+
+
+def one_token_variant(text: str) -> str:
+    """``text`` with one token changed, to compare two nearly equal inputs.
+
+    Example: "March 3, 2021" -> "March 4, 2021" (first digit + 1); "hello" -> "iello".
+    """
+    for i, ch in enumerate(text):
+        if ch.isdigit():
+            return text[:i] + str((int(ch) + 1) % 10) + text[i + 1:]
+    for i, ch in enumerate(text):
+        if "a" <= ch <= "z":
+            return text[:i] + chr((ord(ch) - ord("a") + 1) % 26 + ord("a")) + text[i + 1:]
+    return text
+
+
+def state_controls(cfg: core.ModelConfig, allow_3d: bool = True) -> tuple[StateSelection, int]:
+    """Which states to project (part, layer, direction, LSTM cell) and 2-D or 3-D."""
+    c1, c2, c3, c4, c5 = st.columns(5)
+    part = c1.radio("States", ["encoder", "decoder"], horizontal=True, key=state.STATES_PART,
+                    persist_state=KEEP, format_func={"encoder": "encoder h_1..h_S",
+                                                     "decoder": "decoder s_1..s_T"}.__getitem__)
+    layer = c2.selectbox("Layer", list(range(cfg.num_layers)), index=cfg.num_layers - 1,
+                         key=state.STATES_LAYER.format(cfg.num_layers),
+                         format_func=lambda i: f"{i + 1} of {cfg.num_layers}")
+    direction = 0
+    if part == "encoder" and cfg.bidirectional:
+        direction = c3.radio("Direction", [0, 1], horizontal=True, key=state.STATES_DIRECTION,
+                             format_func=["forward", "backward"].__getitem__)
+    cell = cfg.cell == "lstm" and c4.checkbox("LSTM cell state c", key=state.STATES_CELL)
+    dims = 2
+    if allow_3d:
+        dims = c5.radio("Projection", [2, 3], horizontal=True, key=state.STATES_DIMS,
+                        persist_state=KEEP, format_func=lambda d: f"{d}-D")
+    return StateSelection(part, int(layer), int(direction), bool(cell)), int(dims)

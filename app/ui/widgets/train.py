@@ -1,0 +1,103 @@
+"""The Train view's task picker and training form: widgets in, a ``RunSpec`` out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import seq2seq_core as core
+from seq2seq_core.server import RunSpec
+from ui import state
+from ui.services.training import arch_label
+from ui.widgets.common import KEEP
+
+
+def task_picker() -> str:
+    """Task select box listing every task with its one-line description."""
+    return st.selectbox("Task", list(core.TASKS), key=state.TRAIN_TASK, persist_state=KEEP,
+                        format_func=lambda t: f"{t}: {core.TASKS[t].description}")
+
+
+def _model_fields() -> dict[str, Any]:
+    left, right = st.columns(2)
+    fields = {
+        "cell": left.radio("Encoder/decoder cell", ["gru", "lstm"], horizontal=True,
+                           key=state.TRAIN_CELL, persist_state=KEEP),
+        "bidirectional": left.checkbox("Bidirectional encoder", key=state.TRAIN_BIDIRECTIONAL,
+                                       persist_state=KEEP),
+        "num_layers": left.slider("Layers", 1, 4, 1, key=state.TRAIN_LAYERS,
+                                  persist_state=KEEP),
+        "emb_dim": int(left.number_input("Embedding size", 1, 512, 32, key=state.TRAIN_EMB,
+                                         persist_state=KEEP)),
+        "hidden_dim": int(left.number_input("Hidden size", 1, 1024, 128,
+                                            key=state.TRAIN_HIDDEN, persist_state=KEEP)),
+        "decoder": right.radio("Decoder", ["attention", "fixed"], horizontal=True,
+                               key=state.TRAIN_DECODER, persist_state=KEEP,
+                               format_func={"attention": "attention",
+                                            "fixed": "fixed context"}.__getitem__),
+        "score": right.selectbox("Attention score (attention decoder)",
+                                 ["additive", "dot", "general"], key=state.TRAIN_SCORE,
+                                 persist_state=KEEP),
+        "fixed_context": right.selectbox(
+            "Fixed-context variant (fixed decoder)", ["cho", "sutskever"],
+            key=state.TRAIN_FIXED, persist_state=KEEP, help="sutskever: the encoder's final "
+            "state only starts the decoder; cho: the context vector c also feeds every step."),
+    }
+    fields["dropout"] = right.slider("Dropout", 0.0, 0.5, 0.0, 0.05, key=state.TRAIN_DROPOUT,
+                                     persist_state=KEEP)
+    return fields
+
+
+def _train_fields() -> dict[str, Any]:
+    c1, c2, c3 = st.columns(3)
+    fields = {
+        "learning_rate": c1.number_input("Learning rate", 1e-5, 0.1, 3e-3, format="%.4f",
+                                         step=1e-3, key=state.TRAIN_LR, persist_state=KEEP),
+        "batch_size": int(c1.number_input("Batch size", 1, 512, 64, key=state.TRAIN_BATCH,
+                                          persist_state=KEEP)),
+        "steps": int(c2.number_input("Steps", 1, 100_000, 1000, step=100,
+                                     key=state.TRAIN_STEPS, persist_state=KEEP)),
+        "teacher_forcing": c2.slider("Teacher forcing ratio", 0.0, 1.0, 1.0, 0.05,
+                                     key=state.TRAIN_TF, persist_state=KEEP),
+        "seed": int(c3.number_input("Seed", 0, 2**31 - 1, 0, key=state.TRAIN_SEED,
+                                    persist_state=KEEP)),
+        "eval_every": int(c3.number_input("Evaluate every (steps)", 1, 100_000, 100,
+                                          key=state.TRAIN_EVAL_EVERY, persist_state=KEEP)),
+    }
+    with st.expander("More"):
+        fields["eval_size"] = int(st.number_input(
+            "Held-out pairs per evaluation", 1, 1000, 500, key=state.TRAIN_EVAL_SIZE,
+            persist_state=KEEP))
+        fields["max_seconds"] = 60.0 * st.number_input(
+            "Time limit (minutes, 0 = none)", 0, 240, 15, key=state.TRAIN_MINUTES,
+            persist_state=KEEP, help="Stops the run even if its tab was closed.")
+        fields["device"] = st.selectbox("Device", ["cpu", "auto", "cuda"],
+                                        key=state.TRAIN_DEVICE, persist_state=KEEP,
+                                        help="auto: CUDA when available")
+    return fields
+
+
+def train_form(task: str, running: bool,
+               options: dict[str, Any] | None = None) -> tuple[RunSpec, str] | None:
+    """The hyperparameter form. On submit returns (spec, model label), else None.
+
+    ``options`` are task options chosen outside the form (``task_options.task_options``).
+
+    Raises:
+        ValueError: the settings are invalid (the message comes from the config classes).
+    """
+    with st.form(state.TRAIN_FORM):
+        options = dict(options or {})
+        if task == "reverse":
+            low, high = st.slider("String lengths", 1, 40, (5, 15), key=state.TRAIN_LENGTHS,
+                                  persist_state=KEEP)
+            options = {"min_len": low, "max_len": high}
+        model = _model_fields()
+        train = _train_fields()
+        submitted = st.form_submit_button("Start training", type="primary",
+                                          key=state.TRAIN_START, disabled=running)
+    if not submitted:
+        return None
+    label = arch_label(model)  # validates
+    return RunSpec(task, options, model, core.TrainConfig(**train)), label
