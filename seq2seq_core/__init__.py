@@ -10,26 +10,27 @@ Probabilities are natural-log probabilities unless a name says otherwise; times 
 in seconds. This package never imports Streamlit (a test enforces it).
 """
 
-from seq2seq_core.inside.alignment import alignment_score, gold_alignment, heldout_alignment_score
 from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import ArchConfig, DecodeConfig, ModelConfig, TrainConfig
-from seq2seq_core.search.decode import InputError, check_source, decode_text
 from seq2seq_core.evaluate import EvalReport, evaluate
-from seq2seq_core.model import Seq2Seq, build_model
+from seq2seq_core.inside.alignment import alignment_score, gold_alignment, heldout_alignment_score
 from seq2seq_core.inside.projection import PCABasis, fit_pca, project
 from seq2seq_core.inside.replay import Snapshot, SnapshotStore
+from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
+from seq2seq_core.model import Seq2Seq, build_model
 from seq2seq_core.search.beam import beam_search, beam_search_batch
 from seq2seq_core.search.common import sequence_log_probs
+from seq2seq_core.search.decode import InputError, check_source, decode_text
 from seq2seq_core.search.greedy import greedy_batch, greedy_search, sample_search
+from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 from seq2seq_core.tasks import TASKS, Pair, TaskData, make_task
-from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model, set_seed
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 from seq2seq_core.vocab import Vocab
 
 __all__ = [
-    "ArchConfig", "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent", "EvalReport",
+    "ArchConfig", "BeamNode", "BeamTree", "CheckpointError", "DecodeConfig", "EvalEvent",
+    "EvalReport",
     "Hypothesis", "InputError", "ModelConfig", "Pair", "SearchResult", "Seq2Seq",
     "StepEvent", "TASKS", "TaskData", "TrainConfig", "TrainedModel", "Trainer", "Vocab",
     "beam_search", "beam_search_batch", "build_model", "check_source", "decode_text",

@@ -15,18 +15,18 @@ from pathlib import Path
 
 import torch
 
-from seq2seq_core.checkpoint import CheckpointError, load, save
-from seq2seq_core.inside.alignment import heldout_alignment_score
-from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
-from seq2seq_core.search.decode import InputError, decode_text
-from seq2seq_core.evaluate import evaluate
-from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
 from seq2seq_core.attention import SCORES
 from seq2seq_core.cells import CELLS
+from seq2seq_core.checkpoint import CheckpointError, load, save
+from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
+from seq2seq_core.evaluate import evaluate
+from seq2seq_core.inside.alignment import heldout_alignment_score
+from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
+from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
+from seq2seq_core.search.decode import InputError, decode_text
 from seq2seq_core.tasks import TASKS, make_task
 from seq2seq_core.tasks.options import add_flags, from_flags
-from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
 
 

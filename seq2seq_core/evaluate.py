@@ -17,9 +17,10 @@ import torch
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.data import encode_sources
 from seq2seq_core.metrics import canonical_references, is_correct, score
+from seq2seq_core.model import model_device
+from seq2seq_core.pairs import Pair
 from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.search.greedy import greedy_batch
-from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS_ID
 
@@ -59,7 +60,7 @@ class EvalReport:
 
 def _predict_ids(tm: TrainedModel, sources: Sequence[str], cfg: DecodeConfig,
                  batch_size: int) -> list[list[int]]:
-    device = next(tm.model.parameters()).device
+    device = model_device(tm.model)
     if cfg.strategy == "greedy":
         out: list[list[int]] = []
         for start in range(0, len(sources), batch_size):

@@ -74,6 +74,15 @@ class Seq2Seq(nn.Module):
         return torch.where(coin.to(reference.device), reference, predicted)
 
 
+def model_device(model: nn.Module) -> torch.device:
+    """The device of a model's parameters (CPU for a parameter-free test double): the one
+    device lookup every search, trace and evaluation uses."""
+    try:
+        return next(model.parameters()).device
+    except (AttributeError, StopIteration):
+        return torch.device("cpu")
+
+
 def build_model(cfg: ModelConfig, seed: int | None = None) -> Seq2Seq:
     """Create a model from its config; ``seed`` makes the initial weights reproducible."""
     if seed is None:

@@ -27,7 +27,8 @@ from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.data import Batch, make_batch
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.model import build_model
-from seq2seq_core.tasks.base import Pair, TaskData
+from seq2seq_core.pairs import Pair
+from seq2seq_core.tasks.base import TaskData
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import PAD_ID, Vocab
 

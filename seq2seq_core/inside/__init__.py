@@ -4,8 +4,12 @@ alignment score against a task's gold alignment, and training-replay snapshots.
 May import the model layer and ``search``; never ``server``.
 """
 
-from seq2seq_core.inside.alignment import (alignment_score, gold_alignment,
-                                           heldout_alignment_score, known_reference)
+from seq2seq_core.inside.alignment import (
+                                           alignment_score,
+                                           gold_alignment,
+                                           heldout_alignment_score,
+                                           known_reference,
+)
 from seq2seq_core.inside.projection import PCABasis, fit_pca, fit_state_basis, project
 from seq2seq_core.inside.replay import ReplayFrame, Snapshot, SnapshotStore, replay_frames
 from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch

@@ -19,7 +19,8 @@ import numpy as np
 import torch
 
 from seq2seq_core.data import make_batch
-from seq2seq_core.tasks.base import Pair
+from seq2seq_core.model import model_device
+from seq2seq_core.pairs import Pair
 from seq2seq_core.tasks.dates import ISO_FIELD_CHARS, date_field_spans
 from seq2seq_core.trained import TrainedModel
 
@@ -133,7 +134,7 @@ def heldout_alignment_score(tm: TrainedModel, pairs: Sequence[Pair],
     kept = [(p, g) for p, g in zip(pairs, golds) if g is not None]
     if not kept:
         return None
-    device = next(tm.model.parameters()).device
+    device = model_device(tm.model)
     batch = make_batch([p for p, _ in kept], tm.src_vocab, tm.tgt_vocab).to(device)
     was_training = tm.model.training
     tm.model.eval()

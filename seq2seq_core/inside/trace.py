@@ -19,7 +19,7 @@ from torch import Tensor
 
 from seq2seq_core.data import encode_sources, pad
 from seq2seq_core.decoders import DecoderState, Memory, StepOutput
-from seq2seq_core.model import Seq2Seq
+from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.greedy import Steps, decode_steps
 from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS, EOS_ID
@@ -150,7 +150,7 @@ def trace_batch(tm: TrainedModel, sources: Sequence[str],
         raise ValueError(f"{len(targets)} targets for {len(sources)} sources")
     if model.training:
         raise ValueError("trace needs a model in eval mode (dropout would change states)")
-    device = next(model.parameters()).device
+    device = model_device(model)
     src, mask = (t.to(device) for t in encode_sources(sources, tm.src_vocab))  # (B, S)
     forced = None
     if targets is not None:
@@ -172,7 +172,8 @@ def trace_batch(tm: TrainedModel, sources: Sequence[str],
         traces.append(Trace(
             source_tokens=tuple(tm.src_vocab.split(text)) + (EOS,),
             output_tokens=tuple(tm.tgt_vocab.tokens[i] for i in out_ids),
-            output_ids=out_ids, forced=forced is not None, log_probs=_numpy(steps.log_probs[b, :n_out]),
+            output_ids=out_ids, forced=forced is not None,
+            log_probs=_numpy(steps.log_probs[b, :n_out]),
             encoder_states=_numpy(stepwise.hidden[:, :, b, :n_src]),
             encoder_cells=None if stepwise.cell is None else _numpy(
                 stepwise.cell[:, :, b, :n_src]),

@@ -5,11 +5,11 @@ Imports only the model layer (config, vocab, model, decoders, ...), never ``insi
 ``server`` (tests/core/test_layers.py enforces it).
 """
 
+from seq2seq_core.model import model_device
 from seq2seq_core.search.beam import beam_search, beam_search_batch, select_candidates
-from seq2seq_core.search.common import encode_batch, model_device, next_log_probs, sequence_log_probs
+from seq2seq_core.search.common import encode_batch, next_log_probs, sequence_log_probs
 from seq2seq_core.search.decode import InputError, check_source, decode_text
-from seq2seq_core.search.greedy import (decode_steps, greedy_batch, greedy_search,
-                                        sample_search)
+from seq2seq_core.search.greedy import decode_steps, greedy_batch, greedy_search, sample_search
 from seq2seq_core.search.oracle import OracleResult, oracle_search
 from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 

@@ -15,9 +15,9 @@ from torch import Tensor
 
 from seq2seq_core.data import pad
 from seq2seq_core.decoders import DecoderState, Memory
-from seq2seq_core.model import Seq2Seq
+from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.tree import BeamNode, Hypothesis, length_penalty
-from seq2seq_core.vocab import BOS, BOS_ID, EOS_ID, PAD_ID, Vocab
+from seq2seq_core.vocab import BOS, BOS_ID, PAD_ID, Vocab
 
 
 def next_log_probs(logits: Tensor) -> Tensor:
@@ -25,14 +25,6 @@ def next_log_probs(logits: Tensor) -> Tensor:
     logits = logits.clone()
     logits[:, [PAD_ID, BOS_ID]] = float("-inf")
     return torch.log_softmax(logits, dim=-1)
-
-
-def model_device(model: torch.nn.Module) -> torch.device:
-    """The device of the model's parameters (CPU for a parameter-free test double)."""
-    try:
-        return next(model.parameters()).device
-    except (AttributeError, StopIteration):  # parameter-free test doubles
-        return torch.device("cpu")
 
 
 def encode_batch(model: Seq2Seq, sources: Sequence[Sequence[int]]) -> tuple[Memory,

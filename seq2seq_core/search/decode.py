@@ -14,8 +14,8 @@ from seq2seq_core.config import DecodeConfig
 from seq2seq_core.normalize import normalize
 from seq2seq_core.search.beam import beam_search
 from seq2seq_core.search.greedy import greedy_search, sample_search
-from seq2seq_core.trained import TrainedModel
 from seq2seq_core.search.tree import SearchResult
+from seq2seq_core.trained import TrainedModel
 from seq2seq_core.vocab import EOS
 
 MAX_INPUT_TOKENS = 200

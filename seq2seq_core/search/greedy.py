@@ -17,9 +17,8 @@ import torch
 from torch import Tensor
 
 from seq2seq_core.decoders import DecoderState, Memory, StepOutput
-from seq2seq_core.model import Seq2Seq
-from seq2seq_core.search.common import (encode_batch, make_hypothesis, model_device,
-                                        next_log_probs, root_node)
+from seq2seq_core.model import Seq2Seq, model_device
+from seq2seq_core.search.common import encode_batch, make_hypothesis, next_log_probs, root_node
 from seq2seq_core.search.tree import BeamNode, BeamTree, SearchResult
 from seq2seq_core.vocab import BOS_ID, EOS_ID, Vocab
 

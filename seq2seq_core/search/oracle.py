@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import torch
 
 from seq2seq_core.decoders import DecoderState, Memory
-from seq2seq_core.model import Seq2Seq
-from seq2seq_core.search.common import encode_batch, make_hypothesis, model_device, next_log_probs
+from seq2seq_core.model import Seq2Seq, model_device
+from seq2seq_core.search.common import encode_batch, make_hypothesis, next_log_probs
 from seq2seq_core.search.tree import Hypothesis
 from seq2seq_core.vocab import BOS_ID, EOS_ID, Vocab
 

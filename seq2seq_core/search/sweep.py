@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.config import DecodeConfig
 from seq2seq_core.metrics import canonical_references, is_correct, score
+from seq2seq_core.pairs import Pair
+from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.search.oracle import OracleResult, oracle_search
-from seq2seq_core.tasks.base import Pair
 from seq2seq_core.trained import TrainedModel
 
 WIDTHS = (1, 2, 3, 5, 8, 12, 16)

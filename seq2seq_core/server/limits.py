@@ -20,6 +20,7 @@ import torch
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
 from seq2seq_core.model import build_model
 from seq2seq_core.pairs import MAX_BYTES, MAX_ROWS, PairsLimits
+from seq2seq_core.search.decode import MAX_INPUT_TOKENS
 
 ENV_PREFIX = "SEQ2SEQ_"
 
@@ -53,7 +54,7 @@ class Limits:
         run_retention_s: a finished run nobody looked at for this long is forgotten.
     """
 
-    max_input_tokens: int = 200
+    max_input_tokens: int = MAX_INPUT_TOKENS
     max_input_chars: int = 2000
     max_beam_size: int = 16
     max_output_len: int = 200

@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.config import TrainConfig
+from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.inside.replay import SnapshotStore
 from seq2seq_core.tasks import make_task
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, TrainEvent, new_model

@@ -14,8 +14,11 @@ from seq2seq_core.tasks.dates import DATES_EXAMPLES, generate_dates
 from seq2seq_core.tasks.g2p import G2P_EXAMPLES, G2POptions, generate_g2p
 from seq2seq_core.tasks.options import OptionSpec, specs
 from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, ReverseOptions, generate_reverse
-from seq2seq_core.tasks.translation import (TRANSLATION_EXAMPLES, TranslationOptions,
-                                            generate_translation)
+from seq2seq_core.tasks.translation import (
+    TRANSLATION_EXAMPLES,
+    TranslationOptions,
+    generate_translation,
+)
 from seq2seq_core.tasks.upload import UploadError, UploadOptions, generate_upload, parse_pairs
 
 

@@ -1,4 +1,4 @@
-"""Plain data shared by every task: a task's train/held-out split (pairs: ``seq2seq_core.pairs``)."""
+"""Plain data shared by every task: its train/held-out split (pairs: ``seq2seq_core.pairs``)."""
 
 from __future__ import annotations
 

@@ -36,8 +36,13 @@ import re
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import (DateTimeFormat, DateTimePattern, get_date_format, parse_pattern,
-                         tokenize_pattern)
+from babel.dates import (
+    DateTimeFormat,
+    DateTimePattern,
+    get_date_format,
+    parse_pattern,
+    tokenize_pattern,
+)
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_unique
 

@@ -19,8 +19,14 @@ from typing import Literal
 from seq2seq_core.subword import train_subword
 from seq2seq_core.tasks.base import Pair, TaskData, split_by_source
 from seq2seq_core.tasks.options import option
-from seq2seq_core.tasks.tatoeba import (LANGUAGES, Progress, filter_pairs, find_corpus,
-                                        normalize, parse_manythings)
+from seq2seq_core.tasks.tatoeba import (
+    LANGUAGES,
+    Progress,
+    filter_pairs,
+    find_corpus,
+    normalize,
+    parse_manythings,
+)
 from seq2seq_core.vocab import Vocab
 
 Tokenization = Literal["word", "bpe", "unigram"]

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seq2seq_core.pairs import (MAX_BYTES, MAX_ROWS, MIN_PAIRS, Pair, PairsError,
-                                PairsLimits, parse_pairs)
+from seq2seq_core.pairs import (
+    MAX_BYTES,
+    MAX_ROWS,
+    MIN_PAIRS,
+    Pair,
+    PairsError,
+    PairsLimits,
+    parse_pairs,
+)
 from seq2seq_core.tasks.base import TaskData, split_by_source
 from seq2seq_core.tasks.options import option
 from seq2seq_core.vocab import TokenLevel

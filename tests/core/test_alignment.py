@@ -6,11 +6,22 @@ import numpy as np
 import pytest
 
 import seq2seq_core as core
-from seq2seq_core.inside.alignment import (alignment_score, dates_gold, gold_alignment,
-                                    heldout_alignment_score, reverse_gold, token_scores)
-from seq2seq_core.tasks.dates import (DATE_LOCALES, date_field_spans, date_patterns,
-                                      render_date, render_date_spans)
+from seq2seq_core.inside.alignment import (
+    alignment_score,
+    dates_gold,
+    gold_alignment,
+    heldout_alignment_score,
+    reverse_gold,
+    token_scores,
+)
 from seq2seq_core.inside.trace import trace
+from seq2seq_core.tasks.dates import (
+    DATE_LOCALES,
+    date_field_spans,
+    date_patterns,
+    render_date,
+    render_date_spans,
+)
 
 
 def test_perfect_alignment_scores_one_and_uniform_scores_low():

@@ -20,8 +20,16 @@ import seq2seq_core as core
 from seq2seq_core.server.archive import load_zip
 from seq2seq_core.server.limits import Limits
 from seq2seq_core.vocab import Vocab
-from tests.hostile_files import (PAYLOADS, checkpoint_files, evil_pickle, evil_torch_file,
-                                 hostile_model, hostile_zip, tiny_model, zip_files)
+from tests.hostile_files import (
+    PAYLOADS,
+    checkpoint_files,
+    evil_pickle,
+    evil_torch_file,
+    hostile_model,
+    hostile_zip,
+    tiny_model,
+    zip_files,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +81,8 @@ def test_crafted_pickles_are_refused_and_never_run_even_when_torch_is_told_to(fi
     for i, (build, _) in enumerate(UPLOADS.values()):
         paths.append(tmp_path / f"upload{i}.zip")
         paths[-1].write_bytes(build(files, marker))
-    code = ("import sys; from pathlib import Path; from seq2seq_core.server.archive import load_zip;"
+    code = ("import sys; from pathlib import Path; "
+            "from seq2seq_core.server.archive import load_zip;"
             "from seq2seq_core import CheckpointError\n"
             "for path in sys.argv[1:]:\n"
             "    try:\n        load_zip(Path(path).read_bytes()); print('LOADED')\n"

@@ -14,8 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from seq2seq_core import (DecodeConfig, ModelConfig, Pair, TrainedModel, Vocab, build_model,
-                          check_source, decode_text, evaluate, load)
+from seq2seq_core import (
+    DecodeConfig,
+    ModelConfig,
+    Pair,
+    TrainedModel,
+    Vocab,
+    build_model,
+    check_source,
+    decode_text,
+    evaluate,
+    load,
+)
 from seq2seq_core.cli import main
 from seq2seq_core.inside import trace
 from seq2seq_core.pairs import NO_LIMITS, PairsError, parse_pairs

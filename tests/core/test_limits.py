@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from seq2seq_core import DecodeConfig, ModelConfig, TrainConfig, build_model
-from seq2seq_core.server.limits import Limits, LimitError, count_parameters
+from seq2seq_core.server.limits import LimitError, Limits, count_parameters
 
 
 def test_defaults_and_environment_overrides():

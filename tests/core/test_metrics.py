@@ -5,8 +5,15 @@ import math
 import pytest
 import sacrebleu
 
-from seq2seq_core.metrics import (bleu, chrf, edit_distance, exact_match,
-                                  phoneme_error_rate, score, word_accuracy)
+from seq2seq_core.metrics import (
+    bleu,
+    chrf,
+    edit_distance,
+    exact_match,
+    phoneme_error_rate,
+    score,
+    word_accuracy,
+)
 
 
 @pytest.mark.parametrize("a, b, expected", [

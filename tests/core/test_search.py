@@ -6,8 +6,15 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from seq2seq_core import (DecodeConfig, Vocab, beam_search, greedy_batch, greedy_search,
-                          length_penalty, sequence_log_probs)
+from seq2seq_core import (
+    DecodeConfig,
+    Vocab,
+    beam_search,
+    greedy_batch,
+    greedy_search,
+    length_penalty,
+    sequence_log_probs,
+)
 from seq2seq_core.decoders import DecoderState, Memory, StepOutput
 from seq2seq_core.vocab import BOS_ID, EOS_ID
 

@@ -5,8 +5,14 @@ import math
 
 import pytest
 
-from seq2seq_core import (DecodeConfig, Pair, beam_search, beam_search_batch, decode_text,
-                          sequence_log_probs)
+from seq2seq_core import (
+    DecodeConfig,
+    Pair,
+    beam_search,
+    beam_search_batch,
+    decode_text,
+    sequence_log_probs,
+)
 from seq2seq_core.metrics import chrf
 from seq2seq_core.search.oracle import oracle_search
 from seq2seq_core.search.sweep import beam_sweep, classify
@@ -140,8 +146,8 @@ def test_oracle_reports_an_exhausted_budget(make_tiny):
 
 
 def test_classify_by_hand():
-    from seq2seq_core.search.oracle import OracleResult
     from seq2seq_core.search.common import make_hypothesis
+    from seq2seq_core.search.oracle import OracleResult
     vocab = _tiny_vocab()
     best = OracleResult(make_hypothesis([4, 2], [-0.1, -0.1], None, -0.2, vocab, 0.0, True, -1),
                         5, True)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from seq2seq_core import (EvalEvent, StepEvent, TrainConfig, Trainer, make_task, new_model)
+from seq2seq_core import EvalEvent, StepEvent, TrainConfig, Trainer, make_task, new_model
 from seq2seq_core.train import masked_cross_entropy
 
 SMALL = dict(emb_dim=16, hidden_dim=48)
