@@ -28,9 +28,9 @@ TASK_VOCAB_BOUND = 256  # more symbols than any task has: sizes a model before i
 
 
 def arch_label(model: dict[str, Any]) -> str:
-    """The label of an architecture given as ``ModelConfig`` fields without vocabulary
-    sizes, e.g. "GRU-128 attention (additive)". Raises ValueError for invalid fields."""
-    return core.ModelConfig(src_vocab_size=5, tgt_vocab_size=5, **model).label
+    """The label of an architecture given as ``ArchConfig`` fields, e.g. "GRU-128
+    attention (additive)". Raises ValueError for invalid fields."""
+    return core.ArchConfig.of(model).label
 
 
 def start_run(spec: RunSpec) -> TrainingRun:
@@ -42,8 +42,8 @@ def start_run(spec: RunSpec) -> TrainingRun:
         ServerBusy: every training slot is taken and the queue is full.
     """
     lim = limits()
-    lim.check_model(core.ModelConfig(src_vocab_size=TASK_VOCAB_BOUND,
-                                     tgt_vocab_size=TASK_VOCAB_BOUND, **spec.model))
+    lim.check_model(core.ArchConfig.of(spec.model).with_vocab(TASK_VOCAB_BOUND,
+                                                              TASK_VOCAB_BOUND))
     spec = dataclasses.replace(spec, train=lim.clamp_training(spec.train))
     return default_registry().submit(spec)
 

@@ -10,26 +10,27 @@ import seq2seq_core as core
 from seq2seq_core.server import RunSpec
 from ui import state
 from ui.services.training import arch_label
-from ui.widgets.common import KEEP
+from ui.widgets.common import KEEP, choice_args
 
 
 def _compare_model(column, name: str, decoder: str) -> dict[str, Any]:
     """One side of the comparison: decoder kind, its variant and the cell."""
     letter = name.lower()
-    kind = column.radio(f"Model {name} decoder", ["fixed", "attention"],
-                        index=["fixed", "attention"].index(decoder), horizontal=True,
-                        key=state.COMPARE_MODEL.format(letter, "decoder"), persist_state=KEEP)
+    kind = column.radio(f"Model {name} decoder", **choice_args("decoder", decoder),
+                        horizontal=True, key=state.COMPARE_MODEL.format(letter, "decoder"),
+                        persist_state=KEEP)
     fields = {"decoder": kind,
-              "cell": column.radio(f"Model {name} cell", ["gru", "lstm"], horizontal=True,
-                                   key=state.COMPARE_MODEL.format(letter, "cell"),
-                                   persist_state=KEEP)}
+              "cell": column.radio(f"Model {name} cell", **choice_args("cell", "gru"),
+                                   horizontal=True, persist_state=KEEP,
+                                   key=state.COMPARE_MODEL.format(letter, "cell"))}
     if kind == "attention":
-        fields["score"] = column.selectbox(f"Model {name} score", ["additive", "dot", "general"],
+        fields["score"] = column.selectbox(f"Model {name} score",
+                                           **choice_args("score", "additive"),
                                            key=state.COMPARE_MODEL.format(letter, "score"),
                                            persist_state=KEEP)
     else:
         fields["fixed_context"] = column.selectbox(
-            f"Model {name} fixed-context variant", ["cho", "sutskever"],
+            f"Model {name} fixed-context variant", **choice_args("fixed_context", "cho"),
             key=state.COMPARE_MODEL.format(letter, "fixed"), persist_state=KEEP)
     return fields
 

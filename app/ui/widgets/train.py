@@ -10,7 +10,7 @@ import seq2seq_core as core
 from seq2seq_core.server import RunSpec
 from ui import state
 from ui.services.training import arch_label
-from ui.widgets.common import KEEP
+from ui.widgets.common import KEEP, choice_args
 
 
 def task_picker() -> str:
@@ -22,8 +22,8 @@ def task_picker() -> str:
 def _model_fields() -> dict[str, Any]:
     left, right = st.columns(2)
     fields = {
-        "cell": left.radio("Encoder/decoder cell", ["gru", "lstm"], horizontal=True,
-                           key=state.TRAIN_CELL, persist_state=KEEP),
+        "cell": left.radio("Encoder/decoder cell", **choice_args("cell", "gru"),
+                           horizontal=True, key=state.TRAIN_CELL, persist_state=KEEP),
         "bidirectional": left.checkbox("Bidirectional encoder", key=state.TRAIN_BIDIRECTIONAL,
                                        persist_state=KEEP),
         "num_layers": left.slider("Layers", 1, 4, 1, key=state.TRAIN_LAYERS,
@@ -32,15 +32,14 @@ def _model_fields() -> dict[str, Any]:
                                          persist_state=KEEP)),
         "hidden_dim": int(left.number_input("Hidden size", 1, 1024, 128,
                                             key=state.TRAIN_HIDDEN, persist_state=KEEP)),
-        "decoder": right.radio("Decoder", ["attention", "fixed"], horizontal=True,
-                               key=state.TRAIN_DECODER, persist_state=KEEP,
-                               format_func={"attention": "attention",
-                                            "fixed": "fixed context"}.__getitem__),
+        "decoder": right.radio("Decoder", **choice_args("decoder", "attention"),
+                               horizontal=True, key=state.TRAIN_DECODER, persist_state=KEEP,
+                               format_func=lambda d: "fixed context" if d == "fixed" else d),
         "score": right.selectbox("Attention score (attention decoder)",
-                                 ["additive", "dot", "general"], key=state.TRAIN_SCORE,
+                                 **choice_args("score", "additive"), key=state.TRAIN_SCORE,
                                  persist_state=KEEP),
         "fixed_context": right.selectbox(
-            "Fixed-context variant (fixed decoder)", ["cho", "sutskever"],
+            "Fixed-context variant (fixed decoder)", **choice_args("fixed_context", "cho"),
             key=state.TRAIN_FIXED, persist_state=KEEP, help="sutskever: the encoder's final "
             "state only starts the decoder; cho: the context vector c also feeds every step."),
     }
