@@ -50,6 +50,8 @@ class Limits:
         train_slots: trainings that run at once on the server; the rest queue.
         max_queued: trainings that may wait for a slot; more are refused.
         heartbeat_timeout_s: a run that no browser polled for this long stops itself.
+        pause_release_s: a run paused this long gives its training slot to the queue
+            (and queues again when it goes on).
         max_runs: runs the server remembers (finished ones are forgotten first).
         run_retention_s: a finished run nobody looked at for this long is forgotten.
     """
@@ -70,6 +72,7 @@ class Limits:
     train_slots: int = 2
     max_queued: int = 64
     heartbeat_timeout_s: float = 180.0
+    pause_release_s: float = 60.0
     max_runs: int = 128
     run_retention_s: float = 1800.0
 

@@ -58,7 +58,8 @@ class RunRegistry:
                     f"The server is busy: {lim.train_slots} trainings are running and "
                     f"{active - lim.train_slots} are waiting, the most it queues. Your "
                     "settings are kept: try again in a few minutes.")
-            run = TrainingRun(spec, gate=self.gate, idle_timeout_s=lim.heartbeat_timeout_s)
+            run = TrainingRun(spec, gate=self.gate, idle_timeout_s=lim.heartbeat_timeout_s,
+                              pause_release_s=lim.pause_release_s)
             self._runs[run.run_id] = run
             self._seen[run.run_id] = self._clock()
         return run.start()
