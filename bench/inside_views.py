@@ -33,6 +33,7 @@ from seq2seq_core.inside.projection import fit_state_basis  # noqa: E402
 from seq2seq_core.inside.replay import SnapshotStore, model_bytes, replay_frames  # noqa: E402
 from seq2seq_core.inside.trace import StateSelection, trace, trace_batch  # noqa: E402
 from seq2seq_core.server.worker import RunSnapshot  # noqa: E402
+from bench.common import median_ms  # noqa: E402
 from ui.charts import attention, compare, trajectory  # noqa: E402
 
 
@@ -84,13 +85,7 @@ def snapshot_memory() -> None:
 
 
 def timed(name: str, build, repeat: int = 5) -> None:
-    build()  # warm caches and lazy imports
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        build()
-        times.append(time.perf_counter() - start)
-    print(f"{name:44s} {1000 * statistics.median(times):7.1f} ms (median of {repeat})")
+    print(f"{name:44s} {median_ms(build, repeat):7.1f} ms (median of {repeat})")
 
 
 def view_timings(models: dict[str, core.TrainedModel] | None) -> None:

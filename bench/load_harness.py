@@ -25,14 +25,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +37,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import start_streamlit, stop  # noqa: E402
+
 PROGRESS = re.compile(r"^(\w+) · step (\d+)/")
 
 
@@ -241,34 +241,10 @@ async def one_cycle(base: str, pid: int, n: int, duration: float, train_s: float
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict[str, str], extra: list[str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            return proc, base
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
-
 def run(args: argparse.Namespace) -> dict:
     env = {"SEQ2SEQ_TRAIN_SLOTS": str(args.slots), "SEQ2SEQ_MAX_QUEUED": str(args.sessions),
            "SEQ2SEQ_HEARTBEAT_TIMEOUT_S": str(args.heartbeat)}
-    proc, base = start_server(env, args.server_arg)
+    proc, base = start_streamlit(env=env, extra=args.server_arg, timeout_s=60)
     try:
         time.sleep(3)
         idle = proc_status(proc.pid)
@@ -283,8 +259,7 @@ def run(args: argparse.Namespace) -> dict:
                 "heartbeat_timeout_s": args.heartbeat,
                 "idle": dict(zip(("rss_mib", "threads"), idle)), "cycles": cycles}
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop(proc, 30)
 
 
 def table(report: dict) -> str:

@@ -29,6 +29,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
+from bench.common import (CHROMIUM, CHROMIUM_ARGS, median_ms, start_streamlit,  # noqa: E402
+                          stop)
+
 import seq2seq_core as core  # noqa: E402
 from seq2seq_core.data import make_batch  # noqa: E402
 from seq2seq_core.tasks import make_task  # noqa: E402
@@ -36,16 +39,6 @@ from seq2seq_core.server.worker import RunSpec, TrainingRun  # noqa: E402
 
 SECTIONS = ("train", "search", "browser", "memory", "load")
 MODEL = ROOT / "pretrained" / "dates-attention"
-
-
-def median_ms(fn, repeats: int = 20) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def bench_train(limit_s: float) -> dict:
@@ -90,19 +83,18 @@ def bench_search(n_batch: int) -> dict:
 
 def bench_browser(repeats: int) -> dict:
     from app_driver import nav, open_page, settle
-    from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
     from playwright.sync_api import expect, sync_playwright
-    port, log = _free_port(), ROOT / "artifacts" / "bench" / "server-cold-start.log"
+    log = ROOT / "artifacts" / "bench" / "server-cold-start.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    server = start_server(port, log, {})
+    server, url = start_streamlit(log=log)
     out = {"server_ready_s": time.perf_counter() - t0}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             t1 = time.perf_counter()
-            open_page(page, f"http://127.0.0.1:{port}/")
+            open_page(page, f"{url}/")
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=120_000)
             out["first_render_s"] = time.perf_counter() - t1
             out["cold_start_to_first_render_s"] = time.perf_counter() - t0
@@ -129,8 +121,7 @@ def bench_browser(repeats: int) -> dict:
             out["re_decode_ms_median"] = 1000 * statistics.median(decodes)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(30)
+        stop(server, 30)
     return {k: round(v, 3) for k, v in out.items()}
 
 

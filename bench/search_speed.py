@@ -11,7 +11,6 @@ for the shipped `dates` and `reverse` models (attention and fixed context).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,16 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seq2seq_core import (DecodeConfig, beam_search_batch,  # noqa: E402
                           decode_text, load, make_task)
 from seq2seq_core.search.sweep import beam_sweep  # noqa: E402
+from bench.common import median_ms  # noqa: E402
 
 
-def _ms(fn, repeats: int = 30) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+def _ms(fn) -> float:
+    return median_ms(fn, repeats=30)
 
 
 def latency(tm, text: str) -> None:

@@ -15,42 +15,15 @@ used).
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
+sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
+from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
 
 def _settle(page) -> None:
     page.wait_for_selector('[data-testid="stApp"]')
@@ -190,17 +163,16 @@ def _beam_shots(page, out: Path, source: str, width: int, name: str) -> None:
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    server = _serve(port)
+    server, base = start_streamlit()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/")  # Decode is the default page
+            page.goto(f"{base}/")  # Decode is the default page
             _settle(page)
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
             _shot(page, out / "decode.png")
-            page.goto(f"http://127.0.0.1:{port}/train")
+            page.goto(f"{base}/train")
             _settle(page)
             page.get_by_role("button", name="Start training").click()
             page.wait_for_timeout(12_000)
@@ -208,15 +180,14 @@ def main(out: Path) -> None:
             page.get_by_test_id("stMainBlockContainer").get_by_role(
                 "button", name="Stop", exact=True).click()  # free the training slot
             _settle(page)
-            page.goto(f"http://127.0.0.1:{port}/about")
+            page.goto(f"{base}/about")
             _settle(page)
             _shot(page, out / "about.png")
-            _beam_view(page, f"http://127.0.0.1:{port}", out)
-            _inside_views(page, f"http://127.0.0.1:{port}", out)
+            _beam_view(page, base, out)
+            _inside_views(page, base, out)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server, 10)
     shutil.copy(out / "decode.png", ROOT / "docs" / "screenshot.png")
 
 

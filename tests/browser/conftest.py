@@ -1,8 +1,9 @@
 """Real-browser fixtures: a `streamlit run` server and Debian's Chromium for pytest-playwright.
 
 The session fixture ``app_url`` starts ``python -m streamlit run app/main.py`` on a free
-loopback port (no file watcher), waits for ``/_stcore/health`` and stops it at the end;
-its log goes to ``artifacts/browser/server.log``. Chromium is the system one
+loopback port (``bench.common.start_streamlit``: no file watcher, waits for
+``/_stcore/health``) and stops it at the end; its log goes to
+``artifacts/browser/server.log``. Chromium is the system one
 (``apt-get install chromium``), never a browser downloaded by ``playwright install``.
 
 Without chromium or Playwright the browser tests are skipped with the reason, so a
@@ -14,24 +15,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
 # Limits for the test server: a short heartbeat so abandoned runs end within the suite.
 SERVER_ENV = {"SEQ2SEQ_TRAIN_SLOTS": "2", "SEQ2SEQ_HEARTBEAT_TIMEOUT_S": "60"}
 
@@ -58,49 +51,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log: Path, env: dict[str, str]) -> subprocess.Popen:
-    """``streamlit run app/main.py`` on 127.0.0.1:port, returned once it answers health."""
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **env})
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not answer /_stcore/health in 90 s; see {log}")
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     if missing_browser():
         pytest.skip(missing_browser())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    proc = start_server(port, ARTIFACTS / "server.log", SERVER_ENV)
+    proc, url = start_streamlit(log=ARTIFACTS / "server.log", env=SERVER_ENV)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
