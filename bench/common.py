@@ -1,5 +1,6 @@
 """What the benches, ``scripts/screenshots.py`` and the browser tests share: a Streamlit
-server of the app on a free loopback port, Debian's Chromium, and a median timer.
+server of the app on a free loopback port, Debian's Chromium, waiting for a page to
+settle, and a median timer.
 
 Import it as ``bench.common`` with the repository root on ``sys.path``.
 """
@@ -81,6 +82,15 @@ def stop(proc: subprocess.Popen, timeout_s: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the Playwright ``page`` shows the app and no script run is in progress
+    (Streamlit's status widget is gone)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
 def median_ms(fn: Callable[[], object], repeats: int = 20) -> float:

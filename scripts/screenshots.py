@@ -23,14 +23,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
-
-def _settle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=60_000)
-
+from bench.common import CHROMIUM, CHROMIUM_ARGS, settle, start_streamlit, stop  # noqa: E402
 
 def _shot(page, path: Path) -> None:
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -54,13 +47,13 @@ def _slider_to(page, chart: int, fraction: float) -> None:
 def _nav(page, title: str) -> None:
     """Switch page in the sidebar (keeps the session, unlike a new URL)."""
     page.get_by_role("link", name=title, exact=True).click()
-    _settle(page)
+    settle(page)
     page.wait_for_timeout(1000)
 
 
 def _inside_views(page, url: str, out: Path) -> None:
     page.goto(f"{url}/attention")
-    _settle(page)
+    settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _shot(page, out / "attention.png")  # starts on the last step
     _slider_to(page, 0, 0.3)
@@ -68,16 +61,16 @@ def _inside_views(page, url: str, out: Path) -> None:
     _shot(page, out / "attention_step3.png")
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="dates-fixed").click()
-    _settle(page)
+    settle(page)
     _shot(page, out / "attention_fixed.png")
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="dates-attention").click()
-    _settle(page)
+    settle(page)
     _nav(page, "Hidden states")
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _shot(page, out / "hidden_states.png")
     page.get_by_text("3-D", exact=True).click()
-    _settle(page)
+    settle(page)
     _shot(page, out / "hidden_states_3d.png")
     _nav(page, "Compare")
     page.get_by_label("Steps (each)").fill("300")
@@ -87,7 +80,7 @@ def _inside_views(page, url: str, out: Path) -> None:
     page.wait_for_timeout(45_000)
     _shot(page, out / "compare.png")
     page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop both").click()
-    _settle(page)
+    settle(page)
     _replay_views(page, url, out)
 
 
@@ -95,10 +88,10 @@ def _replay_views(page, url: str, out: Path) -> None:
     """Train an attention model on reverse 5-15 (600 steps, an evaluation every 50),
     then replay "attention" through its snapshots: the last, the first and the fourth."""
     page.goto(f"{url}/train")  # a fresh page: no stale form fields of the last view
-    _settle(page)
+    settle(page)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Task").click()
     page.get_by_role("option", name="reverse").click()
-    _settle(page)
+    settle(page)
     page.get_by_label("Hidden size").fill("64")
     page.get_by_label("Learning rate").fill("0.0100")
     page.get_by_label("Steps", exact=True).fill("600")
@@ -109,7 +102,7 @@ def _replay_views(page, url: str, out: Path) -> None:
     box = page.get_by_label("Probe input")
     box.fill("attention")
     box.press("Enter")
-    _settle(page)
+    settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _shot(page, out / "replay.png")  # the newest snapshot
     _slider_to(page, 0, 0.0)
@@ -125,14 +118,14 @@ def _st_slider(page, label: str, value: int) -> None:
     thumb.focus()
     for _ in range(abs(value - int(float(thumb.input_value())))):
         thumb.press("ArrowRight" if value > int(float(thumb.input_value())) else "ArrowLeft")
-        _settle(page)
+        settle(page)
 
 
 def _beam_view(page, url: str, out: Path) -> None:
     """Beam search: a long Spanish date at K=12, the tree at three steps, a forced pruned
     node, and the beam-width sweep over 50 held-out pairs."""
     page.goto(f"{url}/beam")
-    _settle(page)
+    settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _beam_shots(page, out, "lunes, 12 de octubre de 1936", 12, "beam")
 
@@ -144,7 +137,7 @@ def _beam_shots(page, out: Path, source: str, width: int, name: str) -> None:
     box = page.get_by_label("Source text")
     box.fill(source)
     box.press("Enter")
-    _settle(page)
+    settle(page)
     _shot(page, out / f"{name}.png")
     for step in (3, 7):
         _st_slider(page, "Step", step)
@@ -152,12 +145,12 @@ def _beam_shots(page, out: Path, source: str, width: int, name: str) -> None:
     page.get_by_label("Node to force (or click one in the tree)").click()
     page.keyboard.type("step 4 · pruned")  # filters the long list
     page.get_by_role("option", name="step 4 · pruned").first.click()
-    _settle(page)
+    settle(page)
     _shot(page, out / f"{name}_forced.png")
     page.get_by_label("Held-out pairs").fill("50")
     page.get_by_role("button", name="Run the sweep").click()
     page.get_by_text("Sweep done").wait_for(timeout=120_000)
-    _settle(page)
+    settle(page)
     _shot(page, out / f"{name}_sweep.png")
 
 
@@ -169,19 +162,19 @@ def main(out: Path) -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(f"{base}/")  # Decode is the default page
-            _settle(page)
+            settle(page)
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
             _shot(page, out / "decode.png")
             page.goto(f"{base}/train")
-            _settle(page)
+            settle(page)
             page.get_by_role("button", name="Start training").click()
             page.wait_for_timeout(12_000)
             _shot(page, out / "train.png")
             page.get_by_test_id("stMainBlockContainer").get_by_role(
                 "button", name="Stop", exact=True).click()  # free the training slot
-            _settle(page)
+            settle(page)
             page.goto(f"{base}/about")
-            _settle(page)
+            settle(page)
             _shot(page, out / "about.png")
             _beam_view(page, base, out)
             _inside_views(page, base, out)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from bench.common import settle
+
 EXCEPTION = '[data-testid="stException"]'
-STATUS = '[data-testid="stStatusWidget"]'
 TIMEOUT = 60_000  # ms: the server shares 2 cores with the browser and a training thread
 VIEWS = ("Decode", "Beam search", "Attention", "Hidden states", "Train", "Training replay",
          "Compare", "About")  # the sidebar navigation, in order
@@ -23,12 +24,6 @@ def open_page(page: Page, url: str) -> Page:
     page.wait_for_selector('[data-testid="stApp"]')
     expect(page.locator('[data-testid="stHeading"]').first).to_be_visible(timeout=TIMEOUT)
     return page
-
-
-def settle(page: Page) -> None:
-    """Wait until no script run is in progress (the status widget is gone)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(f"() => !document.querySelector('{STATUS}')", timeout=TIMEOUT)
 
 
 def assert_no_exception(page: Page) -> None:

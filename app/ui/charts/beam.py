@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, Vocab, length_penalty
 from seq2seq_core.vocab import EOS_ID
-from ui.charts.common import token_text
+from ui.charts.common import token_text, with_correct
 from ui.tree_queries import (beam_positions, children_of, divergence_step, fell_short,
                              path_through, prefix_ids)
 
@@ -229,8 +229,6 @@ def strategies_table(rows: Sequence[tuple[str, Hypothesis]], alpha: float,
     out = [{"decoder": name, "text": h.text, "log-prob": h.score,
             "normalized score": h.score / length_penalty(len(h.token_ids), alpha),
             "length": len(h.token_ids), "finished": h.finished} for name, h in rows]
-    frame = pd.DataFrame(out, columns=["decoder", "text", "log-prob", "normalized score",
-                                       "length", "finished"])
-    if correct is not None:
-        frame["matches reference"] = list(correct)
-    return frame
+    return with_correct(pd.DataFrame(out, columns=["decoder", "text", "log-prob",
+                                                   "normalized score", "length",
+                                                   "finished"]), correct)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+import pandas as pd
+
 MAX_POINTS = 500  # most points per live curve: keeps each poll cheap for the browser
 SPACE = "\u2423"  # "␣": a visible stand-in for the space token
 COLORS = ("#1f6feb", "#d1495b", "#2a9d8f", "#e9c46a")  # one per run or panel, in order
@@ -51,6 +53,14 @@ def downsample_indices(n: int, max_points: int = MAX_POINTS) -> list[int]:
         return [n - 1]
     step = (n - 1) / (max_points - 1)
     return sorted({round(i * step) for i in range(max_points)})
+
+
+def with_correct(frame: pd.DataFrame, correct: Sequence[bool] | None) -> pd.DataFrame:
+    """``frame`` with a "matches reference" column, one decision per row (the core's,
+    see ``services.decode.correct``); unchanged when ``correct`` is None."""
+    if correct is not None:
+        frame["matches reference"] = list(correct)
+    return frame
 
 
 def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,

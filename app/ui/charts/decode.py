@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from seq2seq_core import Hypothesis, SearchResult
-from ui.charts.common import token_labels
+from ui.charts.common import token_labels, with_correct
 
 
 def attention_heatmap(hyp: Hypothesis, source_tokens: Sequence[str]) -> go.Figure:
@@ -47,8 +47,6 @@ def nbest_table(result: SearchResult, correct: Sequence[bool] | None = None) -> 
     rows = [{"rank": i + 1, "text": h.text, "score": h.score,
              "normalized score": h.normalized_score, "length": len(h.tokens),
              "finished": h.finished} for i, h in enumerate(result.hypotheses)]
-    frame = pd.DataFrame(rows, columns=["rank", "text", "score", "normalized score",
-                                        "length", "finished"])
-    if correct is not None:
-        frame["matches reference"] = list(correct)
-    return frame
+    return with_correct(pd.DataFrame(rows, columns=["rank", "text", "score",
+                                                    "normalized score", "length",
+                                                    "finished"]), correct)
