@@ -154,6 +154,7 @@ def init_defaults() -> None:
 
 
 def runs() -> list[RunEntry]:
+    """This session's training runs, oldest first (the list itself: append to keep one)."""
     return st.session_state.setdefault(RUNS, [])
 
 
@@ -166,6 +167,7 @@ def add_run(run: TrainingRun, label: str, task: str) -> RunEntry:
 
 
 def find_run(key: str | None) -> RunEntry | None:
+    """The run with picker key ``key`` ("run:<run id>"), or None."""
     return next((e for e in runs() if e.key == key), None)
 
 
@@ -180,10 +182,12 @@ def compare_runs() -> list[RunEntry]:
 
 
 def set_compare_runs(entries: list[RunEntry]) -> None:
+    """Remember ``entries`` as the latest comparison (by their picker keys)."""
     st.session_state[COMPARE] = [e.key for e in entries]
 
 
 def model_key() -> str | None:
+    """The picker key of the model picked in the sidebar, or None before the first pick."""
     return st.session_state.get(MODEL)
 
 
@@ -213,14 +217,17 @@ def choice(key: str, options: Sequence[Any], default: Any = None) -> None:
 
 
 def uploads() -> list[UploadEntry]:
+    """The checkpoints this session uploaded, oldest first."""
     return st.session_state.setdefault(UPLOADS, [])
 
 
 def add_upload(folder: str, tm: TrainedModel) -> UploadEntry:
+    """Keep an uploaded model for the rest of the session (never in a shared cache)."""
     entry = UploadEntry(len(uploads()) + 1, folder, tm)
     uploads().append(entry)
     return entry
 
 
 def find_upload(key: str | None) -> UploadEntry | None:
+    """The upload with picker key ``key`` ("upload:<id>"), or None."""
     return next((e for e in uploads() if e.key == key), None)

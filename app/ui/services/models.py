@@ -120,6 +120,7 @@ def choice_description(key: str | None, runs: list[RunEntry]) -> str:
 
 
 def default_choice(choices: dict[str, str]) -> str | None:
+    """The picker key to start on: the shipped default model, else the first choice."""
     preferred = f"shipped:{DEFAULT_MODEL}"
     return preferred if preferred in choices else next(iter(choices), None)
 
