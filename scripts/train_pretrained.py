@@ -5,6 +5,9 @@
     python scripts/train_pretrained.py --cards reverse-fixed   # re-render a card only
     python scripts/train_pretrained.py --reevaluate translation-en-fr-fixed  # no training
 
+After training (or re-evaluating) it writes each model's heldout.json and examples.json
+(scripts/zoo_figures.py).
+
 Each model is trained on one CPU thread, evaluated on its task's full held-out set
 (greedy and beam 5, with the task's metrics; a source with several correct targets
 counts any of them) and saved as a checkpoint folder with a CARD.md. The card's example
@@ -253,6 +256,9 @@ if __name__ == "__main__":
     if unknown:
         raise SystemExit(f"unknown model(s) {', '.join(sorted(unknown))}; choose from "
                          f"{', '.join(r.name for r in RECIPES)}")
-    for recipe in RECIPES:
-        if not wanted or recipe.name in wanted:
-            (write_card if cards_only else reevaluate if again else build)(recipe)
+    chosen = [r for r in RECIPES if not wanted or r.name in wanted]
+    for recipe in chosen:
+        (write_card if cards_only else reevaluate if again else build)(recipe)
+    if not cards_only:  # the held-out figures and telling examples of the new weights
+        from zoo_figures import write
+        write(chosen)

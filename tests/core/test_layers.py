@@ -25,7 +25,7 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "seq2seq_core"
 SUBPACKAGES = ("search", "inside", "server")
-TRAINING = {"train", "evaluate", "resume", "cli", "__main__", "__init__"}
+TRAINING = {"train", "evaluate", "resume", "zoo", "cli", "__main__", "__init__"}
 
 
 def module_name(path: Path) -> str:
