@@ -27,8 +27,13 @@ sys.path.insert(0, str(ROOT))
 from seq2seq_core import load, make_task  # noqa: E402
 from seq2seq_core.tasks import TASKS  # noqa: E402
 from seq2seq_core.tasks.translation import CREDIT  # noqa: E402
-from seq2seq_core.zoo import (compute_figures, save_examples, save_figures,  # noqa: E402
-                              telling_examples, twin_name)
+from seq2seq_core.zoo import (  # noqa: E402
+    compute_figures,
+    save_examples,
+    save_figures,
+    telling_examples,
+    twin_name,
+)
 
 MAX_PAIRS = 1000
 TRANSLATION_ROWS = 120  # rows kept in a translation model's file

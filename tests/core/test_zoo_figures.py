@@ -15,8 +15,15 @@ import pytest
 
 from seq2seq_core import Pair, decode_text, load
 from seq2seq_core.metrics import canonical_references, is_correct
-from seq2seq_core.zoo import (Figures, compute_figures, decode_config, load_examples,
-                              load_figures, telling_examples, twin_name)
+from seq2seq_core.zoo import (
+    Figures,
+    compute_figures,
+    decode_config,
+    load_examples,
+    load_figures,
+    telling_examples,
+    twin_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = sorted(p.name for p in (ROOT / "pretrained").iterdir() if (p / "config.json").is_file())
