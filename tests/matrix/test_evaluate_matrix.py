@@ -48,6 +48,7 @@ def test_evaluate_greedy(kind):
                              max_len=kind.max_len, tgt_vocab=vocab).best
         assert text == best.text
     assert set(report.scores) == set(kind.metrics)
+    assert report.exact_match >= kind.min_exact_match
 
 
 def test_evaluate_beam(kind):

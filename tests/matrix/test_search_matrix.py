@@ -99,8 +99,9 @@ def test_sweep(kind):
     vocabulary writes; every wrong output has one cause."""
     pairs, refs = kind.pairs[-6:], kind.references[-6:]  # the words kind's <unk> pair last
     rows = beam_sweep(kind.tm, pairs, widths=(1, 3), max_len=kind.max_len,
-                      max_expansions=300, references=refs)
+                      max_expansions=300, references=refs, metrics=kind.metrics)
     assert [r.beam_size for r in rows] == [1, 3]
+    assert all(set(r.scores) == set(kind.metrics) for r in rows)
     src, vocab = kind.tm.src_vocab, kind.tm.tgt_vocab
     outputs = [greedy_search(kind.tm.model, src.encode(p.source, add_eos=True),
                              max_len=kind.max_len, tgt_vocab=vocab).best for p in pairs]
