@@ -10,11 +10,19 @@ from seq2seq_core.inside.alignment import (
                                            heldout_alignment_score,
                                            known_reference,
 )
+from seq2seq_core.inside.neighbours import (
+                                           Neighbour,
+                                           NeighbourIndex,
+                                           build_index,
+                                           nearest_at_step,
+                                           nearest_sources,
+)
 from seq2seq_core.inside.projection import PCABasis, fit_pca, fit_state_basis, project
 from seq2seq_core.inside.replay import ReplayFrame, Snapshot, SnapshotStore, replay_frames
 from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
 
-__all__ = ["PCABasis", "ReplayFrame", "Snapshot", "SnapshotStore", "StateSelection", "Trace",
-           "alignment_score", "fit_pca", "fit_state_basis", "gold_alignment",
-           "heldout_alignment_score", "known_reference", "project", "replay_frames", "trace",
+__all__ = ["Neighbour", "NeighbourIndex", "PCABasis", "ReplayFrame", "Snapshot", "SnapshotStore", "StateSelection", "Trace",
+           "alignment_score", "build_index", "fit_pca", "fit_state_basis", "gold_alignment",
+           "heldout_alignment_score", "known_reference", "nearest_at_step", "nearest_sources",
+           "project", "replay_frames", "trace",
            "trace_batch"]
