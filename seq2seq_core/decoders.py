@@ -164,6 +164,14 @@ class RNNDecoder(nn.Module):
             StepOutput: logits (B, V), the new state, and attention weights (B, S)
             summing to 1 over real source tokens, or None without attention.
         """
+        feats, new_state, weights = self.features(token, state, memory)
+        return StepOutput(self.out(feats), new_state, weights)
+
+    def features(self, token: Tensor, state: DecoderState,
+                 memory: Memory) -> tuple[Tensor, DecoderState, Tensor | None]:
+        """``step`` without its output layer: the features the logits are computed from
+        (B, F), the new state and the attention weights. Training under full teacher
+        forcing applies the output layer once to every position's features."""
         emb = self.dropout(self.embedding(token))  # (B, E)
         context, weights = self.context(state, memory)  # (B, He), (B, S) or None
         rnn_in = torch.cat([emb, context], dim=-1) if self.uses_context else emb
@@ -172,7 +180,7 @@ class RNNDecoder(nn.Module):
         s = self.dropout(out.squeeze(1))  # (B, H)
         feats = torch.cat([s, context, emb], dim=-1) if self.uses_context else s
         new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
-        return StepOutput(self.out(feats), new_state, weights)
+        return feats, new_state, weights
 
 
 class FixedContextDecoder(RNNDecoder):

@@ -48,6 +48,8 @@ class Seq2Seq(nn.Module):
             logits (B, T, V) and attention weights (B, T, S), or None without attention.
         """
         memory, state = self.encode(src, src_mask)
+        if teacher_forcing >= 1.0:
+            return self._teacher_forced(tgt_in, state, memory)
         token = tgt_in[:, 0]  # (B,)
         logits, attn = [], []
         for t in range(tgt_in.shape[1]):
@@ -61,6 +63,20 @@ class Seq2Seq(nn.Module):
                                          generator)
         attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
         return torch.stack(logits, dim=1), attention  # (B, T, V)
+
+    def _teacher_forced(self, tgt_in: Tensor, state: DecoderState,
+                        memory: Memory) -> tuple[Tensor, Tensor | None]:
+        """Full teacher forcing: every step's input is known, so the steps only build
+        features and the output layer runs once over all positions (the same logits as
+        ``decoder.step`` one position at a time; a test holds them equal)."""
+        feats, attn = [], []
+        for t in range(tgt_in.shape[1]):
+            f, state, weights = self.decoder.features(tgt_in[:, t], state, memory)
+            feats.append(f)  # (B, F)
+            if weights is not None:
+                attn.append(weights)  # (B, S)
+        attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
+        return self.decoder.out(torch.stack(feats, dim=1)), attention  # (B, T, V)
 
     @staticmethod
     def _next_input(reference: Tensor, logits: Tensor, ratio: float,

@@ -1,0 +1,68 @@
+"""The training step's shortcuts compute what the step-by-step decoder computes.
+
+Under full teacher forcing ``Seq2Seq.forward`` applies the output layer once to every
+position's features, and additive attention scores with 2 v.sigmoid(2x) (which differs
+from v.tanh(x) by a constant softmax ignores): the loss and every gradient must equal
+those of the plain path, ``decoder.step`` one position at a time with torch.tanh.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from seq2seq_core import ModelConfig, build_model
+from seq2seq_core.attention import AdditiveAttention, masked_softmax
+from seq2seq_core.train import masked_cross_entropy
+
+ARCHS = [dict(decoder="attention", score="additive"),
+         dict(decoder="attention", score="general", cell="lstm", bidirectional=True),
+         dict(decoder="attention", score="dot", num_layers=2),
+         dict(decoder="fixed", fixed_context="cho"),
+         dict(decoder="fixed", fixed_context="sutskever", cell="lstm", num_layers=2)]
+
+
+def batch():
+    g = torch.Generator().manual_seed(0)
+    src = torch.randint(4, 12, (6, 7), generator=g)  # (B, S)
+    src[3, 4:] = 0  # padding
+    tgt = torch.randint(4, 10, (6, 5), generator=g)  # (B, T)
+    tgt[2, 3:] = 0
+    tgt_in = torch.cat([torch.ones(6, 1, dtype=torch.long), tgt[:, :-1]], dim=1)
+    return src, src != 0, tgt_in, tgt
+
+
+def tanh_scores(attn: AdditiveAttention, query, keys, values, mask):
+    """Bahdanau 2015, eq. 6, as written: v^T tanh(W_q s + W_k h_j)."""
+    scores = attn.v(torch.tanh(keys + attn.query_proj(query).unsqueeze(1))).squeeze(2)
+    weights = masked_softmax(scores, mask)
+    return torch.bmm(weights.unsqueeze(1), values).squeeze(1), weights
+
+
+def stepwise_loss(model, src, mask, tgt_in, tgt, monkeypatch):
+    if isinstance(model.decoder.attention, AdditiveAttention):
+        attn = model.decoder.attention
+        monkeypatch.setattr(attn, "forward", lambda *a: tanh_scores(attn, *a))
+    memory, state = model.encode(src, mask)
+    logits = []
+    for t in range(tgt_in.shape[1]):
+        out = model.decoder.step(tgt_in[:, t], state, memory)
+        state = out.state
+        logits.append(out.logits)
+    return masked_cross_entropy(torch.stack(logits, dim=1), tgt)
+
+
+@pytest.mark.parametrize("arch", ARCHS, ids=lambda a: "-".join(map(str, a.values())))
+def test_loss_and_gradients_equal_the_step_by_step_path(arch, monkeypatch):
+    model = build_model(ModelConfig(12, 10, emb_dim=6, hidden_dim=8, **arch), seed=0).train()
+    src, mask, tgt_in, tgt = batch()
+    fast = masked_cross_entropy(model(src, mask, tgt_in, 1.0)[0], tgt)
+    fast_grads = torch.autograd.grad(fast, list(model.parameters()), allow_unused=True)
+    with monkeypatch.context() as m:
+        slow = stepwise_loss(model, src, mask, tgt_in, tgt, m)
+    slow_grads = torch.autograd.grad(slow, list(model.parameters()), allow_unused=True)
+    torch.testing.assert_close(fast, slow, atol=1e-6, rtol=1e-5)
+    for (name, _), a, b in zip(model.named_parameters(), fast_grads, slow_grads):
+        assert (a is None) == (b is None), name
+        if a is not None:
+            torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-4, msg=name)
