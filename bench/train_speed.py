@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import statistics
 import subprocess
 import sys
@@ -144,10 +145,12 @@ else:
 """
 
 
-def _measure(tree: Path, kind: str) -> dict:
+def _measure(tree: Path, kind: str, env: dict[str, str]) -> dict:
     code = f"import sys; sys.path.insert(0, {str(tree)!r})\n" + MEASURE
     out = subprocess.run([sys.executable, "-c", code, kind], cwd=tree, capture_output=True,
-                         text=True, check=True)
+                         text=True, env=env)
+    if out.returncode:
+        raise SystemExit(f"{kind} in {tree} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -160,10 +163,12 @@ def paired(rev: str, rounds: int) -> None:
         with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
             tar.extractall(old, filter="data")
         kinds = ["dates", "to99"]
+        env = dict(os.environ)
         try:
             import seq2seq_core.tasks.tatoeba as tatoeba
             tatoeba.find_corpus("fra")
             kinds.insert(1, "translation")
+            env[tatoeba.TATOEBA_ENV] = str(tatoeba.default_dir())  # the copy has no ../shared
         except ValueError:
             print("(no Tatoeba files: English-French left out)")
         for kind in kinds:
@@ -172,7 +177,7 @@ def paired(rev: str, rounds: int) -> None:
             for r in range(rounds):
                 order = [("old", old), ("new", root)]
                 for name, tree in (order if r % 2 == 0 else order[::-1]):
-                    results[name].append(_measure(tree, kind)[key])
+                    results[name].append(_measure(tree, kind, env)[key])
             unit = "CPU s to 99%" if kind == "to99" else "tokens per CPU-second"
             for name in ("old", "new"):
                 v = results[name]
