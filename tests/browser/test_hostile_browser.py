@@ -24,6 +24,20 @@ def test_the_injection_check_sees_an_injected_element(page, app_url):
     assert_no_exception(page)
 
 
+def test_a_long_paste_names_the_token_limit_on_decode_and_beam_search(page, app_url):
+    """Regression: Decode's box had max_chars, so the browser dropped a 5,000-character
+    paste and the page said "The input is empty"."""
+    open_page(page, app_url)
+    for view in ("Decode", "Beam search"):
+        nav(page, view)
+        source = page.get_by_label("Source text", exact=True)
+        source.fill("24 décembre 1998, " * 300)  # 5,400 characters, 5,399 once stripped
+        source.press("Enter")
+        expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text(
+            "The input has 5399 tokens; this model reads at most 200", timeout=TIMEOUT)
+    assert_no_exception(page)
+
+
 def test_payloads_as_source_text_are_shown_as_text(page, app_url, shots):
     open_page(page, app_url)
     source = page.get_by_label("Source text", exact=True)
@@ -63,17 +77,18 @@ def test_broken_uploads_are_refused_and_the_current_model_stays(page, app_url, s
                                                                 tmp_path):
     open_page(page, app_url)
     picker = page.get_by_label("Model", exact=True)
-    expect(picker).to_have_value("dates-attention")
+    expect(picker).to_have_value("dates-attention", timeout=TIMEOUT)  # a busy server
     marker = tmp_path / "ran"
     for name, data, message in [("noise.zip", bytes(range(256)) * 8, "not a .zip archive"),
                                 ("model.zip", evil_torch_file(marker), "Unexpected file")]:
         upload_checkpoint(page, name, data)
         error = page.locator('[data-testid="stSidebar"] [data-testid="stAlertContentError"]')
         expect(error).to_contain_text(message, timeout=TIMEOUT)
-        expect(error).to_contain_text(f"{name} was not loaded")
-        expect(picker).to_have_value("dates-attention")
+        expect(error).to_contain_text(f"{name} was not loaded", timeout=TIMEOUT)
+        expect(picker).to_have_value("dates-attention", timeout=TIMEOUT)
         assert_nothing_injected(page)
     assert not marker.exists()
-    expect(page.locator('[data-testid="stCode"]').first).to_contain_text("2021-03-03")
+    expect(page.locator('[data-testid="stCode"]').first).to_contain_text("2021-03-03",
+                                                                         timeout=TIMEOUT)
     screenshot(page, shots / "upload-refused.png")
     assert_no_exception(page)
