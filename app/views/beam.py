@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-
-import seq2seq_core as core
 from ui import charts, services, state, widgets
 from ui import text as text_md
 from ui.services.models import ModelHandle
-from ui.tree_queries import prefix_ids
+
+import seq2seq_core as core
 
 
 def force_panel(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
@@ -18,7 +17,7 @@ def force_panel(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
     node, strategy = widgets.beam.force_controls(options)
     if node is None:
         return None
-    prefix = prefix_ids(tree, node)
+    prefix = tree.prefix_ids(node)
     forced = services.decode.search(handle, text, core.DecodeConfig(
         strategy=strategy, beam_size=cfg.beam_size, length_penalty=cfg.length_penalty,
         max_len=max(cfg.max_len, len(prefix)), n_best=cfg.n_best), prefix)

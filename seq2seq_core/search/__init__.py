@@ -11,10 +11,18 @@ from seq2seq_core.search.common import encode_batch, next_log_probs, sequence_lo
 from seq2seq_core.search.decode import InputError, check_source, decode_text
 from seq2seq_core.search.greedy import decode_steps, greedy_batch, greedy_search, sample_search
 from seq2seq_core.search.oracle import OracleResult, oracle_search
-from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
+from seq2seq_core.search.sweep import SweepRow, beam_sweep
+from seq2seq_core.search.tree import (
+                                      BeamNode,
+                                      BeamTree,
+                                      Hypothesis,
+                                      SearchResult,
+                                      divergence_step,
+                                      length_penalty,
+)
 
 __all__ = ["BeamNode", "BeamTree", "Hypothesis", "InputError", "OracleResult", "SearchResult",
-           "beam_search", "beam_search_batch", "check_source", "decode_steps", "decode_text",
-           "encode_batch", "greedy_batch", "greedy_search", "length_penalty", "model_device",
-           "next_log_probs", "oracle_search", "sample_search", "select_candidates",
-           "sequence_log_probs"]
+           "SweepRow", "beam_search", "beam_search_batch", "beam_sweep", "check_source",
+           "decode_steps", "decode_text", "divergence_step", "encode_batch", "greedy_batch",
+           "greedy_search", "length_penalty", "model_device", "next_log_probs", "oracle_search",
+           "sample_search", "select_candidates", "sequence_log_probs"]

@@ -5,6 +5,7 @@ No tensors live here, so results pickle, serialise to JSON and compare exactly i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -85,7 +86,54 @@ class BeamTree:
     nodes: tuple[BeamNode, ...]
 
     def children(self, node_id: int) -> list[BeamNode]:
-        return [n for n in self.nodes if n.parent == node_id]
+        """The nodes that extend ``node_id``, best rank first."""
+        return self.children_of().get(node_id, [])
+
+    def children_of(self) -> dict[int, list[BeamNode]]:
+        """Node id -> its children, best rank first (one pass over the nodes)."""
+        kids: dict[int, list[BeamNode]] = {n.id: [] for n in self.nodes}
+        for node in self.nodes:
+            if node.parent is not None:
+                kids[node.parent].append(node)
+        return {k: sorted(v, key=lambda n: n.rank) for k, v in kids.items()}
+
+    def path_through(self, token_ids: Sequence[int]) -> list[int]:
+        """Node ids from the root following ``token_ids`` as far as the tree recorded them.
+
+        Example: greedy's ids [a, b] where the tree kept root -> a but pruned a -> b
+        before recording it give [0, id of a]: greedy left the recorded tree after one
+        token.
+        """
+        kids, path = self.children_of(), [0]
+        for tok in token_ids:
+            nxt = next((c for c in kids[path[-1]] if c.token_id == tok), None)
+            if nxt is None:
+                break
+            path.append(nxt.id)
+        return path
+
+    def prefix_ids(self, node_id: int) -> tuple[int, ...]:
+        """The output token ids from the first step up to and including ``node_id``."""
+        return tuple(n.token_id for n in self.path(node_id)[1:])
+
+    def fell_short(self) -> dict[int, float | None]:
+        """Pruned node id -> nats below the lowest score kept at its step (None: none
+        was kept at that step)."""
+        lowest: dict[int, float] = {}
+        for n in self.nodes:
+            if n.status == "kept":
+                lowest[n.step] = min(lowest.get(n.step, n.score), n.score)
+        return {n.id: (lowest[n.step] - n.score if n.step in lowest else None)
+                for n in self.nodes if n.status == "pruned"}
+
+    def beam_positions(self) -> dict[int, int]:
+        """Kept node id -> its 1-based position in the beam at its step (by score)."""
+        out: dict[int, int] = {}
+        for step in range(1, self.num_steps + 1):
+            kept = sorted((n for n in self.at_step(step) if n.status == "kept"),
+                          key=lambda n: -n.score)
+            out.update({n.id: i + 1 for i, n in enumerate(kept)})
+        return out
 
     def path(self, node_id: int) -> list[BeamNode]:
         """Nodes from the root to ``node_id`` by following parents.
@@ -112,6 +160,20 @@ class BeamTree:
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per node, for pandas or JSON."""
         return [asdict(n) for n in self.nodes]
+
+
+def divergence_step(best: Hypothesis, greedy: Hypothesis) -> int | None:
+    """The step after which two outputs choose differently (None if they agree).
+
+    Example: best "1936" vs greedy "1963" share 2 tokens -> 2 (the node at step 2).
+    """
+    a, b = list(best.token_ids), list(greedy.token_ids)
+    if a == b:
+        return None
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return common
 
 
 @dataclass(frozen=True)

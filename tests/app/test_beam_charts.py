@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from ui import charts
+from ui.charts import beam as bc
+from ui.charts import sweep as sweep_charts
 
 import seq2seq_core as core
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, SearchResult
+from seq2seq_core.search import divergence_step
 from seq2seq_core.search.sweep import SweepRow
-from ui import charts, tree_queries
-from ui.charts import beam as bc
-from ui.charts import sweep as sweep_charts
 
 EOS, A, B, S = 2, 4, 5, 6  # token ids; S is the HTML-looking token "</s>"
 TOKENS = {EOS: "<eos>", A: "a", B: "b", S: "</s>"}
@@ -162,7 +163,7 @@ def test_an_eos_pruned_for_its_rank_not_its_score_says_so():
     tree = BeamTree((), 1, (node(0, None, 0, 1, 0.0, 0.0, "root", 0),
                             node(1, 0, 1, A, -1.0, -1.0, "kept", 1),
                             node(2, 0, 1, EOS, -0.5, -0.5, "pruned", 0)))
-    assert tree_queries.fell_short(tree) == {2: -0.5}
+    assert tree.fell_short() == {2: -0.5}
     assert "only finishes from the top 1" in hover_of(bc.beam_tree_figure(tree, VOCAB), 2)
 
 
@@ -227,13 +228,13 @@ def test_node_options_label_every_node_by_step_then_rank():
     assert options[8] == "step 3 · finished · 'ba' + <eos> · log p -0.7500"
     assert options[7] == "step 2 · pruned · 'b</s>' · log p -3.5000"  # VOCAB.decode
     assert len(set(options.values())) == len(options)
-    assert tree_queries.prefix_ids(TREE, 7) == (B, S)
+    assert TREE.prefix_ids(7) == (B, S)
 
 
 def test_divergence_step_counts_the_shared_tokens():
-    assert tree_queries.divergence_step(BEST, GREEDY) == 0
-    assert tree_queries.divergence_step(BEST, BEST) is None
-    assert tree_queries.divergence_step(hyp((A, B, EOS), -1, 9), hyp((A, EOS), -1, 5)) == 1
+    assert divergence_step(BEST, GREEDY) == 0
+    assert divergence_step(BEST, BEST) is None
+    assert divergence_step(hyp((A, B, EOS), -1, 9), hyp((A, EOS), -1, 5)) == 1
 
 
 def test_nbest_table_shows_which_hypotheses_are_correct():

@@ -8,14 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from ui import services
+from ui.charts import beam as beam_charts
+from ui.state import RunEntry
 
 import seq2seq_core as core
 from seq2seq_core.search.sweep import beam_sweep
 from seq2seq_core.server.worker import RunSpec, TrainingRun
-from ui import services
-from ui.charts import beam as beam_charts
-from ui.tree_queries import prefix_ids
-from ui.state import RunEntry
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 TEXT = "lunes, 12 de octubre de 1936"
@@ -95,7 +94,7 @@ def test_forcing_a_pruned_node_re_decodes_from_its_prefix(pretrained):
     prefix = beam_charts.prefix_text(tree, node.id, tm.tgt_vocab)
     forced_text = at.code[0].value
     assert forced_text.startswith(prefix)
-    ids = prefix_ids(tree, node.id)
+    ids = tree.prefix_ids(node.id)
     expected = core.decode_text(model(pretrained), TEXT, core.DecodeConfig(strategy="greedy"),
                                 prefix=ids).best
     assert forced_text == expected.text

@@ -15,10 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, Vocab, length_penalty
+from seq2seq_core.search import divergence_step
 from seq2seq_core.vocab import EOS_ID
 from ui.charts.common import token_text, with_correct
-from ui.tree_queries import (beam_positions, children_of, divergence_step, fell_short,
-                             path_through, prefix_ids)
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
@@ -40,7 +39,7 @@ def nats(value: float) -> str:
 def prefix_text(tree: BeamTree, node_id: int, vocab: Vocab) -> str:
     """Plain (unescaped) text of the output up to ``node_id`` as the target vocabulary
     decodes it (EOS left out). Example: "193"; "S P IY1" for a phoneme model."""
-    return vocab.decode(prefix_ids(tree, node_id))
+    return vocab.decode(tree.prefix_ids(node_id))
 
 
 def tree_layout(tree: BeamTree) -> dict[int, float]:
@@ -53,7 +52,7 @@ def tree_layout(tree: BeamTree) -> dict[int, float]:
     Example: root -> a, b; a -> c, d; b -> e gives rows root 0, a 0, b 1, c 0, d 1, e 2.
     """
     y = {0: 0.0}
-    place = {c.id: i for kids in children_of(tree).values() for i, c in enumerate(kids)}
+    place = {c.id: i for kids in tree.children_of().values() for i, c in enumerate(kids)}
     for step in range(1, tree.num_steps + 1):
         row = -1.0
         for node in sorted(tree.at_step(step), key=lambda n: (y[n.parent], n.rank)):
@@ -132,7 +131,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
     """
     last = tree.num_steps
     upto = last if upto is None else max(0, min(upto, last))
-    y, short, positions = tree_layout(tree), fell_short(tree), beam_positions(tree)
+    y, short, positions = tree_layout(tree), tree.fell_short(), tree.beam_positions()
     shown = [n for n in tree.nodes if n.step <= upto]
     fig = go.Figure()
     for dash, color, name, pick in (("dot", "#d0d0d0", "pruned edge", {"pruned"}),
@@ -141,7 +140,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         xs, ys = _edges(tree, [n.id for n in shown if n.status in pick], y)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"color": color, "width": 1, "dash": dash}, name=name))
-    g_path = path_through(tree, greedy.token_ids) if greedy is not None else []
+    g_path = tree.path_through(greedy.token_ids) if greedy is not None else []
     b_path = _leaf_path(tree, best)
     for path, color, width, name in ((g_path, GREEDY_COLOR, 9, "greedy path"),
                                      (b_path, BEST_COLOR, 3, "best beam path")):
