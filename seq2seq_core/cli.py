@@ -1,6 +1,7 @@
 """Command line: train, decode and evaluate.
 
     python -m seq2seq_core train --task dates --decoder attention --out DIR
+    python -m seq2seq_core train --ray auto --task dates --out DIR   (on a Ray cluster)
     python -m seq2seq_core decode --model DIR [--beam K] [--json] TEXT...
     python -m seq2seq_core evaluate --model DIR --pairs FILE.tsv [--beam K] [--json]
 """
@@ -18,7 +19,7 @@ import torch
 from seq2seq_core.attention import SCORES
 from seq2seq_core.cells import CELLS
 from seq2seq_core.checkpoint import CheckpointError, load, save
-from seq2seq_core.config import ArchConfig, DecodeConfig, TrainConfig
+from seq2seq_core.config import DEVICES, ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
 from seq2seq_core.evaluate import evaluate
 from seq2seq_core.inside.alignment import heldout_alignment_score
@@ -48,7 +49,7 @@ def _train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--teacher-forcing", type=float, default=1.0)
     p.add_argument("--clip-norm", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
+    p.add_argument("--device", choices=DEVICES, default="cpu")
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--max-seconds", type=float, default=0.0)
     seen: set[str] = set()
@@ -62,6 +63,9 @@ def _train_parser(sub: argparse._SubParsersAction) -> None:
                    "--steps steps in all: model, optimizer and random state restored, so "
                    "it ends exactly as one uninterrupted run would (on the CPU); the other "
                    "task and training flags are ignored")
+    p.add_argument("--ray", metavar="ADDRESS", help="train on the Ray cluster at ADDRESS "
+                   "(auto, host:port or ray://host:port) as the app does with "
+                   "SEQ2SEQ_RAY_ADDRESS; saves the checkpoint only (no --resume)")
 
 
 def _decode_parser(sub: argparse._SubParsersAction) -> None:
@@ -95,6 +99,8 @@ def _decode_cfg(args: argparse.Namespace, n_best: int = 1) -> DecodeConfig:
 
 def cmd_train(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
+    if args.resume and args.ray:
+        raise ValueError("--resume continues a local run; it cannot be combined with --ray")
     if args.resume:
         saved = resume_config(args.resume)
         if saved.lr_schedule == "linear" and saved.steps != args.steps:
@@ -106,7 +112,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             saved, steps=args.steps), heldout_alignment_score),
             saved_task_options(args.resume))
     options = _task_options(args)
-    task = make_task(args.task, **options)
     model_cfg = ArchConfig(cell=args.cell, emb_dim=args.emb_dim, hidden_dim=args.hidden_dim,
                            num_layers=args.layers, bidirectional=args.bidirectional,
                            dropout=args.dropout, decoder=args.decoder,
@@ -115,6 +120,14 @@ def cmd_train(args: argparse.Namespace) -> int:
                       teacher_forcing=args.teacher_forcing, clip_norm=args.clip_norm,
                       seed=args.seed, device=args.device, eval_every=args.eval_every,
                       max_seconds=args.max_seconds)
+    if args.ray:
+        from seq2seq_core.server.remote_train import train_remote
+        from seq2seq_core.server.worker import RunSpec
+
+        spec = RunSpec(args.task, {k: v for k, v in options.items() if k != "seed"},
+                       dataclasses.asdict(model_cfg), cfg)  # the run seeds its task itself
+        return train_remote(spec, args.ray, args.out, _print_event)
+    task = make_task(args.task, **options)
     return _train_and_save(args, Trainer(new_model(task, model_cfg, args.seed), task, cfg,
                                              heldout_alignment_score),
                            options)

@@ -16,6 +16,7 @@ from seq2seq_core.cells import CELLS
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
 
 Strategy = Literal["greedy", "beam", "sample"]
+DEVICES = ("cpu", "auto", "cuda")  # "auto": CUDA when there is one, else the CPU
 
 C = TypeVar("C")
 
@@ -187,7 +188,7 @@ class TrainConfig:
         _float_range("teacher_forcing", self.teacher_forcing, 0.0, 1.0)
         _float_range("clip_norm", self.clip_norm, 0.0, 1e6)
         _int_range("seed", self.seed, 0, 2**31 - 1)
-        _choice("device", self.device, ("cpu", "cuda", "auto"))
+        _choice("device", self.device, DEVICES)
         _int_range("eval_every", self.eval_every, 0, 10_000_000)
         _int_range("eval_size", self.eval_size, 1, 1_000_000)
         _float_range("max_seconds", self.max_seconds, 0.0, 1e7)

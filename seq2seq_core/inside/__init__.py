@@ -22,8 +22,7 @@ from seq2seq_core.inside.replay import ReplayFrame, Snapshot, SnapshotStore, rep
 from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
 
 __all__ = ["Neighbour", "NeighbourIndex", "PCABasis", "ReplayFrame", "Snapshot", "SnapshotStore",
-           "StateSelection", "Trace",
-           "alignment_score", "build_index", "fit_pca", "fit_state_basis", "gold_alignment",
-           "heldout_alignment_score", "known_reference", "nearest_at_step", "nearest_sources",
-           "project", "replay_frames", "trace",
-           "trace_batch"]
+           "StateSelection", "Trace", "alignment_score", "build_index", "default_slack",
+           "fit_pca", "fit_state_basis", "gold_alignment", "heldout_alignment_score",
+           "known_reference", "nearest_at_step", "nearest_sources", "project", "replay_frames",
+           "trace", "trace_batch"]

@@ -35,7 +35,6 @@ class Limits:
 
     Attributes:
         max_input_tokens: tokens in a source text to decode.
-        max_input_chars: characters the source text box accepts.
         max_beam_size: largest beam width K.
         max_output_len: most output tokens per hypothesis.
         max_model_parameters: parameters of a model to train or upload.
@@ -57,7 +56,6 @@ class Limits:
     """
 
     max_input_tokens: int = MAX_INPUT_TOKENS
-    max_input_chars: int = 2000
     max_beam_size: int = 16
     max_output_len: int = 200
     max_model_parameters: int = 5_000_000
@@ -110,7 +108,8 @@ class Limits:
                             max_rows=self.max_pairs_upload_rows)
 
     def check_decode(self, cfg: DecodeConfig) -> None:
-        if cfg.beam_size > self.max_beam_size:
+        """Refuse a beam width (beam search only) or output length over the limits."""
+        if cfg.strategy == "beam" and cfg.beam_size > self.max_beam_size:
             raise LimitError(f"Beam width {cfg.beam_size} is over this server's limit of "
                              f"{self.max_beam_size}.")
         if cfg.max_len > self.max_output_len:

@@ -14,12 +14,21 @@ from seq2seq_core.tasks.dates import DATES_EXAMPLES, generate_dates
 from seq2seq_core.tasks.g2p import G2P_EXAMPLES, G2POptions, generate_g2p
 from seq2seq_core.tasks.options import OptionSpec, specs
 from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, ReverseOptions, generate_reverse
+from seq2seq_core.tasks.tatoeba import LANGUAGES, default_dir, parse_manythings
 from seq2seq_core.tasks.translation import (
+    CREDIT,
     TRANSLATION_EXAMPLES,
     TranslationOptions,
     generate_translation,
 )
-from seq2seq_core.tasks.upload import UploadError, UploadOptions, generate_upload, parse_pairs
+from seq2seq_core.tasks.upload import (
+    MAX_BYTES,
+    MIN_PAIRS,
+    UploadError,
+    UploadOptions,
+    generate_upload,
+    parse_pairs,
+)
 
 
 @dataclass(frozen=True)
@@ -92,5 +101,6 @@ def make_task(name: str, **options: Any) -> TaskData:
     return dataclasses.replace(data, metrics=info.metrics)
 
 
-__all__ = ["OptionSpec", "Pair", "TaskData", "TaskInfo", "TASKS", "UploadError", "make_task",
+__all__ = ["CREDIT", "LANGUAGES", "MAX_BYTES", "MIN_PAIRS", "OptionSpec", "Pair", "TASKS",
+           "TaskData", "TaskInfo", "UploadError", "default_dir", "make_task", "parse_manythings",
            "parse_pairs", "split_by_source", "split_unique"]
