@@ -31,7 +31,8 @@ from seq2seq_core.trained import TrainedModel
 if TYPE_CHECKING:
     from seq2seq_core.server.slots import SlotGate
 
-RunStatus = Literal["queued", "starting", "running", "paused", "done", "stopped", "error"]
+RunStatus = Literal["queued", "starting", "running", "paused", "done", "stopped", "error",
+                    "lost"]
 MAX_HISTORY = 4000  # step events kept for curves; older ones are thinned, never dropped
 
 
@@ -51,7 +52,8 @@ class RunSnapshot:
 
     Attributes:
         status: "queued" (waiting for a training slot), "starting", "running", "paused",
-            "done", "stopped" or "error".
+            "done", "stopped", "error", or "lost" (the Ray worker training it died: what
+            was seen last is kept, and ``error`` says what happened).
         step: steps done; total_steps: steps asked for.
         history: step events (thinned to at most about MAX_HISTORY, evenly spaced).
         evals: every held-out evaluation so far.
@@ -83,7 +85,8 @@ class TrainingRun:
     """
 
     def __init__(self, spec: RunSpec, gate: SlotGate | None = None,
-                 idle_timeout_s: float = 0.0, pause_release_s: float = 60.0) -> None:
+                 idle_timeout_s: float = 0.0, pause_release_s: float = 60.0,
+                 run_id: str | None = None) -> None:
         self.spec = spec
         self._gate, self.idle_timeout_s = gate, idle_timeout_s
         self.pause_release_s = pause_release_s
@@ -95,7 +98,7 @@ class TrainingRun:
         self._holds_slot = gate is None
         self._by_hand = False
         self._seen = time.monotonic()
-        self.run_id = uuid.uuid4().hex
+        self.run_id = run_id or uuid.uuid4().hex  # given: a Ray actor's, named by its app
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._status: RunStatus = "starting"
