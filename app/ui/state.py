@@ -43,6 +43,9 @@ UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was ref
 # -- Decode --
 DECODE_SOURCE = SourceBox("source_text", "source_task", "source")
 EXAMPLE = "example_{}"  # example button i
+TELLING = "telling_{}_{}"  # telling-example button (view prefix, i): decode, beam, compare
+POINT_TO = "point_to_{}_{}"  # "pick that model" button (view prefix, kind)
+PINNED = "pinned_models"  # list[PinnedEntry]: run snapshots taken by "Use in Decode"
 BEAM_SIZE, ALPHA, MAX_LEN, N_BEST = "beam_size", "alpha", "max_len", "n_best"
 HYPOTHESIS = "hypothesis"
 ATTENTION_HEATMAP = "attention_heatmap"
@@ -71,6 +74,8 @@ STATES_PART, STATES_DIRECTION = "states_part", "states_direction"
 STATES_LAYER = "states_layer_of_{}"  # one per layer count: a new model starts on its last
 STATES_CELL, STATES_DIMS = "states_cell", "states_dims"
 TRAJECTORIES = "trajectories"
+NEIGHBOURS_INPUT, NEIGHBOURS_AT = "neighbours_input", "neighbours_at"
+NEIGHBOURS_K = "neighbours_k"
 
 # -- Train --
 TRAIN_TASK, TASK_EXAMPLE = "train_task", "task_example_{}"
@@ -96,10 +101,20 @@ TRAIN_EVAL_EVERY, TRAIN_EVAL_SIZE = "train_eval_every", "train_eval_size"
 TRAIN_MINUTES, TRAIN_DEVICE = "train_minutes", "train_device"
 VIEW_RUN = "train_view_run"  # the run the Train view shows (its picker key)
 TRAIN_STOP, USE_IN_DECODE = "train_stop", "use_in_decode"
+TRAIN_PAUSE, TRAIN_RESUME = "train_pause", "train_resume"
+TRAIN_STEP, TRAIN_STEP_EVAL = "train_step", "train_step_eval"  # one step, one interval
+TRAIN_SPEED = "train_speed"  # steps per second (0: full speed)
 DOWNLOAD_CHECKPOINT = "download_checkpoint"
 TRAIN_CURVES, HELDOUT_CURVE = "train_curves", "heldout_curve"
 
 # -- Compare --
+COMPARE_MODE = "compare_mode"  # "models" (two models, nothing to train) or "train"
+COMPARE_PICK_TASK, COMPARE_STRATEGY = "compare_pick_task", "compare_strategy"
+COMPARE_PICK = "compare_pick_{}"  # model a or b: a picker key
+COMPARE_SOURCE = SourceBox("compare_source", "compare_source_task", "compare_source_input")
+COMPARE_BY_LENGTH_STORED = "compare_by_length_stored"
+COMPARE_PANEL = "compare_panel_{}"  # a or b: what that decoder reads for the input
+COMPARE_SPLIT_PICK, COMPARE_SPLIT_USE = "compare_split_pick", "compare_split_use"
 COMPARE = "compare_runs"  # picker keys of the runs started together
 COMPARE_FORM, COMPARE_START, COMPARE_STOP = "compare_form", "compare_start", "compare_stop"
 COMPARE_TASK, COMPARE_LENGTHS = "compare_task", "compare_lengths"
@@ -146,6 +161,26 @@ class UploadEntry:
     @property
     def name(self) -> str:
         return f"uploaded {self.number}: {self.folder}"
+
+
+@dataclass(frozen=True)
+class PinnedEntry:
+    """A run's model at one evaluated step, kept by "Use in Decode" while the run trains
+    on: the model the user saw, not the one the run has reached since."""
+
+    run_key: str  # the run's picker key, "run:<run id>"
+    step: int
+    name: str  # "my run 1 at step 300: GRU-64 attention (additive), reverse"
+    label: str
+    task: str
+    tm: TrainedModel = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"pinned:{self.run_key}:{self.step}"
+
+
+MAX_PINNED = 8  # snapshots a session keeps (the oldest go first)
 
 
 def init_defaults() -> None:
@@ -231,3 +266,23 @@ def add_upload(folder: str, tm: TrainedModel) -> UploadEntry:
 def find_upload(key: str | None) -> UploadEntry | None:
     """The upload with picker key ``key`` ("upload:<id>"), or None."""
     return next((e for e in uploads() if e.key == key), None)
+
+
+def pinned() -> list[PinnedEntry]:
+    """The run snapshots this session pinned, oldest first."""
+    return st.session_state.setdefault(PINNED, [])
+
+
+def pin(entry: RunEntry, tm: TrainedModel) -> PinnedEntry:
+    """Keep ``tm`` (the model of ``entry`` shown at its step) as a model of its own."""
+    step = int(tm.info.get("steps", 0))
+    found = PinnedEntry(entry.key, step, f"my run {entry.number} at step {step}: "
+                        f"{entry.label}, {entry.task}", entry.label, entry.task, tm)
+    kept = [p for p in pinned() if p.key != found.key][-(MAX_PINNED - 1):]
+    st.session_state[PINNED] = [*kept, found]
+    return found
+
+
+def find_pinned(key: str | None) -> PinnedEntry | None:
+    """The pinned snapshot with picker key ``key`` ("pinned:run:<id>:<step>"), or None."""
+    return next((p for p in pinned() if p.key == key), None)

@@ -77,6 +77,7 @@ heldout_refs = services.decode.heldout_with_references(handle, state.runs())
 heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
 text = widgets.beam.source_picker(handle.task, task.examples if task else (), heldout)
+telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")
 cfg = widgets.decode.decode_controls()
 try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
@@ -84,6 +85,9 @@ except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
     st.stop()
 reference = references.get(text.strip())
+if reference is None:  # a telling example of a model whose held-out set is not at hand
+    reference = next(((e["reference"],) for e in telling if e["source"] == text.strip()),
+                     None)
 
 
 def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:

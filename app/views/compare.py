@@ -1,11 +1,18 @@
-"""Compare view: a fixed context vector against attention, trained side by side.
+"""Compare view: a fixed context vector against attention, and greedy against beam search.
 
-Both runs get the same task, data, seed and budget and train concurrently in their own
-threads; their curves share axes, and accuracy by source length (Bahdanau et al. 2015,
-figure 2) shows where one vector stops being enough.
+It opens on the chosen task's shipped pair (``<task>-fixed`` and ``<task>-attention``),
+with nothing to train: held-out accuracy by source length from the figures stored beside
+the models (Bahdanau et al. 2015, figure 2: one vector stops being enough as sources
+grow), one input through both decoders (the attention heatmap next to the fixed model's
+single context vector), greedy vs beam for both on the same inputs, and the inputs where
+one model is right and the other wrong. Any two models of one task compare the same way
+(figures decoded live on a sample for models without stored ones). "Train both" trains a
+pair side by side and shows the same contrast appear.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import streamlit as st
 
@@ -13,11 +20,220 @@ import seq2seq_core as core
 from seq2seq_core import EvalEvent
 from seq2seq_core.server import LimitError, ServerBusy
 from ui import charts, services, state, widgets
-from ui.text import md_escape
+from ui.services.models import ModelHandle
+from ui.text import code_span_safe, md_escape
 
 POLL_SECONDS = 1.0
-PROBES = 3  # held-out sources decoded greedy and beam by both models
+PROBES = 3  # held-out sources decoded greedy and beam by both models (live runs)
+GREEDY_BEAM_INPUTS = 7  # inputs in the greedy-vs-beam table of two models
+SPLIT_SHOWN = 100  # inputs listed where one model is right and the other wrong
 
+
+# -- two models that exist -------------------------------------------------------------
+
+def models_by_task() -> dict[str, dict[str, str]]:
+    """Task -> {picker key: name} of every model the session can pick, for the tasks with
+    at least two (the core's tasks in their order, then any other, e.g. an upload's)."""
+    runs = state.runs()
+    grouped: dict[str, dict[str, str]] = {}
+    for key, name in services.models.model_choices(runs, state.uploads(),
+                                                   state.pinned()).items():
+        task = services.models.choice_task(key, runs)
+        if task:
+            grouped.setdefault(task, {})[key] = name
+    order = list(core.TASKS) + sorted(set(grouped) - set(core.TASKS))
+    return {t: grouped[t] for t in order if len(grouped.get(t, {})) >= 2}
+
+
+def shipped_pairs() -> dict[str, tuple[str, str]]:
+    """Task -> picker keys of its shipped fixed-context model and attention twin."""
+    shipped = {m.name: m.task for m in services.models.list_shipped_models()}
+    pairs = {}
+    for name, task in shipped.items():
+        twin = core.twin_name(name)
+        if name.endswith("-fixed") and twin in shipped and task not in pairs:
+            pairs[task] = (services.models.shipped_key(name), services.models.shipped_key(twin))
+    return pairs
+
+
+def default_task(tasks: list[str]) -> str:
+    """The task of the model picked in the sidebar, once the user picked one; else
+    reverse (its contrast is the clearest: long strings); else the first."""
+    key = state.model_key()
+    picked = services.models.choice_task(key, state.runs())
+    if key != services.models.shipped_key(services.models.DEFAULT_MODEL) and picked in tasks:
+        return picked
+    return "reverse" if "reverse" in tasks else tasks[0]
+
+
+def reference_of(source: str, comparison, examples) -> tuple[str, ...] | None:
+    """Every known correct target of ``source``: from the figures, else an example."""
+    if comparison is not None:
+        for figs in (comparison.a, comparison.b):
+            row = figs.by_source().get(source)
+            if row is not None:
+                return row.references
+    return next(((e["reference"],) for e in examples if e["source"] == source), None)
+
+
+def one_input(handles: list[ModelHandle], names: list[str], comparison,
+              examples: tuple[dict, ...]) -> None:
+    """The same input through both decoders: outputs, and what each decoder reads."""
+    st.subheader("One input, both decoders")
+    task = handles[0].task
+    first = next((e["source"] for e in examples if e["kind"] == "fixed-vs-attention"),
+                 widgets.decode.default_source(task))
+    text = widgets.decode.source_box("Source text", state.COMPARE_SOURCE, first, task)
+    widgets.examples.telling_examples(handles[1], state.COMPARE_SOURCE, "compare",
+                                      more=handles[:1])
+    source = text.strip()
+    refs = reference_of(source, comparison, examples)
+    columns = st.columns(2)
+    for letter, handle, name, column in zip("ab", handles, names, columns):
+        with column:
+            st.markdown(f"**{letter.upper()}: {handle.name}** · {handle.label}")
+            try:
+                tr = services.inside.trace_text(handle, text)
+            except core.InputError as err:
+                st.error(md_escape(str(err)))
+                continue
+            mark = ""
+            if refs:
+                ok = services.decode.correct(handle, [tr.output_text], list(refs))[0]
+                mark = " ✓ matches the reference" if ok else " ✗ not the reference"
+            st.code(tr.output_text or " ", language=None)
+            st.caption(f"greedy output{mark}")
+            if tr.attention is not None:
+                st.plotly_chart(charts.compare.attention_of(
+                    tr, f"{letter.upper()}: where each output token looked"),
+                    key=state.COMPARE_PANEL.format(letter))
+                st.caption("Row t: the attention weights over the source while writing "
+                           "output token t; each step builds its own context c_t.")
+            else:
+                st.plotly_chart(charts.compare.context_strip(
+                    tr, f"{letter.upper()}: the one context vector c"),
+                    key=state.COMPARE_PANEL.format(letter))
+                reads = ("its decoder reads this one vector at every one of its "
+                         f"{len(tr.output_tokens)} output steps"
+                         if tr.step_contexts is not None else
+                         "it only sets the decoder's first state s_0 (Sutskever)")
+                st.caption(f"The encoder's final state: the whole source squeezed into "
+                           f"{len(tr.context)} numbers; {reads}.")
+    if refs:
+        st.caption(f"Reference: `{code_span_safe(refs[0])}`"
+                   + (f" (and {len(refs) - 1} more)" if len(refs) > 1 else ""))
+
+
+def greedy_vs_beam_table(handles: list[ModelHandle], names: list[str], comparison,
+                         examples: tuple[dict, ...]) -> None:
+    """Both models' greedy and beam outputs on the input above and the telling inputs."""
+    st.subheader(f"Greedy vs beam (K={services.zoo.BEAM_SIZE}) on the same inputs")
+    own = [[e["source"] for e in services.zoo.examples_of(h) if e["kind"] == "greedy-vs-beam"]
+           for h in handles]
+    turns = [s for pair in itertools.zip_longest(*own) for s in pair if s]  # A, B, A, ...
+    sources = [st.session_state.get(state.COMPARE_SOURCE.text, "").strip(), *turns]
+    sources += [e["source"] for e in examples]
+    sources = list(dict.fromkeys(s for s in sources if s))[:GREEDY_BEAM_INPUTS]
+    outputs: dict[str, list] = {}
+    refs = [reference_of(s, comparison, examples) for s in sources]
+    try:
+        for letter, handle in zip("AB", handles):
+            figs = None if comparison is None else (comparison.a if letter == "A"
+                                                    else comparison.b)
+            outputs[letter] = [services.zoo.outputs(handle, figs, s, r)
+                               for s, r in zip(sources, refs)]
+    except core.InputError as err:
+        st.error(md_escape(str(err)))
+        return
+    st.dataframe(charts.compare.greedy_beam_frame(sources, [r[0] if r else None
+                                                            for r in refs], outputs),
+                 hide_index=True)
+    st.caption(f"A: {md_escape(names[0])} · B: {md_escape(names[1])}. ✓ marks an output "
+               "that matches a reference. The first row is the input above; the others "
+               "are the models' telling examples.")
+
+
+def split_panel(names: list[str], comparison, strategy: str, task: str) -> None:
+    """The inputs where exactly one of the two models is right."""
+    st.subheader("Where one is right and the other wrong")
+    if comparison is None:
+        st.info("No held-out set both models can read is known, so there is nothing to "
+                "count here.")
+        return
+    a_only, b_only = charts.compare.split_rows(comparison.a, comparison.b, strategy)
+    both = len(set(comparison.a.by_source()) & set(comparison.b.by_source()))
+    partial = len(comparison.a.rows) < comparison.a.n or len(comparison.b.rows) < comparison.b.n
+    search = "greedy" if strategy == "greedy" else f"beam {services.zoo.BEAM_SIZE}"
+    st.markdown(f"With {search} search, only **A** is right on **{len(a_only)}** inputs "
+                f"and only **B** on **{len(b_only)}**, of the {both:,} inputs both "
+                "figures hold.")
+    if partial:
+        st.caption("The stored figures of these models keep only some rows (the inputs "
+                   "where greedy and beam differ, and the examples): a corpus that may not "
+                   "be redistributed whole. The counts above cover those rows.")
+    rows = (b_only + a_only)[:SPLIT_SHOWN]
+    if not rows:
+        return
+    frame = charts.compare.split_frame(rows, ("A " + search, "B " + search), strategy)
+    frame.insert(0, "right", ["only B"] * min(len(b_only), SPLIT_SHOWN)
+                 + ["only A"] * (len(rows) - min(len(b_only), SPLIT_SHOWN)))
+    st.dataframe(frame, hide_index=True, height=260)
+    shown = {f"{r[0].source}  ({'only B' if i < len(b_only) else 'only A'} right)":
+             r[0].source for i, r in enumerate(rows)}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    state.choice(state.COMPARE_SPLIT_PICK, list(shown))
+    pick = left.selectbox("Look at one of these inputs", list(shown),
+                          key=state.COMPARE_SPLIT_PICK)
+    right.button("Show it above", key=state.COMPARE_SPLIT_USE, on_click=state.fill_source,
+                 args=(state.COMPARE_SOURCE, shown[pick], task))
+
+
+def two_models() -> None:
+    by_task = models_by_task()
+    if not by_task:
+        st.info("Compare needs two models of one task: train one on the Train page, or "
+                "train a pair here with Train both.")
+        return
+    task, key_a, key_b, strategy = widgets.compare.pair_picker(
+        by_task, default_task(list(by_task)), shipped_pairs())
+    if key_a == key_b:
+        st.info("Pick two different models.")
+        return
+    try:
+        handles = [services.models.resolve_model(k, state.runs()) for k in (key_a, key_b)]
+    except core.CheckpointError as err:
+        st.error(f"This model cannot be loaded: {md_escape(str(err))}")
+        return
+    if any(h is None for h in handles):
+        st.info("One of these models is gone; pick another.")
+        return
+    names = [f"{letter}: {by_task[task][k]}" for letter, k in zip("AB", (key_a, key_b))]
+    notice = st.empty()
+    comparison = services.zoo.comparison(handles[0], handles[1], state.runs(),
+                                         on_start=notice.info)
+    notice.empty()
+    st.subheader("Held-out accuracy by source length")
+    if comparison is None:
+        st.info("No held-out set both models can read is known (an uploaded model's own "
+                "pairs cannot be regenerated); the input below still goes through both.")
+    else:
+        named = [(names[0], comparison.a), (names[1], comparison.b)]
+        st.plotly_chart(charts.compare.figures_by_length(named, strategy),
+                        key=state.COMPARE_BY_LENGTH_STORED)
+        percent = st.column_config.NumberColumn(format="percent")
+        frame = charts.compare.overall_frame(named)
+        st.dataframe(frame, hide_index=True, column_config={
+            c: percent for c in frame.columns
+            if c in ("exact match", "word accuracy", "phoneme error rate")})
+        st.caption(f"Over {comparison.where}.")
+    examples = tuple({(e["kind"], e["source"]): e for h in handles
+                      for e in services.zoo.examples_of(h)}.values())
+    one_input(handles, names, comparison, examples)
+    greedy_vs_beam_table(handles, names, comparison, examples)
+    split_panel(names, comparison, strategy, task)
+
+
+# -- two models trained side by side ---------------------------------------------------
 
 def greedy_vs_beam(entries: list[state.RunEntry], event: EvalEvent) -> None:
     """Both models' greedy and beam outputs on the same held-out sources (the latest
@@ -47,11 +263,12 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
             st.error(f"{md_escape(name)} failed: {md_escape(str(snap.error))}")
     st.progress(min(sum(s.step for _, s in named) / sum(s.total_steps for _, s in named), 1.0),
                 text=" · ".join(f"{n.split(':')[0]} {s.status} {s.step}/{s.total_steps}"
-                                for n, s in named))
-    st.plotly_chart(charts.compare.compare_curves(named), key=state.COMPARE_CURVES)
+                                for n, s in named) + f" · {named[0][1].elapsed_s:.0f} s")
     latest = [(name, snap.evals[-1]) for name, snap in named if snap.evals]
     if latest:
         st.plotly_chart(charts.compare.accuracy_by_length(latest), key=state.COMPARE_BY_LENGTH)
+    st.plotly_chart(charts.compare.compare_curves(named), key=state.COMPARE_CURVES)
+    if latest:
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(charts.compare.alignment_frame(named), hide_index=True,
                      column_config={"exact match": percent, "token accuracy": percent})
@@ -60,33 +277,46 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
         st.rerun()
 
 
-st.title("Compare: fixed context vs attention")
-st.caption("Two models, the same data, seed and training budget, trained at the same time. "
-           "On `reverse` with strings up to 40 characters the fixed context vector's "
-           "accuracy falls with length; attention's stays high.")
-try:
-    submitted = widgets.compare.compare_form(running=state.active_run() is not None)
-except ValueError as err:
-    st.error(f"These settings cannot be trained: {err}")  # our own message
-    submitted = None
-if submitted and state.active_run() is None:
-    spec, variants, labels = submitted
+def train_both() -> None:
+    st.caption("Two models, the same data, seed and training budget, trained at the same "
+               "time. The defaults (reverse, strings of 4-12 characters) were chosen by "
+               "measurement: on one core attention pulls ahead on the longest strings "
+               "within about a minute, while the fixed context vector stays near zero "
+               "there.")
     try:
-        runs = services.training.start_comparison(spec, variants)
-    except (LimitError, ServerBusy) as err:
-        st.error(str(err))  # our own message
-    else:
-        state.set_compare_runs([state.add_run(r, lab, spec.task)
-                                for r, lab in zip(runs, labels)])
-        st.rerun()
+        submitted = widgets.compare.compare_form(running=state.active_run() is not None)
+    except ValueError as err:
+        st.error(f"These settings cannot be trained: {err}")  # our own message
+        submitted = None
+    if submitted and state.active_run() is None:
+        spec, variants, labels = submitted
+        try:
+            runs = services.training.start_comparison(spec, variants)
+        except (LimitError, ServerBusy) as err:
+            st.error(str(err))  # our own message
+        else:
+            state.set_compare_runs([state.add_run(r, lab, spec.task)
+                                    for r, lab in zip(runs, labels)])
+            st.rerun()
 
-entries = state.compare_runs()
-if not entries:
-    st.info("No comparison yet: choose settings above and press Train both.")
-    st.stop()
-active = any(e.run.snapshot().active for e in entries)
-if active:
-    st.button("Stop both", key=state.COMPARE_STOP,
-              on_click=lambda: [e.run.stop() for e in entries])
-poll = st.fragment(live_compare, run_every=POLL_SECONDS if active else None)
-poll(entries, active)
+    entries = state.compare_runs()
+    if not entries:
+        st.info("No comparison yet: choose settings above and press Train both.")
+        return
+    active = any(e.run.snapshot().active for e in entries)
+    if active:
+        st.button("Stop both", key=state.COMPARE_STOP,
+                  on_click=lambda: [e.run.stop() for e in entries])
+    poll = st.fragment(live_compare, run_every=POLL_SECONDS if active else None)
+    poll(entries, active)
+
+
+st.title("Compare: fixed context vs attention")
+if widgets.compare.mode_picker() == "train":
+    train_both()
+else:
+    st.caption("Two models of one task on the same inputs: the shipped fixed-context and "
+               "attention pair to start with, or any two you pick (your runs and uploads "
+               "too). Nothing to train: the shipped models' held-out figures are stored "
+               "beside them.")
+    two_models()

@@ -53,6 +53,7 @@ text = widgets.decode.source_box("Source text", state.DECODE_SOURCE,
 if examples:
     st.caption("Examples (click to fill)")
     widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)
+telling = widgets.examples.telling_examples(handle, state.DECODE_SOURCE, "decode")
 cfg = widgets.decode.decode_controls()
 
 try:
@@ -64,6 +65,11 @@ except core.InputError as err:
 left, right = st.columns(2)
 show_output(left, "Greedy", greedy.best)
 show_output(right, f"Beam search (K={cfg.beam_size}, α={cfg.length_penalty:g})", beam.best)
+shown = next((e for e in telling if e["source"] == text.strip()), None)
+if shown is not None:
+    st.caption(f"Reference: `{text_md.code_span_safe(shown['reference'])}`. Stored note "
+               f"(greedy and beam K={services.zoo.BEAM_SIZE}, α=0): "
+               f"{text_md.md_escape(shown['note'], 400)}")
 
 st.subheader("n-best list (beam search)")
 st.dataframe(charts.decode.nbest_table(beam), hide_index=True)

@@ -33,6 +33,7 @@ NOT_EXPORTED_YET = {  # submodule -> what the app takes from it
     "seq2seq_core.attention": "SCORES",
     "seq2seq_core.cells": "CELLS",
     "seq2seq_core.decoders": "DECODERS, FIXED_CONTEXTS",
+    "seq2seq_core.zoo": "BEAM_SIZE, KINDS, decode_config",
 }
 CACHES = {"cache_data", "cache_resource"}
 

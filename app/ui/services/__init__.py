@@ -7,6 +7,6 @@ registry) and ``task_data`` (prepared task data, uploads). Every cache is keyed 
 ``ModelHandle.key`` (unique per set of weights) and returns plain data.
 """
 
-from ui.services import decode, inside, models, server, task_data, training
+from ui.services import decode, inside, models, server, task_data, training, zoo
 
-__all__ = ["decode", "inside", "models", "server", "task_data", "training"]
+__all__ = ["decode", "inside", "models", "server", "task_data", "training", "zoo"]

@@ -27,7 +27,7 @@ from seq2seq_core.inside import Snapshot
 from seq2seq_core.server import load_zip
 from ui import text
 from ui.services.server import limits
-from ui.state import RunEntry, UploadEntry, find_upload
+from ui.state import PinnedEntry, RunEntry, UploadEntry, find_pinned, find_upload
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PRETRAINED_ENV = "SEQ2SEQ_PRETRAINED_DIR"
@@ -97,24 +97,37 @@ def load_shipped(name: str) -> core.TrainedModel:
     return _load_folder(str(pretrained_dir() / name))
 
 
-def model_choices(runs: list[RunEntry],
-                  uploads: Sequence[UploadEntry] = ()) -> dict[str, str]:
-    """Picker key -> display name: shipped models, this session's runs with a model, then
-    the checkpoints it uploaded."""
+def model_choices(runs: list[RunEntry], uploads: Sequence[UploadEntry] = (),
+                  pinned: Sequence[PinnedEntry] = ()) -> dict[str, str]:
+    """Picker key -> display name: shipped models, this session's runs with a model, the
+    run snapshots it pinned ("Use in Decode" during a run), then the checkpoints it
+    uploaded."""
     choices = {f"shipped:{m.name}": m.name for m in list_shipped_models()}
     choices.update({e.key: e.name for e in runs if e.run.latest_model()})
+    choices.update({p.key: p.name for p in pinned})
     choices.update({u.key: u.name for u in uploads})
     return choices
 
 
+def choice_task(key: str | None, runs: list[RunEntry]) -> str | None:
+    """The task of the model behind a picker key (without loading it), or None."""
+    if not key:
+        return None
+    if key.startswith("shipped:"):
+        name = key.removeprefix("shipped:")
+        return next((m.task for m in list_shipped_models() if m.name == name), None)
+    if key.startswith("pinned:"):
+        found = find_pinned(key)
+        return None if found is None else found.task
+    if key.startswith("upload:"):
+        upload = find_upload(key)
+        return None if upload is None else upload.tm.task
+    return next((e.task for e in runs if e.key == key), None)
+
+
 def choice_description(key: str | None, runs: list[RunEntry]) -> str:
     """One line for the model picker: what the picked model's task does."""
-    task = None
-    if key and key.startswith("shipped:"):
-        name = key.removeprefix("shipped:")
-        task = next((m.task for m in list_shipped_models() if m.name == name), None)
-    elif key:
-        task = next((e.task for e in runs if e.key == key), None)
+    task = None if key and key.startswith("upload:") else choice_task(key, runs)
     info = core.TASKS.get(task or "")
     return f"`{task}`: {info.description}" if info else ""
 
@@ -161,8 +174,25 @@ def resolve_model(key: str | None, runs: list[RunEntry]) -> ModelHandle | None:
     if key.startswith("upload:"):
         upload = find_upload(key)
         return None if upload is None else _upload_handle(upload)
+    if key.startswith("pinned:"):
+        found = find_pinned(key)
+        return None if found is None else ModelHandle(
+            f"{found.run_key}:{found.step}", found.name, found.task, found.label,
+            found.tm.info, found.tm)  # the run's key at that step: same weights, same key
     entry = next((e for e in runs if e.key == key), None)
     return None if entry is None else _run_handle(entry)
+
+
+def shipped_folder(handle: ModelHandle) -> Path | None:
+    """The folder of a shipped model's handle, or None for any other model."""
+    if not handle.key.startswith("shipped:"):
+        return None
+    return Path(handle.key.removeprefix("shipped:").split(":", 1)[1])
+
+
+def shipped_key(name: str) -> str:
+    """The picker key of the shipped model ``name``."""
+    return f"shipped:{name}"
 
 
 def load_upload(data: bytes) -> tuple[str, core.TrainedModel]:

@@ -27,7 +27,7 @@ HEARTBEAT_S = 5.0
 def model_picker() -> str | None:
     """Select box over the shipped models, this session's runs and uploads; returns the
     picked key (None when there is no model at all)."""
-    choices = models.model_choices(state.runs(), state.uploads())
+    choices = models.model_choices(state.runs(), state.uploads(), state.pinned())
     if not choices:
         st.info("No shipped models yet — train one on the Train page.")
         return None
