@@ -20,12 +20,17 @@ QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polli
 
 def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
                was_queued: bool = False) -> None:
-    """Progress, curves and samples of one run; a full rerun when it ends, leaves the
-    queue or first has a model (so the sidebar, the buttons and the polling update)."""
+    """Controls, progress, the model you would get, curves and samples of one run; a full
+    rerun when it ends, leaves the queue or first has a model (so the sidebar and the
+    polling update)."""
     snap = entry.run.snapshot()
+    widgets.train.run_controls(entry.run, snap)
+    snap = entry.run.snapshot()  # after a click: the step it took
+    speed = (f" · {widgets.train.speed_text(snap.steps_per_second)}"
+             if snap.steps_per_second else "")
     st.progress(min(snap.step / snap.total_steps, 1.0),
                 text=f"{snap.status} · step {snap.step}/{snap.total_steps} · "
-                     f"{snap.elapsed_s:.0f} s")
+                     f"{snap.elapsed_s:.0f} s{speed}")
     if snap.status == "queued":
         st.info(services.training.queue_text(entry.run))
     elif snap.status == "error":
@@ -34,6 +39,10 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
         st.success(f"Finished {snap.step} steps.")
     elif snap.status == "stopped":
         st.warning(f"Stopped at step {snap.step}; the model so far is kept.")
+    elif snap.status == "paused":
+        st.info(f"Paused at step {snap.step}: Step takes one optimisation step and "
+                "evaluates, so every chart, the model below and the replay show it.")
+    model_actions(entry, snap)
     if snap.history:
         st.plotly_chart(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES)
     if snap.evals:
@@ -52,18 +61,34 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
         st.rerun()
 
 
-def model_actions(entry: state.RunEntry) -> None:
-    """Use the run's latest model in Decode, or download it as a zipped checkpoint."""
+def _use_in_decode(entry: state.RunEntry, tm, training: bool) -> None:
+    """Callback: pick the model shown. During a run that is the snapshot shown, pinned
+    as a model of its own (the run's latest moves on); after it, the run itself."""
+    state.use_model(state.pin(entry, tm).key if training else entry.key)
+
+
+def model_actions(entry: state.RunEntry, snap) -> None:
+    """The model you will get (the one shown: its step follows the run), to use in
+    Decode or download as a zipped checkpoint."""
     tm = entry.run.latest_model()
     if tm is None:
         st.caption("The model appears here after the first held-out evaluation.")
         return
-    st.caption(f"Model at step {tm.info.get('steps')}.")
+    step = tm.info.get("steps")
+    exact = tm.info.get("heldout_exact_match")
+    line = f"**The model you will get: step {step}**"
+    if isinstance(exact, float):
+        line += f" · held-out exact match {exact:.1%}"
+    if snap.active and snap.step != step:
+        line += (f" · training is at step {snap.step}; the model follows at each held-out "
+                 "evaluation")
+    st.markdown(line)
     use, download = st.columns(2)
-    if use.button("Use in Decode", key=state.USE_IN_DECODE, on_click=state.use_model,
-                  args=(entry.key,)):
+    if use.button("Use in Decode", key=state.USE_IN_DECODE, on_click=_use_in_decode,
+                  args=(entry, tm, snap.active),
+                  help="Decode with this model, the one at the step shown."):
         st.switch_page("views/decode.py")
-    folder = f"seq2seq-run{entry.number}-{entry.task}-step{tm.info.get('steps')}"
+    folder = f"seq2seq-run{entry.number}-{entry.task}-step{step}"
     download.download_button("Download checkpoint (.zip)", key=state.DOWNLOAD_CHECKPOINT,
                              data=functools.partial(services.models.checkpoint_zip, tm,
                                                     folder),
@@ -103,8 +128,8 @@ entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.
 snap = entry.run.snapshot()
 active, queued = snap.active, snap.status == "queued"
 if active:
-    st.button("Stop", key=state.TRAIN_STOP, on_click=entry.run.stop)
-model_actions(entry)
+    st.button("Stop", key=state.TRAIN_STOP, on_click=entry.run.stop,
+              help="End the run; the model so far is kept.")
 poll = st.fragment(live_panel, run_every=(QUEUED_POLL_SECONDS if queued else POLL_SECONDS)
                    if active else None)
 poll(entry, active, entry.run.latest_model() is not None, queued)

@@ -8,11 +8,15 @@ caches, so a "Clear caches" sent by any client stops nothing); the session keeps
   (``?run=<id>``). A reload starts a new session, which finds its runs again by those
   unguessable ids; a URL without them shows nobody else's runs.
 * ``start_run`` / ``start_comparison`` queue runs within the server's limits.
+* ``pause``, ``resume``, ``advance`` and ``set_speed`` drive a run by hand (slow motion
+  for teaching); the first three wait, briefly, until the run shows the change, so the
+  page redrawn after a click already shows it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 import streamlit as st
@@ -92,3 +96,46 @@ def queue_text(run: TrainingRun) -> str:
     return (f"Waiting for a training slot: {ahead} run{'s' * (ahead != 1)} ahead of yours. "
             f"This server trains {registry.limits.train_slots} at a time; yours starts by "
             "itself, keep this tab open.")
+
+
+WAIT_S = 5.0  # the longest a click waits for the run to show its effect
+
+
+def _wait_until(done, timeout_s: float = WAIT_S) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def pause(run: TrainingRun) -> None:
+    """Hold the run after its current step; returns once it holds (or after WAIT_S)."""
+    run.pause()
+    _wait_until(lambda: run.snapshot().status != "running")
+
+
+def resume(run: TrainingRun) -> None:
+    """Go on training at the set speed."""
+    run.resume()
+    _wait_until(lambda: run.snapshot().status != "paused", 1.0)
+
+
+def advance(run: TrainingRun, steps: int) -> None:
+    """While paused: take ``steps`` optimisation steps, then evaluate (the run does), so
+    every chart, the model and the replay show that step. Returns once the evaluation is
+    in (or after WAIT_S; a slow speed or a queue can take longer, the polling shows it)."""
+    target = run.snapshot().step + steps
+    run.advance(steps)
+
+    def arrived() -> bool:
+        snap = run.snapshot()
+        return not snap.active or (snap.step >= target and bool(snap.evals)
+                                   and snap.evals[-1].step >= target)
+    _wait_until(arrived)
+
+
+def set_speed(run: TrainingRun, steps_per_second: float | None) -> None:
+    """At most ``steps_per_second`` steps a second (None or 0: full speed)."""
+    run.set_speed(steps_per_second or None)

@@ -1,4 +1,5 @@
-"""The Train view's task picker and training form: widgets in, a ``RunSpec`` out."""
+"""The Train view's task picker and training form (widgets in, a ``RunSpec`` out), and
+the controls of a running training: pause, resume, step, speed."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.server import RunSpec
+from seq2seq_core.server import RunSnapshot, RunSpec, TrainingRun
 from ui import state
+from ui.services import training
 from ui.services.training import arch_label
 from ui.widgets.common import KEEP, choice_args
 
@@ -100,3 +102,48 @@ def train_form(task: str, running: bool,
         return None
     label = arch_label(model)  # validates
     return RunSpec(task, options, model, core.TrainConfig(**train)), label
+
+
+SPEEDS = (0.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5)  # steps per second; 0: full speed
+
+
+def speed_text(value: float) -> str:
+    """"full speed", "20 steps/s", "1 step/s", "0.5 steps/s"."""
+    if not value:
+        return "full speed"
+    return f"{value:g} step{'' if value == 1 else 's'}/s"
+
+
+def _apply_speed(run: TrainingRun) -> None:
+    training.set_speed(run, st.session_state.get(state.TRAIN_SPEED) or None)
+
+
+def run_controls(run: TrainingRun, snap: RunSnapshot) -> None:
+    """Pause / Resume, Step (one optimisation step), Step one evaluation interval, and the
+    speed, for a run that trains or is paused (nothing while it waits for a slot)."""
+    if snap.status not in ("running", "paused"):
+        return
+    every = run.spec.train.eval_every
+    paused = snap.status == "paused"
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        if paused:
+            st.button("Resume", key=state.TRAIN_RESUME, type="primary",
+                      on_click=training.resume, args=(run,))
+        else:
+            st.button("Pause", key=state.TRAIN_PAUSE, on_click=training.pause, args=(run,),
+                      help="Hold the training after its current step, to talk over a "
+                           "frozen picture.")
+        st.button("Step", key=state.TRAIN_STEP, disabled=not paused,
+                  on_click=training.advance, args=(run, 1),
+                  help="One optimisation step (one batch), then a held-out evaluation: "
+                       "every chart, the model below and the replay show that step.")
+        if every:
+            st.button(f"Step {every} (one evaluation interval)", key=state.TRAIN_STEP_EVAL,
+                      disabled=not paused, on_click=training.advance, args=(run, every),
+                      help="Train up to the next held-out evaluation, then hold again.")
+        current = float(snap.steps_per_second or 0.0)
+        options = sorted(set(SPEEDS) | {current}, key=lambda v: (v != 0, -v))
+        st.session_state[state.TRAIN_SPEED] = current  # the run's own speed, always
+        st.select_slider("Speed (steps per second; the charts refresh every second)",
+                         options, format_func=speed_text, key=state.TRAIN_SPEED,
+                         on_change=_apply_speed, args=(run,), width=360)
