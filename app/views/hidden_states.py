@@ -1,4 +1,5 @@
-"""Hidden states view: two inputs' encoder or decoder trajectories on one PCA basis.
+"""Hidden states view: two inputs' encoder or decoder trajectories on one PCA basis,
+and the training pairs whose states lie nearest an input's.
 
 The basis is fitted once per model and state choice on states from a sample of the
 task's inputs, so both panels, and any later input, share the same axes.
@@ -18,12 +19,26 @@ handle = widgets.sidebar.picked_model()
 widgets.sidebar.model_line(handle)
 sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
 first = widgets.decode.default_source(handle.task)
+
+
+def readable(text: str) -> bool:
+    try:
+        services.decode.check_text(handle.tm, text)
+    except core.InputError:
+        return False
+    return True
+
+
+task_info = core.TASKS.get(handle.task)
+second = widgets.inside.one_token_variant(first)
+if not readable(second):  # a word-level vocabulary may not know the changed word
+    second = next((e for e in (task_info.examples if task_info else ())[1:] if readable(e)),
+                  first)
 col_a, col_b = st.columns(2)
 with col_a:
     text_a = widgets.decode.source_box("Input A", state.STATES_A, first, handle.task)
 with col_b:
-    text_b = widgets.decode.source_box("Input B", state.STATES_B,
-                                       widgets.inside.one_token_variant(first), handle.task)
+    text_b = widgets.decode.source_box("Input B", state.STATES_B, second, handle.task)
 texts = [text_a, text_b]
 try:
     traces = [services.inside.trace_text(handle, t) for t in texts]
@@ -47,3 +62,25 @@ st.caption(f"States {what}, projected on principal components fitted on "
            f"where the task cannot be regenerated) "
            f"({basis.explained_variance_ratio[:dims].sum():.0%} of their variance shown)."
            f"{star}")
+
+st.subheader("Nearest training pairs: what the model thinks the input resembles")
+found = services.inside.neighbour_index(handle, state.runs())
+if found is None:
+    st.info("This model's training pairs cannot be regenerated (an uploaded model of "
+            "uploaded pairs), so there is nothing to search.")
+    st.stop()
+index, where = found
+which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces])
+try:
+    near = services.inside.neighbours(index, traces[which], step, k)
+except ValueError as err:
+    st.error(md_escape(str(err)))
+    st.stop()
+st.dataframe(charts.neighbours.neighbours_frame(near), hide_index=True,
+             column_config={"distance": st.column_config.NumberColumn(format="%.3f")})
+state_name = ("final encoder state (the context vector c)" if step is None else
+              f"decoder state after output {step + 1}")
+st.caption(f"The {k} training pairs whose {state_name} lies nearest input "
+           f"{'AB'[which]}'s, by Euclidean distance, among {where}."
+           + ("" if step is None else " Each match is one step of a training pair: the "
+              "target written up to that step is shown."))

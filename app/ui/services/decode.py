@@ -8,9 +8,11 @@ message (``seq2seq_core.search.check_source``'s).
 from __future__ import annotations
 
 import json
+import random
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -70,19 +72,31 @@ def correct(handle: ModelHandle, texts: Sequence[str],
     return [is_correct(t, refs) for t in texts]
 
 
-@st.cache_data(max_entries=16, show_spinner="Regenerating the held-out set...")
-def _heldout_cached(task: str, seed: int,
-                    options_json: str) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
-    """The held-out pairs, each with every correct target of its source."""
+TRAIN_SAMPLE = 1000  # training pairs kept per regenerated task (nearest neighbours)
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    """What the views keep of a regenerated task: the held-out pairs, each with every
+    correct target of its source, and a random sample of the training pairs."""
+
+    heldout: tuple[tuple[core.Pair, tuple[str, ...]], ...]
+    train_sample: tuple[core.Pair, ...]
+    n_train: int
+
+
+@st.cache_data(max_entries=16, show_spinner="Regenerating the task's data...")
+def _task_cached(task: str, seed: int, options_json: str) -> Regenerated:
     data = core.make_task(task, seed=seed, **json.loads(options_json))
-    return tuple((p, data.references_of(p)) for p in data.heldout)
+    train = list(data.train)
+    sample = random.Random(0).sample(train, min(TRAIN_SAMPLE, len(train)))
+    return Regenerated(tuple((p, data.references_of(p)) for p in data.heldout),
+                       tuple(sample), len(train))
 
 
-def heldout_with_references(handle: ModelHandle, runs: list[RunEntry]
-                            ) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
-    """The model's held-out pairs (its task regenerated with the run's seed and options)
-    whose sources it can read, each with every correct target; () where they cannot be
-    regenerated (e.g. uploads)."""
+def regenerated(handle: ModelHandle, runs: list[RunEntry]) -> Regenerated | None:
+    """The model's task data regenerated with the run's (or the checkpoint's) seed and
+    options, or None where it cannot be (e.g. an upload of uploaded pairs)."""
     entry = next((e for e in runs if handle.key.startswith(f"{e.key}:")), None)
     if entry is not None:
         spec = entry.run.spec
@@ -92,13 +106,23 @@ def heldout_with_references(handle: ModelHandle, runs: list[RunEntry]
         task, seed = handle.task, int(train.get("seed", 0))
         options = dict(handle.info.get("task_options") or {})
     if task not in core.TASKS or task == "upload":
-        return ()
+        return None
     try:
-        pairs = _heldout_cached(task, seed, json.dumps(options, sort_keys=True))
+        return _task_cached(task, seed, json.dumps(options, sort_keys=True))
     except (ValueError, TypeError, KeyError, OSError):
+        return None
+
+
+def heldout_with_references(handle: ModelHandle, runs: list[RunEntry]
+                            ) -> tuple[tuple[core.Pair, tuple[str, ...]], ...]:
+    """The model's held-out pairs (its task regenerated with the run's seed and options)
+    whose sources it can read, each with every correct target; () where they cannot be
+    regenerated (e.g. uploads)."""
+    data = regenerated(handle, runs)
+    if data is None:
         return ()
     vocab = handle.tm.src_vocab
-    return tuple((p, refs) for p, refs in pairs if not vocab.unknown_tokens(p.source))
+    return tuple((p, refs) for p, refs in data.heldout if not vocab.unknown_tokens(p.source))
 
 
 def heldout_pairs(handle: ModelHandle, runs: list[RunEntry]) -> tuple[core.Pair, ...]:

@@ -1,4 +1,5 @@
-"""The inside views' door to the core: traces, PCA bases, replays and alignment scores.
+"""The inside views' door to the core: traces, PCA bases, replays, alignment scores and
+nearest neighbours in state space.
 
 Caches are keyed by ``ModelHandle.key`` (unique per set of weights) and return plain
 data; inputs go through ``decode.check_text``, so these views refuse what the others do.
@@ -9,11 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from seq2seq_core.inside import (PCABasis, ReplayFrame, StateSelection, Trace,
-                                 alignment_score, fit_state_basis, known_reference,
-                                 replay_frames, trace, trace_batch)
+from seq2seq_core.inside import (Neighbour, NeighbourIndex, PCABasis, ReplayFrame,
+                                 StateSelection, Trace, alignment_score, build_index,
+                                 fit_state_basis, known_reference, nearest_at_step,
+                                 nearest_sources, replay_frames, trace, trace_batch)
 from seq2seq_core.inside.alignment import default_slack
-from ui.services.decode import check_text, heldout_pairs
+from ui.services.decode import check_text, heldout_pairs, regenerated
 from ui.services.models import ModelHandle, snapshot_handle
 from ui.state import RunEntry
 
@@ -91,3 +93,38 @@ def input_alignment(handle: ModelHandle, text: str,
     forced = trace_text(handle, text, reference)
     slack = default_slack(handle.tm.model.cfg.bidirectional)
     return alignment_score(forced.attention, gold, slack), reference
+
+
+@st.cache_resource(max_entries=8, show_spinner="Indexing the training pairs' states "
+                                              "(once per model)...")
+def _index_cached(model_key: str, _tm: core.TrainedModel,
+                  _pairs: tuple[core.Pair, ...]) -> NeighbourIndex:
+    """Read-only, shared by every session: one per set of weights."""
+    return build_index(_tm, list(_pairs))
+
+
+def neighbour_index(handle: ModelHandle, runs: list[RunEntry]
+                    ) -> tuple[NeighbourIndex, str] | None:
+    """The model's index of training pairs and their states, with one line saying which
+    pairs (a random sample of its training set, regenerated with its seed and options);
+    None where the training pairs cannot be regenerated (e.g. uploaded pairs)."""
+    data = regenerated(handle, runs)
+    if data is None:
+        return None
+    vocab = handle.tm.src_vocab
+    pairs = tuple(p for p in data.train_sample if not vocab.unknown_tokens(p.source))
+    if not pairs:
+        return None
+    where = (f"a random sample of {len(pairs):,} of the model's {data.n_train:,} training "
+             "pairs (its task regenerated with its seed and options), each traced with its "
+             "target forced")
+    return _index_cached(handle.key, handle.tm, pairs), where
+
+
+def neighbours(index: NeighbourIndex, tr: Trace, step: int | None, k: int) -> list[Neighbour]:
+    """The k training pairs nearest ``tr``: by the final encoder state (``step`` None) or
+    by the decoder state after output ``step`` (0-based). Raises ValueError for a step
+    the trace lacks."""
+    if step is None:
+        return nearest_sources(index, tr, k)
+    return nearest_at_step(index, tr, step, k)

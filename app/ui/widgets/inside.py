@@ -1,12 +1,16 @@
-"""Widgets of the inside views: which hidden states to look at, and a second input."""
+"""Widgets of the inside views: which hidden states to look at, a second input, and the
+nearest neighbours' controls."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
 from ui import state
+from ui.charts import neighbours as neighbours_chart
 from ui.widgets.common import KEEP
 
 
@@ -43,3 +47,20 @@ def state_controls(cfg: core.ModelConfig, allow_3d: bool = True) -> tuple[StateS
         dims = c5.radio("Projection", [2, 3], horizontal=True, key=state.STATES_DIMS,
                         persist_state=KEEP, format_func=lambda d: f"{d}-D")
     return StateSelection(part, int(layer), int(direction), bool(cell)), int(dims)
+
+
+def neighbour_controls(output_tokens: Sequence[Sequence[str]]) -> tuple[int, int | None, int]:
+    """Which input (A or B), which of its states (the final encoder state, or the decoder
+    state after one output token) and how many neighbours. ``output_tokens``: each
+    input's greedy output tokens. Returns (input index, step or None, k)."""
+    c1, c2, c3 = st.columns([1, 3, 1])
+    which = c1.radio("Input", [0, 1], horizontal=True, key=state.NEIGHBOURS_INPUT,
+                     persist_state=KEEP, format_func="AB".__getitem__)
+    tokens = output_tokens[which]
+    options: list[int | None] = [None, *range(len(tokens))]
+    state.choice(state.NEIGHBOURS_AT, options, None)
+    at = c2.selectbox("State", options, key=state.NEIGHBOURS_AT,
+                      format_func=lambda s: "final encoder state (the context vector c)"
+                      if s is None else neighbours_chart.step_label(s, tokens[s]))
+    k = c3.number_input("Neighbours", 1, 20, 5, key=state.NEIGHBOURS_K, persist_state=KEEP)
+    return int(which), at, int(k)
