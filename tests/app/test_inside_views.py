@@ -89,6 +89,7 @@ def test_hidden_states_share_axes_and_a_shared_prefix_shares_its_points(pretrain
 
 
 def fill_compare_form(at: AppTest) -> None:
+    at.radio(key="compare_mode").set_value("train").run()
     at.slider(key="compare_lengths").set_value((3, 6))
     at.number_input(key="compare_hidden").set_value(8)
     at.number_input(key="compare_emb").set_value(4)
@@ -109,7 +110,7 @@ def test_compare_trains_both_then_replay_replays_a_snapshot_per_evaluation(pretr
         e.run.join(120)
     at.run()
     assert not at.exception
-    curves, by_length = figures(at)
+    by_length, curves = figures(at)
     assert len(by_length["data"]) == 2
     table = at.dataframe[0].value
     assert table["alignment score"].isna().tolist() == [True, False]
