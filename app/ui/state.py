@@ -110,6 +110,7 @@ TRAIN_CURVES, HELDOUT_CURVE = "train_curves", "heldout_curve"
 # -- Compare --
 COMPARE_MODE = "compare_mode"  # "models" (two models, nothing to train) or "train"
 COMPARE_PICK_TASK, COMPARE_STRATEGY = "compare_pick_task", "compare_strategy"
+COMPARE_SIDEBAR = "compare_sidebar_model"  # the sidebar pick Compare last followed
 COMPARE_PICK = "compare_pick_{}"  # model a or b: a picker key
 COMPARE_SOURCE = SourceBox("compare_source", "compare_source_task", "compare_source_input")
 COMPARE_BY_LENGTH_STORED = "compare_by_length_stored"

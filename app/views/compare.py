@@ -27,6 +27,7 @@ POLL_SECONDS = 1.0
 PROBES = 3  # held-out sources decoded greedy and beam by both models (live runs)
 GREEDY_BEAM_INPUTS = 7  # inputs in the greedy-vs-beam table of two models
 SPLIT_SHOWN = 100  # inputs listed where one model is right and the other wrong
+EXAMPLES_PER_KIND = 4  # telling-example buttons per kind (the tables list more)
 
 
 # -- two models that exist -------------------------------------------------------------
@@ -58,7 +59,8 @@ def shipped_pairs() -> dict[str, tuple[str, str]]:
 
 def default_task(tasks: list[str]) -> str:
     """The task of the model picked in the sidebar, once the user picked one; else
-    reverse (its contrast is the clearest: long strings); else the first."""
+    reverse (its contrast is the clearest: long strings); else the first. Compare
+    follows a new pick in the sidebar; its own task box changes it afterwards."""
     key = state.model_key()
     picked = services.models.choice_task(key, state.runs())
     if key != services.models.shipped_key(services.models.DEFAULT_MODEL) and picked in tasks:
@@ -85,9 +87,13 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
                  widgets.decode.default_source(task))
     text = widgets.decode.source_box("Source text", state.COMPARE_SOURCE, first, task)
     widgets.examples.telling_examples(handles[1], state.COMPARE_SOURCE, "compare",
-                                      more=handles[:1])
+                                      kinds=("fixed-vs-attention", "greedy-vs-beam"),
+                                      more=handles[:1], most=EXAMPLES_PER_KIND)
     source = text.strip()
     refs = reference_of(source, comparison, examples)
+    if refs:
+        st.caption(f"Reference: `{code_span_safe(refs[0])}`"
+                   + (f" (and {len(refs) - 1} more)" if len(refs) > 1 else ""))
     columns = st.columns(2)
     for letter, handle, name, column in zip("ab", handles, names, columns):
         with column:
@@ -119,9 +125,6 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
                          "it only sets the decoder's first state s_0 (Sutskever)")
                 st.caption(f"The encoder's final state: the whole source squeezed into "
                            f"{len(tr.context)} numbers; {reads}.")
-    if refs:
-        st.caption(f"Reference: `{code_span_safe(refs[0])}`"
-                   + (f" (and {len(refs) - 1} more)" if len(refs) > 1 else ""))
 
 
 def greedy_vs_beam_table(handles: list[ModelHandle], names: list[str], comparison,
@@ -194,8 +197,12 @@ def two_models() -> None:
         st.info("Compare needs two models of one task: train one on the Train page, or "
                 "train a pair here with Train both.")
         return
-    task, key_a, key_b, strategy = widgets.compare.pair_picker(
-        by_task, default_task(list(by_task)), shipped_pairs())
+    start = default_task(list(by_task))
+    if st.session_state.get(state.COMPARE_SIDEBAR) != state.model_key():
+        st.session_state[state.COMPARE_SIDEBAR] = state.model_key()  # a new sidebar pick:
+        st.session_state[state.COMPARE_PICK_TASK] = start  # follow its task
+    task, key_a, key_b, strategy = widgets.compare.pair_picker(by_task, start,
+                                                               shipped_pairs())
     if key_a == key_b:
         st.info("Pick two different models.")
         return
@@ -212,7 +219,6 @@ def two_models() -> None:
     comparison = services.zoo.comparison(handles[0], handles[1], state.runs(),
                                          on_start=notice.info)
     notice.empty()
-    st.subheader("Held-out accuracy by source length")
     if comparison is None:
         st.info("No held-out set both models can read is known (an uploaded model's own "
                 "pairs cannot be regenerated); the input below still goes through both.")
@@ -220,12 +226,18 @@ def two_models() -> None:
         named = [(names[0], comparison.a), (names[1], comparison.b)]
         st.plotly_chart(charts.compare.figures_by_length(named, strategy),
                         key=state.COMPARE_BY_LENGTH_STORED)
+        if comparison.a.overall == comparison.b.overall:
+            st.caption("The two lines coincide: both models score the same on these "
+                       "inputs (the dates pair is right on every one). The reverse pair "
+                       "shows the fixed context vector's limit on long inputs.")
         percent = st.column_config.NumberColumn(format="percent")
         frame = charts.compare.overall_frame(named)
         st.dataframe(frame, hide_index=True, column_config={
             c: percent for c in frame.columns
             if c in ("exact match", "word accuracy", "phoneme error rate")})
-        st.caption(f"Over {comparison.where}.")
+        st.caption(f"Over {comparison.where}. The shipped fixed-context and attention pair "
+                   "of a task to start with; any two models of one task (your runs and "
+                   "uploads too) compare the same way.")
     examples = tuple({(e["kind"], e["source"]): e for h in handles
                       for e in services.zoo.examples_of(h)}.values())
     one_input(handles, names, comparison, examples)
@@ -315,8 +327,4 @@ st.title("Compare: fixed context vs attention")
 if widgets.compare.mode_picker() == "train":
     train_both()
 else:
-    st.caption("Two models of one task on the same inputs: the shipped fixed-context and "
-               "attention pair to start with, or any two you pick (your runs and uploads "
-               "too). Nothing to train: the shipped models' held-out figures are stored "
-               "beside them.")
     two_models()

@@ -79,7 +79,7 @@ def test_compare_draws_each_shipped_pair_without_training(zoo, task):
     assert at.selectbox(key="compare_pick_b").value == f"shipped:{prefix}-attention"
     assert at.session_state["runs"] == []  # nothing trained
     assert [s.value for s in at.subheader] == [
-        "Held-out accuracy by source length", "One input, both decoders",
+        "One input, both decoders",
         "Greedy vs beam (K=5) on the same inputs", "Where one is right and the other wrong"]
 
     fixed, attention = (core.load_figures(zoo / f"{prefix}-{k}") for k in ("fixed", "attention"))
@@ -88,8 +88,10 @@ def test_compare_draws_each_shipped_pair_without_training(zoo, task):
     assert [t["name"] for t in exact] == [f"A: {prefix}-fixed", f"B: {prefix}-attention"]
     width = compare_charts.bucket_width([r[0] for r in fixed.by_length["greedy"]])
     for trace, figs in zip(exact, (fixed, attention)):
-        pooled = compare_charts.pooled_by_length(figs.by_length["greedy"], width)
+        pooled = compare_charts.merge_sparse(
+            compare_charts.pooled_by_length(figs.by_length["greedy"], width))
         assert trace["y"] == pytest.approx([b[2] for b in pooled])
+        assert min(b[1] for b in pooled) >= compare_charts.MIN_BUCKET_PAIRS
     metric = compare_charts.main_metric(fixed.metrics)
     assert len(chart["data"]) == (4 if metric else 2)
     overall = at.dataframe[0].value
@@ -118,6 +120,13 @@ def test_compare_opens_on_the_sidebar_models_task_once_one_is_picked(zoo):
     at.selectbox(key="model").set_value("shipped:g2p-fixed").run()
     at.switch_page("views/compare.py").run()
     assert at.selectbox(key="compare_pick_task").value == "g2p"
+    at.selectbox(key="compare_pick_task").set_value("translation").run()
+    at.switch_page("views/decode.py").run()
+    at.switch_page("views/compare.py").run()
+    assert at.selectbox(key="compare_pick_task").value == "translation"  # kept
+    at.selectbox(key="model").set_value("shipped:dates-fixed").run()
+    assert at.selectbox(key="compare_pick_task").value == "dates"  # a new pick: followed
+    assert at.selectbox(key="compare_pick_a").value == "shipped:dates-fixed"
 
 
 def test_the_split_table_feeds_the_input_and_beam_changes_the_chart(zoo):
@@ -132,9 +141,10 @@ def test_the_split_table_feeds_the_input_and_beam_changes_the_chart(zoo):
     at.radio(key="compare_strategy").set_value("beam").run()
     assert not at.exception
     chart = by_key(at, "compare_by_length_stored")
-    assert "beam search" in chart["layout"]["title"]["text"]
+    assert "(beam search)" in chart["layout"]["annotations"][0]["text"]
     width = compare_charts.bucket_width([r[0] for r in fixed.by_length["beam"]])
-    pooled = compare_charts.pooled_by_length(fixed.by_length["beam"], width)
+    pooled = compare_charts.merge_sparse(compare_charts.pooled_by_length(
+        fixed.by_length["beam"], width))
     assert chart["data"][0]["y"] == pytest.approx([b[2] for b in pooled])
 
 
@@ -233,6 +243,10 @@ def test_example_labels_say_who_is_right(note, short):
 
 def test_pooled_buckets_and_the_split_rows():
     assert compare_charts.bucket_width(list(range(5, 26))) == 3
+    assert compare_charts.merge_sparse([("1", 2, 1.0, {}), ("2-3", 30, 0.5, {})]) == [
+        ("1-3", 32, 0.53125, {})]
+    assert compare_charts.merge_sparse([("1", 20, 1.0, {}), ("2-3", 30, 0.5, {}),
+                                        ("4", 3, 0.0, {})])[-1][:2] == ("2-4", 33)
     assert compare_charts.main_metric(("word_accuracy", "phoneme_error_rate")) == \
         "phoneme_error_rate"
     assert compare_charts.main_metric(()) is None

@@ -187,6 +187,36 @@ def pooled_by_length(rows: Sequence[tuple[int, int, float, dict[str, float]]],
     return out
 
 
+MIN_BUCKET_PAIRS = 10  # a bucket with fewer pairs joins its neighbour (no 0%/100% spikes)
+# Open rings under filled dots: two models with equal figures both stay visible.
+MARKERS = ({"symbol": "circle-open", "size": 11, "line": {"width": 2}}, {"size": 6})
+
+
+def merge_sparse(buckets: Sequence[Pooled], least: int = MIN_BUCKET_PAIRS) -> list[Pooled]:
+    """Buckets with fewer than ``least`` pairs merged into their neighbour (the one before,
+    or after for the first), values re-weighted by pairs, labels spanning both.
+
+    Example: [("1", 2, 1.0, {}), ("2-3", 30, 0.5, {})] -> [("1-3", 32, 0.53125, {})].
+    """
+    out = list(buckets)
+    i = 0
+    while len(out) > 1 and i < len(out):
+        if out[i][1] >= least:
+            i += 1
+            continue
+        j = i - 1 if i > 0 else i + 1
+        lo, hi = sorted((i, j))
+        a, b = out[lo], out[hi]
+        n = a[1] + b[1]
+        metrics = {m: (a[1] * a[3].get(m, b[3].get(m, 0.0))
+                       + b[1] * b[3].get(m, a[3].get(m, 0.0))) / n
+                   for m in sorted(set(a[3]) | set(b[3]))}
+        label = f"{a[0].split('-')[0]}-{b[0].split('-')[-1]}"
+        out[lo:hi + 1] = [(label, n, (a[1] * a[2] + b[1] * b[2]) / n, metrics)]
+        i = 0
+    return out
+
+
 def figures_by_length(named: Sequence[tuple[str, Figures]], strategy: str = "greedy"
                       ) -> go.Figure:
     """Exact match by source length for every model on shared axes, and the task's main
@@ -195,25 +225,26 @@ def figures_by_length(named: Sequence[tuple[str, Figures]], strategy: str = "gre
     width = bucket_width(lengths)
     metric = main_metric(named[0][1].metrics) if named else None
     cols = 2 if metric else 1
-    titles = ["exact match"] + ([metric_label(metric) + " (mean over lengths, weighted by "
-                                 "pairs)"] if metric else [])
+    search = "greedy" if strategy == "greedy" else "beam search"
+    titles = [f"held-out exact match by source length ({search})"] + (
+        [f"{metric_label(metric)} ({search})"] if metric else [])
     fig = make_subplots(rows=1, cols=cols, subplot_titles=titles, horizontal_spacing=0.1)
     order = []
     for i, (name, figs) in enumerate(named):
-        buckets = pooled_by_length(figs.by_length.get(strategy, ()), width)
+        buckets = merge_sparse(pooled_by_length(figs.by_length.get(strategy, ()), width))
         order += [b[0] for b in buckets if b[0] not in order]
         color = COLORS[i % len(COLORS)]
         x, n = [b[0] for b in buckets], [b[1] for b in buckets]
         fig.add_trace(go.Scatter(
             x=x, y=[b[2] for b in buckets], mode="lines+markers", name=name, legendgroup=name,
-            line={"color": color}, customdata=n,
+            line={"color": color}, customdata=n, marker=MARKERS[i % len(MARKERS)],
             hovertemplate=f"{name}<br>length %{{x}}<br>exact match %{{y:.1%}}<br>"
                           "%{customdata} pairs<extra></extra>"), row=1, col=1)
         if metric:
             fig.add_trace(go.Scatter(
                 x=x, y=[b[3].get(metric) for b in buckets], mode="lines+markers", name=name,
                 legendgroup=name, showlegend=False, line={"color": color, "dash": "dot"},
-                customdata=n, hovertemplate=f"{name}<br>length %{{x}}<br>"
+                customdata=n, marker=MARKERS[i % len(MARKERS)], hovertemplate=f"{name}<br>length %{{x}}<br>"
                 f"{metric_label(metric)} %{{y:.3g}}<br>%{{customdata}} pairs<extra></extra>"),
                 row=1, col=2)
     order.sort(key=lambda label: int(label.split("-")[0]))
@@ -224,9 +255,8 @@ def figures_by_length(named: Sequence[tuple[str, Figures]], strategy: str = "gre
         fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=2)
     elif metric:
         fig.update_yaxes(rangemode="tozero", row=1, col=2)
-    search = "greedy" if strategy == "greedy" else "beam search"
-    fig.update_layout(title_text=f"held-out {search} by source length", height=360,
-                      legend={"orientation": "h", "y": -0.3}, margin={**MARGIN, "t": 60})
+    fig.update_layout(height=330, legend={"orientation": "h", "y": -0.28},
+                      margin={**MARGIN, "t": 30})
     return fig
 
 

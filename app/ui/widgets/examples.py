@@ -69,23 +69,26 @@ def _missing(handle: ModelHandle, kind: str) -> str:
 
 def telling_examples(handle: ModelHandle, box: state.SourceBox, view: str,
                      kinds: Sequence[str] = tuple(KIND_TITLES),
-                     more: Sequence[ModelHandle] = ()) -> tuple[dict, ...]:
+                     more: Sequence[ModelHandle] = (),
+                     most: int | None = None) -> tuple[dict, ...]:
     """One button per stored example of ``kinds`` (a click fills ``box``; the note is the
     tooltip), and for a kind with none a line saying so with a button to a shipped model
     that has some. ``more``: other models whose examples to offer too (Compare's other
-    model; an input is offered once). ``view`` keeps the keys apart (``state.TELLING``).
-    Returns the examples shown."""
+    model; an input is offered once); ``most``: buttons per kind (None: all). ``view``
+    keeps the keys apart (``state.TELLING``). Returns every example of ``kinds`` (also
+    those past ``most``), to look up the reference of an input."""
     found = {}
     for h in (*more, handle):
         for e in zoo.examples_of(h):
             if e["kind"] in kinds:
                 found.setdefault((e["kind"], e["source"]), e)
     examples = tuple(sorted(found.values(), key=lambda e: list(kinds).index(e["kind"])))
+    shown = [e for kind in kinds for e in [x for x in examples if x["kind"] == kind][:most]]
     if examples:
         st.caption("Telling examples from the held-out set (click to fill; hover for what "
                    "each shows)")
         with st.container(horizontal=True, wrap=True):
-            for i, example in enumerate(examples):
+            for i, example in enumerate(shown):
                 st.button(label(example), key=state.TELLING.format(view, i),
                           help=md_escape(example["note"], 400), on_click=state.fill_source,
                           args=(box, example["source"], handle.task))
