@@ -21,9 +21,19 @@ decoder) and lets you look inside them. It runs on the CPU and offline.
    bidirectional), a decoder (a fixed context vector, or attention with an additive, dot
    or general score) and the training settings, then press *Start training*. Training
    runs in the background: the loss, accuracy and sample predictions update live, and
-   you can use the rest of the app meanwhile. *Use in Decode* puts your model in the
-   sidebar picker; *Download* saves it as a checkpoint folder in a `.zip`, which
-   *Load a checkpoint* in the sidebar reads back.
+   you can use the rest of the app meanwhile. *Pause* freezes it to talk over the
+   picture; *Step* takes one optimisation step (or one evaluation interval) and every
+   chart shows it; *Speed* slows it to a few steps a second. *Use in Decode* puts the
+   model shown (its step is written above the button) in the sidebar picker;
+   *Download* saves it as a checkpoint folder in a `.zip`, which *Load a checkpoint* in
+   the sidebar reads back.
+3. **Compare**: the shipped fixed-context and attention models of a task side by side,
+   with nothing to train: accuracy by source length over their held-out sets, one input
+   through both (the attention heatmap next to the fixed model's single context vector),
+   greedy vs beam search, and the inputs only one of them gets right. Any two models of
+   a task compare the same way; *Train both* trains a pair and shows the gap appear.
+   The *telling examples* buttons (Decode, Beam search, Compare) fill in held-out inputs
+   where greedy and beam search, or the two models, disagree.
 
 Every run of your session stays listed on the Train page; a reload finds a run again
 (its id is in the page address). The server trains a few runs at a time and queues the
