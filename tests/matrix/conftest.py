@@ -45,6 +45,9 @@ class Kind:
         metrics: the task's metrics (``TaskInfo.metrics``).
         min_exact_match: greedy exact match on ``pairs`` the row is trained to reach
             (well below what it gets), so a training path that silently broke shows.
+        task_options: the ``make_task`` options (seed 0) that made its data, so a test
+            can regenerate the same held-out set (the app does, from a checkpoint's
+            ``info["task_options"]``); a corpus read from bytes is under ``data``.
     """
 
     name: str
@@ -56,6 +59,7 @@ class Kind:
     max_len: int
     metrics: tuple[str, ...] = field(default=())
     min_exact_match: float = 0.0
+    task_options: dict = field(default_factory=dict)
 
 
 def _train(task: core.TaskData, model: dict, steps: int, lr: float = 0.03,
@@ -80,7 +84,8 @@ def _known(tm: TrainedModel, texts, n: int) -> tuple[str, ...]:
 
 def _kind(name: str, task: core.TaskData, tm: TrainedModel, n_pairs: int = 12,
           variants: tuple[tuple[str, str], ...] | None = None, first: tuple[str, ...] = (),
-          extra_pairs: tuple[Pair, ...] = (), min_exact_match: float = 0.0) -> Kind:
+          extra_pairs: tuple[Pair, ...] = (), min_exact_match: float = 0.0,
+          task_options: dict | None = None) -> Kind:
     """A row from a task and its model: inputs are ``first``, the task's examples, then
     held-out sources (those the model can read); pairs the first held-out ones."""
     examples = core.TASKS[task.name].examples if task.name in core.TASKS else ()
@@ -93,20 +98,26 @@ def _kind(name: str, task: core.TaskData, tm: TrainedModel, n_pairs: int = 12,
                          for t in inputs[:2])
     longest = max(len(tm.tgt_vocab.split(p.target)) for p in task.train)
     metrics = core.TASKS[task.name].metrics if task.name in core.TASKS else ()
-    return Kind(name, tm, inputs, pairs, refs, variants, longest + 4, metrics, min_exact_match)
+    return Kind(name, tm, inputs, pairs, refs, variants, longest + 4, metrics, min_exact_match,
+                dict(task_options or {}))
 
 
 # ---- characters: dates, and the architecture variants on the same task -------------
 
+DATES = {"n_train": 2000, "n_heldout": 40}
+G2P = {"n_train": 3000, "n_heldout": 30}
+
+
 @cache
 def _dates() -> core.TaskData:
-    return core.make_task("dates", n_train=2000, n_heldout=40, seed=0)
+    return core.make_task("dates", seed=0, **DATES)
 
 
 @cache
 def _dates_kind(name: str, steps: int, min_exact_match: float = 0.0, **model) -> Kind:
     task = _dates()
-    return _kind(name, task, _train(task, model, steps), min_exact_match=min_exact_match)
+    return _kind(name, task, _train(task, model, steps), min_exact_match=min_exact_match,
+                 task_options=DATES)
 
 
 def chars() -> Kind:
@@ -140,8 +151,8 @@ def fixed_sutskever() -> Kind:
 
 @cache
 def phonemes() -> Kind:
-    task = core.make_task("g2p", n_train=3000, n_heldout=30, seed=0)
-    return _kind("phonemes", task, _train(task, {}, 60))
+    task = core.make_task("g2p", seed=0, **G2P)
+    return _kind("phonemes", task, _train(task, {}, 60), task_options=G2P)
 
 
 # ---- words and subwords: translation on a tiny ManyThings-format corpus ------------
@@ -183,12 +194,16 @@ def corpus_lines() -> list[str]:
     return [f"{line}\t{ATTRIBUTION}" for line in lines]
 
 
+def translation_options(tokenization: str) -> dict:
+    """``make_task`` options of a word or subword row (the corpus under ``data``)."""
+    return {"data": "\n".join(corpus_lines()).encode("utf-8"), "data_name": "tiny-fra.txt",
+            "tokenization": tokenization, "vocab_size": 50 if tokenization == "word" else 60,
+            "n_heldout": 8, "tutorial_prefixes": False, "max_len": 10}
+
+
 @cache
 def _translation(tokenization: str) -> core.TaskData:
-    data = "\n".join(corpus_lines()).encode("utf-8")
-    return core.make_task("translation", data=data, data_name="tiny-fra.txt",
-                          tokenization=tokenization, vocab_size=50 if tokenization == "word"
-                          else 60, n_heldout=8, seed=0, tutorial_prefixes=False, max_len=10)
+    return core.make_task("translation", seed=0, **translation_options(tokenization))
 
 
 @cache
@@ -198,7 +213,8 @@ def _translation_kind(name: str, tokenization: str, steps: int,
     tm = _train(task, {}, steps)
     return _kind(name, task, tm, variants=TYPED, first=tuple(w for _, w in TYPED),
                  extra_pairs=(UNSEEN,) if tokenization == "word" else (),
-                 min_exact_match=min_exact_match)
+                 min_exact_match=min_exact_match,
+                 task_options=translation_options(tokenization))
 
 
 def words() -> Kind:
