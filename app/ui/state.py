@@ -123,6 +123,7 @@ COMPARE_MODEL = "compare_{}_{}"  # (model letter a/b, field: decoder, cell, scor
 COMPARE_HIDDEN, COMPARE_EMB = "compare_hidden", "compare_emb"
 COMPARE_STEPS, COMPARE_LR, COMPARE_SEED = "compare_steps", "compare_lr", "compare_seed"
 COMPARE_EVAL_EVERY, COMPARE_EVAL_SIZE = "compare_eval_every", "compare_eval_size"
+COMPARE_N_TRAIN = "compare_n_train"
 COMPARE_CURVES, COMPARE_BY_LENGTH = "compare_curves", "compare_by_length"
 
 # -- Training replay --

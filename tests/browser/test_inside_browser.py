@@ -41,6 +41,8 @@ def test_the_attention_animation_at_its_first_and_last_step(page, app_url, shots
 
 def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_url, shots):
     open_page(page, f"{app_url}/compare")
+    page.get_by_text("Train both, live", exact=True).click()
+    expect(page.get_by_role("button", name="Train both")).to_be_visible(timeout=TIMEOUT)
     fill_number(page, "Hidden size", 32)
     fill_number(page, "Steps (each)", 120)
     fill_number(page, "Evaluate every (steps)", 30)

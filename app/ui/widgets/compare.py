@@ -18,7 +18,7 @@ from ui.widgets.common import KEEP, choice_args
 # "Compare"): attention at least 30 points above the fixed context on the longest strings
 # within 60 s of Start.
 DEFAULTS = {"lengths": (4, 12), "hidden": 64, "emb": 16, "steps": 1000, "lr": 5e-3,
-            "eval_every": 50, "eval_size": 300}
+            "eval_every": 50, "eval_size": 300, "n_train": 5000}
 MODES = {"models": "Two models, nothing to train", "train": "Train both, live"}
 
 
@@ -90,12 +90,15 @@ def compare_form(running: bool) -> tuple[RunSpec, list[dict], list[str]] | None:
                                  key=state.COMPARE_HIDDEN, persist_state=KEEP)
         emb = c1.number_input("Embedding size", 1, 256, DEFAULTS["emb"], key=state.COMPARE_EMB,
                               persist_state=KEEP)
-        steps = c2.number_input("Steps (each)", 1, 100_000, DEFAULTS["steps"],
-                                step=100,
+        pairs = c1.number_input("Training pairs", 100, 100_000, DEFAULTS["n_train"],
+                                step=1000, key=state.COMPARE_N_TRAIN, persist_state=KEEP,
+                                help="Generated once when Start is pressed: fewer pairs "
+                                     "start sooner, and a minute of training sees each "
+                                     "only a few times.")
+        steps = c2.number_input("Steps (each)", 1, 100_000, DEFAULTS["steps"], step=100,
                                 key=state.COMPARE_STEPS, persist_state=KEEP)
         lr = c2.number_input("Learning rate", 1e-5, 0.1, DEFAULTS["lr"], format="%.4f",
-                             step=1e-3,
-                             key=state.COMPARE_LR, persist_state=KEEP)
+                             step=1e-3, key=state.COMPARE_LR, persist_state=KEEP)
         seed = c3.number_input("Seed", 0, 2**31 - 1, 0, key=state.COMPARE_SEED,
                                persist_state=KEEP)
         every = c3.number_input("Evaluate every (steps)", 1, 100_000, DEFAULTS["eval_every"],
@@ -107,6 +110,7 @@ def compare_form(running: bool) -> tuple[RunSpec, list[dict], list[str]] | None:
     if not submitted:
         return None
     options = {"min_len": low, "max_len": high} if task == "reverse" else {}
+    options["n_train"] = int(pairs)
     train = core.TrainConfig(steps=int(steps), learning_rate=float(lr), seed=int(seed),
                              eval_every=int(every), eval_size=int(size), max_seconds=900.0)
     model = {"hidden_dim": int(hidden), "emb_dim": int(emb)}
