@@ -11,9 +11,10 @@ yet, as checkpoint bytes (``transfer``), never pickled modules.
 Models are named by a serial number the actor gives each one the first time a poll
 sees it, so a poller that already holds a snapshot is not sent it again.
 
-A run nobody touches for its heartbeat timeout stops itself (``TrainingRun``); an
-ended run's actor waits ``linger_s`` for a poll to collect its last state, then exits,
-which frees its CPU. The app that collects it kills the actor sooner.
+A run nobody touches for its heartbeat timeout stops itself (``TrainingRun``). Once
+the run has ended, the actor exits (freeing its CPU) as soon as every poller seen in
+the last ``RECENT_S`` has collected the final state (several app replicas may watch
+one run), or after ``linger_s`` with no poll or touch at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from seq2seq_core.server.worker import RunSpec, TrainingRun
 from seq2seq_core.train import EvalEvent, StepEvent
 from seq2seq_core.trained import TrainedModel
 
+RECENT_S = 15.0  # a poller seen this recently (s) is waited for before the actor exits
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -41,8 +44,10 @@ class Cursor:
             history was thinned and the whole of it is sent again.
         evals_len: evaluations it holds (they are only ever appended).
         models: serial numbers of the models it holds.
+        poller: who asks (one id per app-side copy of the run).
     """
 
+    poller: str = ""
     history_len: int = 0
     history_last: int = -1
     evals_len: int = 0
@@ -99,6 +104,7 @@ class RunActor:
         self._contact = time.monotonic()
         self._serials: dict[int, tuple[int, TrainedModel]] = {}  # id(model) -> serial
         self._next = 0
+        self._pollers: dict[str, tuple[float, bool]] = {}  # id -> (last poll, has the end)
         threading.Thread(target=self._watch, daemon=True, name="linger").start()
 
     def ready(self) -> str:
@@ -142,6 +148,7 @@ class RunActor:
         """Everything new since ``cursor`` (see ``PollReply``)."""
         self._contact = time.monotonic()
         snap = self.run.snapshot()
+        self._pollers[cursor.poller] = (self._contact, not snap.active)
         history, n = snap.history, cursor.history_len
         reset = n > len(history) or (n > 0 and history[n - 1].step != cursor.history_last)
         snaps = self.run.replay.snapshots()
@@ -157,10 +164,21 @@ class RunActor:
                          snap.evals[cursor.evals_len:], replay, latest_serial,
                          {serial: model_to_bytes(tm) for serial, tm in wanted.items()})
 
+    def collected(self) -> bool:
+        """True once the run has ended and every recent poller has its final state, or
+        nobody polled nor touched for ``linger_s``: the actor is no longer needed."""
+        if self.run.snapshot().active:
+            return False
+        now = time.monotonic()
+        if now - self._contact >= self.linger_s:
+            return True
+        pollers = list(self._pollers.values())
+        return any(done for _, done in pollers) and all(
+            done or now - seen > RECENT_S for seen, done in pollers)
+
     def _watch(self) -> None:
-        """Exit once the run has ended and nobody polled for ``linger_s``."""
-        while self.run.snapshot().active or time.monotonic() - self._contact < self.linger_s:
-            time.sleep(min(1.0, max(self.linger_s / 4, 0.05)))
+        while not self.collected():
+            time.sleep(min(0.5, max(self.linger_s / 4, 0.05)))
         self.exit()
 
     def exit(self) -> None:

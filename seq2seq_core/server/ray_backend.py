@@ -20,6 +20,7 @@ set ``SEQ2SEQ_RAY_FALLBACK=local``.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -66,10 +67,14 @@ def job_runtime_env() -> dict[str, Any]:
 
 
 def unreachable_message(address: str, reason: str) -> str:
+    token = ("" if address in ("auto", "local") or os.environ.get("RAY_AUTH_MODE") else
+             " A cluster with token authentication (what `ray start` does when it finds a "
+             "token) also needs RAY_AUTH_MODE=token here, and its token in RAY_AUTH_TOKEN "
+             "or ~/.ray/auth_token.")
     return (f"The Ray cluster at {address!r} ({ADDRESS_VAR}) cannot be reached: {reason}. "
             "Start it (`ray start --head` on its head machine) or correct the address; to "
             f"train on this server instead, unset {ADDRESS_VAR}, or set {FALLBACK_VAR}=local "
-            "to do so whenever the cluster is out of reach. Your settings are kept.")
+            f"to do so whenever the cluster is out of reach.{token} Your settings are kept.")
 
 
 class RayBackend:

@@ -9,14 +9,15 @@ busy cluster shows the last copy instead of holding the page.
 Status: "queued" while Ray has not placed the actor (no free CPU or GPU in the
 cluster), then the actor's own; "lost" when the actor died (``ray.kill``, a worker or
 node failure): what was copied last stays, usable, and the error says so. Once the
-run has ended and its last state is copied, the actor is killed, so its CPU goes back
-to the cluster at once.
+run has ended and every app watching it has copied its last state, the actor exits by
+itself (``ray_actor``), so its CPU goes back to the cluster at once.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from typing import Any
 
 import ray
@@ -68,6 +69,7 @@ class RayRun:
                  idle_timeout_s: float = 0.0) -> None:
         self.run_id, self.spec, self.idle_timeout_s = run_id, spec, idle_timeout_s
         self._actor = actor
+        self._poller = uuid.uuid4().hex  # who we are to the actor
         self._lock = threading.RLock()
         self._ready_ref = actor.ready.remote()
         self._placed = False
@@ -208,7 +210,8 @@ class RayRun:
 
     def _cursor(self) -> Cursor:
         last = self._history[-1].step if self._history else -1
-        return Cursor(len(self._history), last, len(self._evals), frozenset(self._models))
+        return Cursor(self._poller, len(self._history), last, len(self._evals),
+                      frozenset(self._models))
 
     def _apply(self, reply: PollReply) -> None:
         if reply.history_reset:
@@ -226,9 +229,7 @@ class RayRun:
         if reply.latest is not None:
             self._latest = self._models[reply.latest]
         self._reply = reply
-        if reply.status not in ACTIVE:
-            self._ended = True
-            self._kill()  # everything is copied: give the CPU back now
+        self._ended = reply.status not in ACTIVE  # all is copied; the actor exits by itself
 
     def _lost_message(self, err: Exception) -> str:
         step = self._reply.step if self._reply else 0

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,13 +47,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def ray_cluster() -> Iterator:
-    """The ``ray`` module, connected to a fresh 2-CPU local cluster."""
+    """The ``ray`` module, connected to a fresh 2-CPU local cluster (``address="local"``:
+    never one that ``ray start`` left on this machine)."""
     import ray
 
     from seq2seq_core.server.ray_backend import job_runtime_env
 
-    ray.init(num_cpus=2, include_dashboard=False, namespace=NAMESPACE,
-             _node_ip_address="127.0.0.1", log_to_driver=False,
+    temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # short: Ray puts sockets there
+    ray.init(address="local", num_cpus=2, include_dashboard=False, namespace=NAMESPACE,
+             _node_ip_address="127.0.0.1", _temp_dir=temp, log_to_driver=False,
              runtime_env=job_runtime_env())
     yield ray
     ray.shutdown()
+    shutil.rmtree(temp, ignore_errors=True)
