@@ -1,27 +1,24 @@
 """The view layer of the matrix: every page of the app, in AppTest, on every kind of model.
 
-Each kind's model is saved as a checkpoint into a folder the app reads as its shipped
-models (``SEQ2SEQ_PRETRAINED_DIR``), with the task options that made its data in
-``info["task_options"]`` (a corpus given as bytes is written to a folder and named by
-``data_dir``), so the app regenerates the kind's own held-out set. A cell opens one page
-with the kind's model picked and its first input typed, and asserts the output text
+Each kind's model is saved as a shipped checkpoint in a folder the app reads
+(``SEQ2SEQ_PRETRAINED_DIR``) with the task options that made its data
+(``app_models``), so the app regenerates the kind's own held-out set. A cell opens one
+page with the kind's model picked and its first input typed, and asserts the output text
 shown, that every label shown is the vocabulary's own (an output text is
 ``tgt_vocab.decode`` of its ids; axis, point and node labels are the vocabularies'
 tokens; a beam-tree node's prefix is the decode of its ids), and that no exception or
 error box appears.
 
-Pages whose subject is a run: Train trains a tiny run of the kind's task and architecture
-through the Train form (4 steps, evaluated at steps 2 and 4; for words and subwords the
-form's task controls are set to the kind's options and its corpus folder), and the cell
-checks the finished run; Training replay opens that run (found again by its id in the
-URL, as a reload does) and replays its two snapshots. Compare trains its own pair of
-models, so its cell opens the page with the kind picked and checks that it draws without
-an error.
+Train trains a tiny run of the kind's task and architecture through the Train form (4
+steps, evaluated at steps 2 and 4; for words and subwords the form's task controls are
+set to the kind's options and corpus folder) and checks the finished run; Training
+replay opens that run (found again by its id in the URL, as after a reload) and replays
+its two snapshots. Compare puts the kind (A) beside another row of its task, or a copy of
+it (B), with nothing to train. About is the same page for every kind: it must draw.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ from ui.widgets.task_options import option_key
 import seq2seq_core as core
 from seq2seq_core.inside import StateSelection, trace
 from seq2seq_core.vocab import EOS
+from tests.matrix.app_models import app_options, save_app_model
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "app" / "main.py")
@@ -53,41 +51,11 @@ def app_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("views-matrix")
 
 
-def corpus_folder(kind, app_dir: Path) -> Path | None:
-    """A folder holding the kind's corpus as ``<lang>-eng/<lang>.txt`` (None: no corpus)."""
-    data = kind.task_options.get("data")
-    if data is None:
-        return None
-    lang = kind.task_options.get("lang", "fra")
-    folder = app_dir / "corpus" / kind.name
-    (folder / f"{lang}-eng").mkdir(parents=True, exist_ok=True)
-    (folder / f"{lang}-eng" / f"{lang}.txt").write_bytes(data)
-    return folder
-
-
-def app_options(kind, app_dir: Path) -> dict:
-    """The kind's task options as a checkpoint stores them (JSON: a folder, not bytes)."""
-    options = {k: v for k, v in kind.task_options.items() if k not in ("data", "data_name")}
-    folder = corpus_folder(kind, app_dir)
-    return options if folder is None else {**options, "data_dir": str(folder)}
-
-
-def save_shipped(kind, app_dir: Path, name: str | None = None) -> str:
-    """Save the kind's model (once) as the shipped model ``name`` (default: the kind's
-    name); returns its picker key."""
-    name = name or kind.name
-    folder = app_dir / "models" / name
-    if not (folder / "config.json").is_file():
-        info = {**kind.tm.info, "task_options": app_options(kind, app_dir)}
-        core.save(folder, dataclasses.replace(kind.tm, info=info))
-    return f"shipped:{name}"
-
-
 @pytest.fixture
 def shipped(kind, app_dir, monkeypatch) -> str:
     """The kind's model as a shipped model of the app; returns its picker key."""
     monkeypatch.setenv(PRETRAINED_ENV, str(app_dir / "models"))
-    return save_shipped(kind, app_dir)
+    return save_app_model(kind, app_dir)
 
 
 # ---- driving a page ------------------------------------------------------------------
@@ -346,6 +314,15 @@ def test_hidden_states_view(kind, shipped):
     check_trajectories(at, tm, texts, StateSelection("decoder", layer), 3)
 
 
+def test_pages_open_on_an_input_the_model_reads(kind, shipped):
+    """Nothing typed yet: every page that decodes opens on an input the model can read."""
+    at = open_page("views/decode.py", shipped, kind.tm.task)
+    assert at.code
+    for page in ("views/beam.py", "views/attention.py", "views/hidden_states.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+
+
 # ---- Train and Training replay: a tiny run of the kind's task and architecture ----------
 
 @dataclass(frozen=True)
@@ -473,8 +450,7 @@ def test_compare_view(kind, kinds, shipped, app_dir):
     """Two models of the kind's task (the kind as A, another row of its task, or a copy
     of the kind, as B): one input through both, and the greedy-vs-beam table."""
     other = partner(kind, kinds)
-    b_key = save_shipped(other, app_dir) if other else save_shipped(kind, app_dir,
-                                                                   f"{kind.name}-copy")
+    b_key = save_app_model(other or kind, app_dir, None if other else f"{kind.name}-copy")
     b_tm = (other or kind).tm
     task = kind.tm.task
     text = next(t for t in kind.inputs if not b_tm.src_vocab.unknown_tokens(t))
