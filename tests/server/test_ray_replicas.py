@@ -1,7 +1,8 @@
 """Two app replicas on one cluster: a head started by ``ray start --head`` (loopback
-only, one CPU), replica A starts a run through ``default_registry()`` as the app does,
-replica B finds it by the run id A's URL would carry, reads its evaluations and model,
-pauses, advances and stops it; A sees the stop. Each replica is its own process."""
+only, one CPU), replica A (``host:port``) starts a run through ``default_registry()`` as
+the app does, replica B (Ray Client, ``ray://``) finds it by the run id A's URL would
+carry, reads its evaluations and model, pauses, advances and stops it; A sees the stop.
+Each replica is its own process."""
 
 from __future__ import annotations
 
@@ -76,30 +77,32 @@ print("STOPPED", run.snapshot().status, run.snapshot().step == held + 2, flush=T
 
 
 @pytest.fixture(scope="module")
-def head() -> Iterator[str]:
+def head() -> Iterator[tuple[str, str]]:
     """``ray start --head`` on 127.0.0.1, in its own process group (ended at the end) and
     its own temporary folder (so nothing else on this machine finds it as ``auto``)."""
-    port = free_port()
+    port, client_port = free_port(), free_port()
     temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # short: Ray puts sockets there
     env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
            "RAY_USAGE_STATS_ENABLED": "0", **AUTH}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--port", str(port),
+         "--ray-client-server-port", str(client_port),
          "--node-ip-address", "127.0.0.1", "--num-cpus", "1", "--include-dashboard",
          "false", "--disable-usage-stats", "--temp-dir", temp, "--block"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/tmp",
         start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail("ray start --head did not come up")
-                time.sleep(0.2)
-        yield f"127.0.0.1:{port}"
+        for waiting_for in (port, client_port):
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", waiting_for), 1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        pytest.fail("ray start --head did not come up")
+                    time.sleep(0.2)
+        yield f"127.0.0.1:{port}", f"ray://127.0.0.1:{client_port}"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -114,7 +117,8 @@ def head() -> Iterator[str]:
 
 
 def test_a_second_replica_reattaches_a_run_by_its_id(head):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEQ2SEQ_RAY_ADDRESS": head,
+    gcs, client = head
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEQ2SEQ_RAY_ADDRESS": gcs,
            "SEQ2SEQ_RAY_NAMESPACE": NAMESPACE, **AUTH}
     a = subprocess.Popen([sys.executable, "-c", REPLICA_A], cwd=ROOT, env=env, text=True,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -122,8 +126,9 @@ def test_a_second_replica_reattaches_a_run_by_its_id(head):
         line = a.stdout.readline()
         assert line.startswith("RUN "), line + a.stderr.read()[-3000:] if a.poll() else line
         run_id = line.split()[1]
-        b = subprocess.run([sys.executable, "-c", REPLICA_B, run_id], cwd=ROOT, env=env,
-                           text=True, capture_output=True, timeout=240)
+        b = subprocess.run([sys.executable, "-c", REPLICA_B, run_id], cwd=ROOT,
+                           env={**env, "SEQ2SEQ_RAY_ADDRESS": client}, text=True,
+                           capture_output=True, timeout=240)
         assert b.returncode == 0, b.stderr[-3000:]
         assert b.stdout.split("\n")[:6] == [
             "FOUND RayRun reverse 25", "EVALS True", "DECODES True", "PAUSED True",
