@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import sys
 from pathlib import Path
 
 import seq2seq_core as core
@@ -54,7 +55,9 @@ def matrix_conftest(config):
     for plugin in config.pluginmanager.get_plugins():
         if getattr(plugin, "__file__", None) == str(CONFTEST):
             return plugin
-    spec = importlib.util.spec_from_file_location("matrix_conftest", CONFTEST)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    if "matrix_conftest" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("matrix_conftest", CONFTEST)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules["matrix_conftest"]
