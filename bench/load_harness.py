@@ -2,6 +2,7 @@
 
     python bench/load_harness.py --sessions 30 --duration 600 --train-seconds 20
     python bench/load_harness.py --sessions 10 --duration 120 --cycles 3 --json out.json
+    python bench/load_harness.py --backend ray --sessions 30 --duration 300
 
 It speaks Streamlit's own browser protocol rather than driving browsers (30 Chromiums
 would measure the 2 cores' browsers, not the server). Each session opens the websocket
@@ -18,6 +19,12 @@ themselves after the heartbeat timeout.
 Reported: errors (connection failures, exceptions drawn by the app), /_stcore/health
 latency percentiles, UI refreshes (live-panel redraws) per second per session, training
 steps per session, and the server's memory (RSS) and threads, sampled from /proc.
+
+``--backend ray`` trains on a Ray head started on this machine (``bench.ray_head``:
+loopback only, ``--ray-cpus`` CPUs, default ``--slots``) instead of the server's threads,
+and adds the memory of every Ray process (GCS, raylet, the runs' workers), the number
+of run actors alive, and, measured on the idle cluster before the sessions connect, the
+time a run takes to start (actor ready, first step) and a single poll's latency.
 """
 
 from __future__ import annotations
@@ -39,7 +46,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import start_streamlit, stop  # noqa: E402
+from bench.common import free_port, start_streamlit, stop  # noqa: E402
+from bench.ray_head import probe, ray_rss, start_head, stop_head  # noqa: E402
 
 PROGRESS = re.compile(r"^(\w+) · step (\d+)/")
 
@@ -163,7 +171,8 @@ class Session:
                     await self._until(lambda: not self.busy, time.monotonic() + 30)
                     if "Stop" in self.buttons:
                         await self._send(trigger=self.buttons["Stop"])
-                    await self._until(lambda: self.status in ("stopped", "done", "error"),
+                    await self._until(lambda: self.status in ("stopped", "done", "error",
+                                                              "lost"),
                                       time.monotonic() + 60)
                     self.stats.steps += self.step
                     self.status = ""
@@ -200,9 +209,10 @@ def proc_status(pid: int) -> tuple[float, int]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["Threads"])
 
 
-async def sample_server(pid: int, end: float, samples: list[tuple[float, int]]) -> None:
+async def sample_server(pid: int, end: float, samples: list[tuple], ray=None) -> None:
+    """Every second: (server MiB, server threads[, Ray MiB, run actors alive])."""
     while time.monotonic() < end:
-        samples.append(proc_status(pid))
+        samples.append(proc_status(pid) + (ray_rss(ray) if ray is not None else ()))
         await asyncio.sleep(1.0)
 
 
@@ -211,12 +221,13 @@ def percentile(values: list[float], q: float) -> float:
         else (values[0] if values else float("nan"))
 
 
-async def one_cycle(base: str, pid: int, n: int, duration: float, train_s: float) -> dict:
+async def one_cycle(base: str, pid: int, n: int, duration: float, train_s: float,
+                    ray=None) -> dict:
     end = time.monotonic() + duration
     stats = [SessionStats() for _ in range(n)]
     latencies, health_errors, samples = [], [], []
     probes = [asyncio.create_task(health_probe(base, end, latencies, health_errors)),
-              asyncio.create_task(sample_server(pid, end, samples))]
+              asyncio.create_task(sample_server(pid, end, samples, ray))]
     sessions = []
     for s in stats:  # connect over a few seconds, as a room does
         sessions.append(asyncio.create_task(Session(base, s).run(end, train_s)))
@@ -236,35 +247,59 @@ async def one_cycle(base: str, pid: int, n: int, duration: float, train_s: float
         "runs_per_session": sorted(s.runs for s in stats),
         "sessions_progressing": sum(s.steps > 0 for s in stats),
         "mean_queue_s": statistics.mean(s.queued_s / max(s.runs, 1) for s in stats),
-        "rss_mib_max": max((m for m, _ in samples), default=float("nan")),
-        "threads_max": max((t for _, t in samples), default=0),
+        "rss_mib_max": max((s[0] for s in samples), default=float("nan")),
+        "threads_max": max((s[1] for s in samples), default=0),
+        **({"ray_rss_mib_max": max(s[2] for s in samples),
+            "run_actors_max": max(s[3] for s in samples)} if ray is not None and samples
+           else {}),
     }
 
 
 def run(args: argparse.Namespace) -> dict:
     env = {"SEQ2SEQ_TRAIN_SLOTS": str(args.slots), "SEQ2SEQ_MAX_QUEUED": str(args.sessions),
            "SEQ2SEQ_HEARTBEAT_TIMEOUT_S": str(args.heartbeat)}
-    proc, base = start_streamlit(env=env, extra=args.server_arg, timeout_s=60)
+    head, extra = None, {}
+    if args.backend == "ray":
+        head = start_head(args.ray_cpus or args.slots, free_port())
+        extra["ray_probe"] = probe(head, args.probe_runs) if args.probe_runs else {}
+        env.update(head.env, SEQ2SEQ_RAY_ADDRESS=head.address,
+                   SEQ2SEQ_RAY_LINGER_S=str(args.linger))
     try:
-        time.sleep(3)
-        idle = proc_status(proc.pid)
-        cycles = []
-        for _ in range(args.cycles):
-            result = asyncio.run(one_cycle(base, proc.pid, args.sessions, args.duration,
-                                           args.train_seconds))
-            time.sleep(args.heartbeat + 10)  # closed tabs: runs stop after the timeout
-            result["after_timeout"] = dict(zip(("rss_mib", "threads"), proc_status(proc.pid)))
-            cycles.append(result)
-        return {"server_args": args.server_arg, "slots": args.slots,
-                "heartbeat_timeout_s": args.heartbeat,
-                "idle": dict(zip(("rss_mib", "threads"), idle)), "cycles": cycles}
+        proc, base = start_streamlit(env=env, extra=args.server_arg, timeout_s=60)
+        try:
+            time.sleep(3)
+            idle = proc_status(proc.pid)
+            cycles = []
+            for _ in range(args.cycles):
+                result = asyncio.run(one_cycle(base, proc.pid, args.sessions, args.duration,
+                                               args.train_seconds, head))
+                time.sleep(args.heartbeat + 10 + (args.linger if head else 0))  # closed
+                after = proc_status(proc.pid) + (ray_rss(head) if head else ())  # tabs' runs
+                result["after_timeout"] = dict(zip(("rss_mib", "threads", "ray_rss_mib",
+                                                    "run_actors"), after))
+                cycles.append(result)
+            return {"backend": args.backend, "server_args": args.server_arg,
+                    "slots": args.slots, "heartbeat_timeout_s": args.heartbeat,
+                    "idle": dict(zip(("rss_mib", "threads"), idle)), "cycles": cycles,
+                    **extra}
+        finally:
+            stop(proc, 30)
     finally:
-        stop(proc, 30)
+        if head is not None:
+            stop_head(head)
 
 
 def table(report: dict) -> str:
-    rows = [f"idle server: {report['idle']['rss_mib']:.0f} MiB, "
-            f"{report['idle']['threads']} threads; {report['slots']} training slots"]
+    rows = [f"backend {report.get('backend', 'thread')}; idle server: "
+            f"{report['idle']['rss_mib']:.0f} MiB, {report['idle']['threads']} threads; "
+            f"{report['slots']} training slots"]
+    if report.get("ray_probe"):
+        p = report["ray_probe"]
+        rows.append(f"idle Ray cluster: run start (actor ready) "
+                    f"{', '.join(f'{s:.1f}' for s in p['actor_ready_s'])} s, first step "
+                    f"{', '.join(f'{s:.1f}' for s in p['first_step_s'])} s | one poll p50 "
+                    f"{p['poll_ms']['p50']:.1f} ms p95 {p['poll_ms']['p95']:.1f} ms max "
+                    f"{p['poll_ms']['max']:.0f} ms")
     for i, c in enumerate(report["cycles"], 1):
         steps = c["steps_per_session"]
         rows.append(
@@ -273,9 +308,14 @@ def table(report: dict) -> str:
             f"max {c['health_ms']['max']:.0f} ms | refreshes/s/session "
             f"{c['refreshes_per_s_per_session']:.2f} | steps/session min {steps[0]} median "
             f"{statistics.median(steps):.0f} max {steps[-1]} | progressing "
-            f"{c['sessions_progressing']}/{c['sessions']} | RSS max {c['rss_mib_max']:.0f} MiB, "
+            f"{c['sessions_progressing']}/{c['sessions']} | mean queue wait "
+            f"{c['mean_queue_s']:.1f} s | RSS max {c['rss_mib_max']:.0f} MiB, "
             f"threads max {c['threads_max']} | after timeout "
-            f"{c['after_timeout']['rss_mib']:.0f} MiB, {c['after_timeout']['threads']} threads")
+            f"{c['after_timeout']['rss_mib']:.0f} MiB, {c['after_timeout']['threads']} threads"
+            + (f" | Ray RSS max {c['ray_rss_mib_max']:.0f} MiB with {c['run_actors_max']} "
+               f"run actors; after timeout {c['after_timeout']['ray_rss_mib']:.0f} MiB, "
+               f"{c['after_timeout']['run_actors']} run actors" if "ray_rss_mib_max" in c
+               else ""))
     return "\n".join(rows)
 
 
@@ -288,6 +328,14 @@ def main() -> None:
     parser.add_argument("--heartbeat", type=float, default=30.0,
                         help="server's heartbeat timeout (s)")
     parser.add_argument("--cycles", type=int, default=1, help="connect/disconnect cycles")
+    parser.add_argument("--backend", choices=["thread", "ray"], default="thread",
+                        help="train in the server's threads, or on a local Ray head")
+    parser.add_argument("--ray-cpus", type=int, default=0,
+                        help="CPUs of the Ray head (default: --slots)")
+    parser.add_argument("--linger", type=float, default=10.0,
+                        help="SEQ2SEQ_RAY_LINGER_S of the server (s)")
+    parser.add_argument("--probe-runs", type=int, default=3,
+                        help="runs started one by one on the idle cluster to time a start")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="extra `streamlit run` flag, e.g. "
                              "--server-arg=--runner.postScriptGC=true")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import deque
 from typing import Any
 
 import ray
@@ -88,7 +89,7 @@ class RayRun:
         self._error: str | None = None
         self._ended = False  # the actor reported an end: nothing more to copy
         self.replay = MirroredStore(self._refresh_locked)
-        self.poll_seconds: list[float] = []  # each answered poll's wait (benchmarks)
+        self.poll_seconds: deque[float] = deque(maxlen=1000)  # answered polls' waits (s)
 
     def start(self) -> RayRun:
         return self
