@@ -10,8 +10,15 @@ import numpy as np
 import pytest
 
 from seq2seq_core import DecodeConfig, TrainedModel, decode_text
-from seq2seq_core.inside import (SnapshotStore, StateSelection, fit_state_basis, project,
-                                 replay_frames, trace, trace_batch)
+from seq2seq_core.inside import (
+    SnapshotStore,
+    StateSelection,
+    fit_state_basis,
+    project,
+    replay_frames,
+    trace,
+    trace_batch,
+)
 from seq2seq_core.vocab import EOS
 
 
