@@ -14,8 +14,8 @@ st.title("Attention")
 handle = widgets.sidebar.picked_model()
 
 widgets.sidebar.model_line(handle)
-text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE,
-                                 widgets.decode.default_source(handle.task), handle.task)
+first = widgets.decode.first_source(handle)
+text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE, first, handle.task)
 try:
     tr = services.inside.trace_text(handle, text)
 except core.InputError as err:

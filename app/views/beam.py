@@ -76,7 +76,8 @@ task = core.TASKS.get(handle.task)
 heldout_refs = services.decode.heldout_with_references(handle, state.runs())
 heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
-text = widgets.beam.source_picker(handle.task, task.examples if task else (), heldout)
+text = widgets.beam.source_picker(handle.task, handle.tm, task.examples if task else (),
+                                  heldout)
 telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")
 cfg = widgets.decode.decode_controls()
 try:

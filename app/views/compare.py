@@ -84,7 +84,7 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
     st.subheader("One input, both decoders")
     task = handles[0].task
     first = next((e["source"] for e in examples if e["kind"] == "fixed-vs-attention"),
-                 widgets.decode.default_source(task))
+                 widgets.decode.default_source(task, handles[0].tm))
     text = widgets.decode.source_box("Source text", state.COMPARE_SOURCE, first, task)
     widgets.examples.telling_examples(handles[1], state.COMPARE_SOURCE, "compare",
                                       kinds=("fixed-vs-attention", "greedy-vs-beam"),

@@ -48,8 +48,8 @@ handle = widgets.sidebar.picked_model()
 model_header(handle)
 task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
-text = widgets.decode.source_box("Source text", state.DECODE_SOURCE,
-                                 widgets.decode.default_source(handle.task), handle.task)
+first = widgets.decode.first_source(handle)
+text = widgets.decode.source_box("Source text", state.DECODE_SOURCE, first, handle.task)
 if examples:
     st.caption("Examples (click to fill)")
     widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)

@@ -18,7 +18,7 @@ handle = widgets.sidebar.picked_model()
 
 widgets.sidebar.model_line(handle)
 sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
-first = widgets.decode.default_source(handle.task)
+first = widgets.decode.first_source(handle)
 
 
 def readable(text: str) -> bool:

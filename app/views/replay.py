@@ -51,8 +51,9 @@ picked = state.model_key()  # the run picked in the sidebar, else the newest
 state.choice(state.REPLAY_RUN, list(names), picked if picked in names else entries[-1].key)
 entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
                                     key=state.REPLAY_RUN))
+last_tm = entry.run.replay.snapshots()[-1].tm
 probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
-                                  widgets.decode.default_source(entry.task), entry.task)
+                                  widgets.decode.default_source(entry.task, last_tm), entry.task)
 sel, _ = widgets.inside.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg,
                                        allow_3d=False)
 active = entry.run.snapshot().active

@@ -248,12 +248,7 @@ KINDS: dict[str, Callable[[], Kind]] = {
 # (kind, test function) -> the core bug that makes that cell fail today; empty when the
 # core passes the whole matrix. Example:
 # ("words", "test_inputs_as_typed_decode_as_written"): "I’m is refused where I'm is read"
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("words", "test_pages_open_on_an_input_the_model_reads"):
-        "Decode, Beam search, Attention and Hidden states open on the task's first example "
-        "('I am cold.'), which a word model that never saw 'am' refuses with an error box "
-        "(app/ui/widgets/decode.py default_source takes no model)",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="session", params=list(KINDS))

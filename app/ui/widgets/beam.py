@@ -14,15 +14,16 @@ from ui import state
 from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
                       BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
 from ui.widgets.common import KEEP
-from ui.widgets.decode import example_buttons, source_box
+from ui.widgets.decode import default_source, example_buttons, source_box
 
 PLAY_SECONDS = 0.8  # one step per tick while playing
 HELDOUT_SHOWN = 100  # held-out pairs offered in the picker
 
 
-def source_picker(task: str, examples: tuple[str, ...], heldout: tuple[core.Pair, ...]) -> str:
+def source_picker(task: str, tm: core.TrainedModel, examples: tuple[str, ...],
+                  heldout: tuple[core.Pair, ...]) -> str:
     """Source input, example buttons and a held-out picker (its reference is known)."""
-    default = examples[0] if examples else heldout[0].source if heldout else ""
+    default = default_source(task, tm, lambda: [p.source for p in heldout])
     text = source_box("Source text", BEAM_SOURCE, default, task)
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     with left:

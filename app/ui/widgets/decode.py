@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import streamlit as st
 
 import seq2seq_core as core
 from ui import state
+from ui.services import decode as services_decode
 from ui.services import server
+from ui.services.models import ModelHandle
 from ui.widgets.common import KEEP
 
 
-def default_source(task: str) -> str:
-    """The task's first example, or an empty string for an unknown task."""
+def default_source(task: str, tm: core.TrainedModel | None = None,
+                   more: Callable[[], Sequence[str]] | None = None) -> str:
+    """The first of the task's examples, then of ``more()`` (asked only when no example
+    will do; e.g. the model's held-out sources), that ``tm`` can read: a word model may
+    not know every example's words. Without ``tm``, or when none is readable, the task's
+    first example; an empty string for an unknown task."""
     info = core.TASKS.get(task)
-    return info.examples[0] if info and info.examples else ""
+    examples = info.examples if info else ()
+    if tm is not None:
+        readable = next((t for t in examples if _reads(tm, t)), None)
+        if readable is None and more is not None:
+            readable = next((t for t in more() if _reads(tm, t)), None)
+        if readable is not None:
+            return readable
+    return examples[0] if examples else ""
+
+
+def first_source(handle: ModelHandle) -> str:
+    """``default_source`` for a picked model, falling back on its held-out sources."""
+    return default_source(handle.task, handle.tm, lambda: [
+        p.source for p in services_decode.heldout_pairs(handle, state.runs())])
+
+
+def _reads(tm: core.TrainedModel, text: str) -> bool:
+    try:
+        core.check_source(tm, text)
+    except core.InputError:
+        return False
+    return True
 
 
 def source_box(label: str, box: state.SourceBox, default: str, task: str) -> str:
