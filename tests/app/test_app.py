@@ -140,6 +140,15 @@ def test_a_trained_run_finishes_downloads_and_decodes(pretrained):
     assert len(at.get("plotly_chart")) == 1
 
 
+def stop_run(at: AppTest, run) -> None:
+    """Click Stop, wait for the run's thread, rerun the page: the run is stopped."""
+    at.button(key="train_stop").click().run()
+    run.join(60)
+    run.stop()  # no-op when Stop worked; never leaves a thread behind when it did not
+    at.run()
+    assert run.snapshot().status == "stopped"
+
+
 def wait_for_step(run, step: int, timeout: float = 20.0) -> bool:
     deadline = time.monotonic() + timeout
     while run.snapshot().step < step and time.monotonic() < deadline:
@@ -159,12 +168,9 @@ def test_clicking_around_does_not_stop_training_and_stop_does(pretrained):
         assert run.snapshot().status == "running"
         assert wait_for_step(run, run.snapshot().step + 5)
         assert at.button(key="train_start").disabled  # one run at a time per session
-        at.button(key="train_stop").click().run()
-        run.join(60)
+        stop_run(at, run)
     finally:
         run.stop()
-    at.run()
-    assert run.snapshot().status == "stopped"
     assert "Stopped at step" in at.warning[0].value
     assert at.get("download_button")
 

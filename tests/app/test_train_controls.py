@@ -10,7 +10,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from test_app import fill_tiny_form, start_app, wait_for_step
+from test_app import fill_tiny_form, start_app, stop_run, wait_for_step
 
 
 def paused_run(steps: int = 100_000) -> tuple[AppTest, object]:
@@ -75,12 +75,9 @@ def test_speed_resume_and_stop(pretrained):
         assert at.button(key="train_pause")
         at.select_slider(key="train_speed").set_value(0.0).run()
         assert run.snapshot().steps_per_second is None
-        at.button(key="train_stop").click().run()
-        run.join(60)
+        stop_run(at, run)
     finally:
         run.stop()
-    at.run()
-    assert run.snapshot().status == "stopped"
     stopped = run.snapshot().step
     assert model_line(at).startswith(f"**The model you will get: step {stopped}**")
     assert run.latest_model().info["steps"] == stopped  # Stop keeps the model so far

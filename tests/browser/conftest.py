@@ -14,13 +14,13 @@ developer without them can still run ``pytest``; ``.ci/run`` installs both and s
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+from required import skip_or_require
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -41,14 +41,8 @@ def missing_browser() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = missing_browser()
-    if reason is None:
-        return
-    if os.environ.get("SEQ2SEQ_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(f"browser tests are required here but {reason}")
-    for item in items:
-        if HERE in Path(item.path).parents:
-            item.add_marker(pytest.mark.skip(reason=reason))
+    skip_or_require(items, missing_browser(), "SEQ2SEQ_REQUIRE_BROWSER",
+                    lambda item: HERE in Path(item.path).parents, "browser tests")
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ import pytest
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # loopback only (see above)
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report, even attempted
 
+from required import skip_or_require  # noqa: E402
 from server_helpers import NAMESPACE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -35,14 +36,10 @@ def ray_missing() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = ray_missing()
-    if reason is None:
-        return
-    if os.environ.get("SEQ2SEQ_REQUIRE_RAY") == "1":
-        raise pytest.UsageError(f"the Ray tests are required here but {reason}")
-    for item in items:
-        if Path(item.path).parent == HERE and Path(item.path).name.startswith(RAY_TESTS):
-            item.add_marker(pytest.mark.skip(reason=reason))
+    skip_or_require(items, ray_missing(), "SEQ2SEQ_REQUIRE_RAY",
+                    lambda item: (Path(item.path).parent == HERE
+                                  and Path(item.path).name.startswith(RAY_TESTS)),
+                    "the Ray tests")
 
 
 @pytest.fixture(scope="session")
