@@ -39,6 +39,7 @@ RUNS = "runs"  # list[RunEntry], oldest first
 UPLOADS = "uploads"  # list[UploadEntry]
 UPLOAD_WIDGET = "checkpoint_upload"
 UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was refused
+PRESENT = "present_mode"  # the sidebar's presenter toggle (ui.presenter)
 
 # -- Decode --
 DECODE_SOURCE = SourceBox("source_text", "source_task", "source")
@@ -60,6 +61,7 @@ BEAM_TREE_SIG = "beam_sig"  # the search the tree shows: a new one resets the pl
 BEAM_TREE_CHART, BEAM_CLICKED = "beam_tree_chart", "beam_clicked"
 BEAM_FORCE_NODE, BEAM_FORCE_STRATEGY = "beam_force_node", "beam_force_strategy"
 BEAM_FORCED_CHART = "beam_forced_chart"
+BEAM_TREE_EXPORT, ATTENTION_EXPORT = "beam_tree_export", "attention_export"  # HTML files
 BEAM_TEMPERATURE, BEAM_TOP_K, BEAM_SAMPLES = "beam_temperature", "beam_top_k", "beam_samples"
 BEAM_ATTENTION, BEAM_ATTENTION_HEATMAP = "beam_attention", "beam_attention_heatmap"
 SWEEP_N, SWEEP_RUN, SWEEP_CHART = "sweep_n", "sweep_run", "sweep_chart"
@@ -106,6 +108,9 @@ TRAIN_STEP, TRAIN_STEP_EVAL = "train_step", "train_step_eval"  # one step, one i
 TRAIN_SPEED = "train_speed"  # steps per second (0: full speed)
 DOWNLOAD_CHECKPOINT = "download_checkpoint"
 TRAIN_CURVES, HELDOUT_CURVE = "train_curves", "heldout_curve"
+TRAIN_SAMPLES = "train_samples"  # the sample predictions' container
+TRAIN_SETTINGS = "train_settings"  # the settings expander (open: True)
+TRAIN_COLLAPSE = "train_collapse"  # a run just started: close the settings next run
 
 # -- Compare --
 COMPARE_MODE = "compare_mode"  # "models" (two models, nothing to train) or "train"
