@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from seq2seq_core.attention import SCORES
 from seq2seq_core.cells import CELLS
+from seq2seq_core.cnn_encoder import ENCODERS
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
 
 Strategy = Literal["greedy", "beam", "sample"]
@@ -60,6 +61,9 @@ class ArchConfig:
             vector c also feeds every step and the output layer).
         score: for decoder="attention": "additive" (Bahdanau 2015), "dot" or "general"
             (Luong 2015).
+        encoder: of ``cnn_encoder.ENCODERS``: "rnn" embeds tokens; "cnn-rnn" reads image
+            strips (a CNN per column, then the RNN). The task chooses it (``new_model``);
+            a checkpoint saved before the field existed loads as "rnn".
 
     Raises:
         ValueError: for a value out of range or not in its table, or a dot score with a
@@ -75,9 +79,11 @@ class ArchConfig:
     decoder: str = "attention"
     fixed_context: str = "cho"
     score: str = "additive"
+    encoder: str = "rnn"
 
     def __post_init__(self) -> None:
         _choice("cell", self.cell, CELLS)
+        _choice("encoder", self.encoder, ENCODERS)
         _int_range("emb_dim", self.emb_dim, 1, 4096)
         _int_range("hidden_dim", self.hidden_dim, 1, 4096)
         _int_range("num_layers", self.num_layers, 1, 4)
@@ -106,7 +112,8 @@ class ArchConfig:
             f"fixed context ({self.fixed_context})"
         )
         bi = "bi" if self.bidirectional else ""
-        return f"{bi}{CELLS[self.cell].label}-{self.hidden_dim} {kind}"
+        cnn = "CNN+" if self.encoder == "cnn-rnn" else ""
+        return f"{cnn}{bi}{CELLS[self.cell].label}-{self.hidden_dim} {kind}"
 
     @property
     def arch(self) -> ArchConfig:

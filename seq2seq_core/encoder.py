@@ -67,6 +67,11 @@ class RNNEncoder(nn.Module):
         )
         self.dropout = nn.Dropout(cfg.dropout)
 
+    def embed(self, src: Tensor) -> Tensor:
+        """Source ids (B, S) -> the vectors the RNN reads (B, S, E); an image encoder
+        (``cnn_encoder``) overrides this one method."""
+        return self.embedding(src)  # (B, S, E)
+
     def forward(self, src: Tensor, src_mask: Tensor) -> EncoderOutput:
         """Encode a padded batch.
 
@@ -77,7 +82,7 @@ class RNNEncoder(nn.Module):
         Returns:
             EncoderOutput with outputs (B, S, D*H) and final states (L*D, B, H).
         """
-        emb = self.dropout(self.embedding(src))  # (B, S, E)
+        emb = self.dropout(self.embed(src))  # (B, S, E)
         lengths = src_mask.sum(dim=1)  # (B,)
         if bool((lengths == src.shape[1]).all()):
             outputs, final = self.rnn(emb)  # no padding: skip packing
@@ -98,7 +103,7 @@ class RNNEncoder(nn.Module):
         ``forward`` gives, and the per-layer, per-direction states (L, D, B, S, H).
         """
         cfg = self.cfg
-        x = self.embedding(src)  # (B, S, E)
+        x = self.embed(src)  # (B, S, E)
         layers_h, layers_c = [], []
         for layer in range(cfg.num_layers):
             dirs = [self._run_direction(x, src_mask, layer, reverse=bool(d))

@@ -11,16 +11,17 @@ from torch import Tensor, nn
 
 from seq2seq_core.config import ModelConfig
 from seq2seq_core.decoders import DECODERS, DecoderState, Memory
-from seq2seq_core.encoder import RNNEncoder
+from seq2seq_core.cnn_encoder import ENCODERS
 
 
 class Seq2Seq(nn.Module):
-    """RNN encoder + RNN decoder (fixed context or attention)."""
+    """Encoder (``cnn_encoder.ENCODERS``: RNN, or CNN then RNN) + RNN decoder (fixed
+    context or attention)."""
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.cfg = cfg
-        self.encoder = RNNEncoder(cfg)
+        self.encoder = ENCODERS[cfg.encoder](cfg)
         self.decoder = DECODERS[cfg.decoder](cfg)
 
     @property

@@ -11,6 +11,7 @@ records why in ``fault`` (see ``resume.py`` for saving and resuming a run exactl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import random
 import threading
@@ -113,7 +114,7 @@ def new_model(task: TaskData, model_cfg: ArchConfig | Mapping[str, Any],
 
     ``model_cfg`` is the architecture (an ``ArchConfig``, or a dict of its fields). A task
     that prepared its own vocabularies (``TaskData.vocabs``: subwords, lower-casing) uses
-    them.
+    them. The encoder is the task's (``TaskData.encoder``: "cnn-rnn" for image strips).
 
     Raises:
         ValueError: for a bad architecture field.
@@ -123,7 +124,8 @@ def new_model(task: TaskData, model_cfg: ArchConfig | Mapping[str, Any],
     else:
         src_vocab = Vocab.build((p.source for p in task.train), task.src_level)
         tgt_vocab = Vocab.build((p.target for p in task.train), task.tgt_level)
-    cfg = ArchConfig.of(model_cfg).with_vocab(len(src_vocab), len(tgt_vocab))
+    arch = dataclasses.replace(ArchConfig.of(model_cfg), encoder=task.encoder)
+    cfg = arch.with_vocab(len(src_vocab), len(tgt_vocab))
     return TrainedModel(build_model(cfg, seed=seed), src_vocab, tgt_vocab, task.name)
 
 

@@ -16,30 +16,35 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import seq2seq_core.images as images
 import seq2seq_core.normalize as norm
 from seq2seq_core.subword import SubwordModel
 
-TokenLevel = Literal["char", "word", "subword"]
+TokenLevel = Literal["char", "word", "subword", "image"]
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIALS = (PAD, BOS, EOS, UNK)
 PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 FORMAT = "seq2seq-explorer-vocab"
-LEVELS = ("char", "word", "subword")
+LEVELS = ("char", "word", "subword", "image")
 # A word: letters/digits, with inner apostrophes kept ("i'm", "aujourd'hui"); any other
 # non-space character (punctuation) is a token of its own.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
 
 
 def tokenize(text: str, level: TokenLevel) -> list[str]:
-    """Split text into tokens: characters, or words with punctuation split off.
+    """Split text into tokens: characters, words with punctuation split off, or the
+    column positions of an image strip (``images``: "img:…" -> ["c0", "c1", …]).
 
     Example: tokenize("ab c", "char") -> ["a", "b", " ", "c"];
     tokenize("I'm cold.", "word") -> ["I'm", "cold", "."].
 
     Raises:
-        ValueError: for "subword", which needs its model: use ``Vocab.split``.
+        ValueError: for "subword", which needs its model: use ``Vocab.split``; for
+            "image", a text that is not a strip.
     """
+    if level == "image":
+        return images.column_labels(text)
     if level == "char":
         return list(text)
     if level == "word":
@@ -53,7 +58,7 @@ class Vocab:
 
     Attributes:
         tokens: all tokens, the four specials first.
-        level: "char", "word" or "subword", how text is split into tokens.
+        level: "char", "word", "subword" or "image", how text is split into tokens.
         lowercase: text is lower-cased before it is split (the model never saw capitals).
         subword: the sentencepiece model of a "subword" vocabulary, else None.
         normalizer: name of the text normaliser (``normalize.NORMALIZERS``) applied to
@@ -152,8 +157,15 @@ class Vocab:
         return list(seen)
 
     def encode(self, text: str, *, add_eos: bool = False) -> list[int]:
-        """Token ids of ``text``; unknown tokens become UNK; EOS appended on request."""
-        ids = [self.id_of(tok) for tok in self.split(text)]
+        """Token ids of ``text``; unknown tokens become UNK; EOS appended on request.
+
+        An "image" vocabulary gives each column the id that packs its pixels
+        (``images.column_ids``), not its label's index: the image encoder reads them.
+        """
+        if self.level == "image":
+            ids = images.column_ids(self.normalize(text))
+        else:
+            ids = [self.id_of(tok) for tok in self.split(text)]
         return ids + [EOS_ID] if add_eos else ids
 
     def to_tokens(self, ids: Sequence[int]) -> list[str]:

@@ -3,6 +3,8 @@
 ``reverse``: output character i comes from source position S' - 1 - i (S' characters).
 ``dates``: each ISO digit comes from the source characters that render its field (year,
 month or day), found by rendering the date field by field (``tasks.dates``).
+``digits``: each digit comes from the columns its ink covers in the strip, which a
+composed strip's text records (``images.strip_spans``).
 The score is the mean attention mass on the gold positions per output token, so a
 perfect alignment scores 1 and uniform attention about |gold| / S. With a one-way
 encoder the position just after each gold one also counts (``slack``): the state h_{j+1}
@@ -19,6 +21,7 @@ import numpy as np
 import torch
 
 from seq2seq_core.data import make_batch
+from seq2seq_core.images import strip_spans
 from seq2seq_core.model import model_device
 from seq2seq_core.pairs import Pair
 from seq2seq_core.tasks.dates import ISO_FIELD_CHARS, date_field_spans
@@ -58,8 +61,21 @@ def dates_gold(source: str, target: str) -> Gold | None:
     return tuple(gold)
 
 
+def digits_gold(source: str, target: str) -> Gold | None:
+    """Each digit <- the columns its ink covers; None for a strip without recorded spans
+    (an upload) or with another number of digits than ``target``.
+
+    Example: ("img:…#1-7,9-16", "42") -> ((1, …, 6), (9, …, 15)).
+    """
+    spans = strip_spans(source)
+    if spans is None or len(spans) != len(target):
+        return None
+    return tuple(tuple(range(start, end)) for start, end in spans)
+
+
 GOLD: dict[str, Callable[[str, str], Gold | None]] = {"reverse": reverse_gold,
-                                                      "dates": dates_gold}
+                                                      "dates": dates_gold,
+                                                      "digits": digits_gold}
 
 
 def gold_alignment(task: str, source: str, target: str) -> Gold | None:
@@ -73,7 +89,10 @@ def known_reference(task: str, source: str, prediction: str) -> tuple[str, Gold]
 
     ``reverse``: the reversed source. ``dates``: the model's ``prediction`` if it is an
     ISO date that some known format renders as ``source`` (the task has no parser).
+    ``digits``: None; the pixels do not say which digits they show.
     """
+    if task == "digits":
+        return None
     reference = source[::-1] if task == "reverse" else prediction
     gold = gold_alignment(task, source, reference)
     return None if gold is None else (reference, gold)

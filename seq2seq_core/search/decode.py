@@ -33,13 +33,17 @@ def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS
         The normalised text (not lower-cased: the vocabulary does that when it splits).
 
     Raises:
-        InputError: if the text is empty, longer than ``max_tokens`` tokens, or has
-            tokens outside the source vocabulary (they are named).
+        InputError: if the text is empty, longer than ``max_tokens`` tokens, has
+            tokens outside the source vocabulary (they are named), or is not an image
+            strip for a model that reads them (``images``).
     """
     text = normalize(text, tm.src_vocab.normalizer)
     if not text:
         raise InputError("The input is empty: type something to decode.")
-    n_tokens = len(tm.src_vocab.split(text))
+    try:
+        n_tokens = len(tm.src_vocab.split(text))
+    except ValueError as err:  # an image model given text, or a damaged strip
+        raise InputError(str(err)) from None
     if n_tokens > max_tokens:
         raise InputError(f"The input has {n_tokens} tokens; this model reads at most "
                          f"{max_tokens}. Shorten it.")

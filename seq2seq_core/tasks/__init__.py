@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from seq2seq_core.tasks.base import Pair, TaskData, split_by_source, split_unique
 from seq2seq_core.tasks.dates import DATES_EXAMPLES, generate_dates
+from seq2seq_core.tasks.digits import DigitsOptions, generate_digits
 from seq2seq_core.tasks.g2p import G2P_EXAMPLES, G2POptions, generate_g2p
 from seq2seq_core.tasks.options import OptionSpec, specs
 from seq2seq_core.tasks.reverse import REVERSE_EXAMPLES, ReverseOptions, generate_reverse
@@ -48,6 +49,7 @@ class TaskInfo:
             form's controls are built from it.
         pairs_file: the task's data is a pairs file the user gives (``--pairs``).
         reads_data: it reads a corpus (Tatoeba) that may be missing on a machine.
+        encoder: the ``cnn_encoder.ENCODERS`` entry its sources need.
     """
 
     name: str
@@ -58,6 +60,7 @@ class TaskInfo:
     options: type = NoOptions
     pairs_file: bool = False
     reads_data: bool = False
+    encoder: str = "rnn"
 
     @property
     def option_specs(self) -> tuple[OptionSpec, ...]:
@@ -80,6 +83,9 @@ TASKS: dict[str, TaskInfo] = {
                             TRANSLATION_EXAMPLES, generate_translation,
                             ("bleu", "chrf", "exact_match"), TranslationOptions,
                             reads_data=True),
+    "digits": TaskInfo("digits", "Read a strip of 1-8 handwritten digits (UCI digits, "
+                       "Alpaydin and Kaynak): images in, text out.", (), generate_digits,
+                       options=DigitsOptions, encoder="cnn-rnn"),
     "upload": TaskInfo("upload", "Your own source/target pairs from a TSV or CSV file.", (),
                        generate_upload, options=UploadOptions, pairs_file=True),
 }
@@ -98,7 +104,7 @@ def make_task(name: str, **options: Any) -> TaskData:
         data = info.generate(**options)
     except TypeError as err:
         raise ValueError(f"bad option for task {name!r}: {err}") from None
-    return dataclasses.replace(data, metrics=info.metrics)
+    return dataclasses.replace(data, metrics=info.metrics, encoder=info.encoder)
 
 
 __all__ = ["CREDIT", "LANGUAGES", "MAX_BYTES", "MIN_PAIRS", "OptionSpec", "Pair", "TASKS",

@@ -18,7 +18,8 @@ class TaskData:
         name: task name, e.g. "dates".
         train: training pairs.
         heldout: held-out pairs; no pair (and no source) also appears in ``train``.
-        src_level: tokenisation of sources, "char", "word" or "subword".
+        src_level: tokenisation of sources, "char", "word", "subword" or "image" (strips:
+            ``seq2seq_core.images``).
         tgt_level: tokenisation of targets, "char", "word" or "subword".
         references: held-out source -> every acceptable target, best first, for tasks
             where a source has several correct outputs (a word's pronunciations, a
@@ -28,6 +29,8 @@ class TaskData:
         notes: what was read, filtered and dropped, one line each, for the user.
         metrics: the ``seq2seq_core.metrics`` scores that suit the task's outputs
             (``make_task`` fills them in from the task's ``TaskInfo``).
+        encoder: the ``cnn_encoder.ENCODERS`` entry that reads its sources ("cnn-rnn"
+            for image strips; ``make_task`` fills it in, ``train.new_model`` uses it).
     """
 
     name: str
@@ -39,6 +42,7 @@ class TaskData:
     vocabs: tuple[Vocab, Vocab] | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ("exact_match",)
+    encoder: str = "rnn"
 
     def references_of(self, pair: Pair) -> tuple[str, ...]:
         """Every acceptable target of ``pair``'s source (just its target by default)."""
