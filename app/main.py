@@ -18,11 +18,15 @@ for path in (APP_DIR.parent, APP_DIR):  # `import seq2seq_core` and `from ui imp
 
 from ui import services, state, widgets  # noqa: E402  (paths above)
 
+from ui import presenter  # noqa: E402
+
 VIEWS = APP_DIR / "views"
 
-st.set_page_config(page_title="Seq2Seq Explorer", layout="wide")
+st.set_page_config(page_title="Seq2Seq Explorer", layout="wide",
+                   initial_sidebar_state=presenter.sidebar_state())
 services.server.limit_torch_threads()
 state.init_defaults()
+presenter.init()  # ?present=1
 services.training.reattach()  # a reload finds its runs by the ids in the URL
 
 # No page icons: :material/ icons fetch a font from Google (the app must work offline) and
@@ -42,6 +46,7 @@ with st.sidebar:
     widgets.sidebar.model_picker()
     widgets.sidebar.uploader()
     widgets.sidebar.heartbeat()
+    presenter.toggle()
 
 page.run()
 services.server.freeze_startup_objects()  # once per process; see its docstring

@@ -7,6 +7,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, widgets
+from ui import figures
 from ui import text as text_md
 from ui.services.models import ModelHandle
 
@@ -16,11 +17,17 @@ def _percent(value: object) -> str:
 
 
 def model_header(handle: ModelHandle) -> None:
-    """Name, task, architecture and held-out metrics from the model's info."""
+    """Name, task and architecture (one line under the title)."""
     parts = [f"**{handle.name}**", f"task `{handle.task}`"]  # markdown-safe already
     if handle.label not in handle.name:  # run names already say it
         parts.append(handle.label)
     st.markdown(" · ".join(parts))
+
+
+def model_metrics(handle: ModelHandle) -> None:
+    """Held-out metrics from the model's info (below the results: the outputs and the
+    attention come first on a 1280x720 screen)."""
+    st.subheader("This model, held out")
     info = handle.info
     c1, c2, c3 = st.columns(3)
     c1.metric("Held-out exact match (greedy)", _percent(info.get("heldout_exact_match")))
@@ -53,7 +60,6 @@ text = widgets.decode.source_box("Source text", state.DECODE_SOURCE, first, hand
 if examples:
     st.caption("Examples (click to fill)")
     widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)
-telling = widgets.examples.telling_examples(handle, state.DECODE_SOURCE, "decode")
 cfg = widgets.decode.decode_controls()
 
 try:
@@ -62,9 +68,10 @@ except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
     st.stop()
 
-left, right = st.columns(2)
+left, right = st.columns([2, 3])  # outputs beside their attention: one screen
 show_output(left, "Greedy", greedy.best)
-show_output(right, f"Beam search (K={cfg.beam_size}, α={cfg.length_penalty:g})", beam.best)
+show_output(left, f"Beam search (K={cfg.beam_size}, α={cfg.length_penalty:g})", beam.best)
+telling = widgets.examples.telling_examples(handle, state.DECODE_SOURCE, "decode")
 shown = next((e for e in telling if e["source"] == text.strip()), None)
 if shown is not None:
     st.caption(f"Reference: `{text_md.code_span_safe(shown['reference'])}`. Stored note "
@@ -74,12 +81,17 @@ if shown is not None:
 st.subheader("n-best list (beam search)")
 st.dataframe(charts.decode.nbest_table(beam), hide_index=True)
 
-st.subheader("Attention")
-picked = widgets.decode.hypothesis_picker(charts.decode.hypothesis_options(greedy, beam),
+with right:  # the attention of a hypothesis, beside the outputs
+    st.markdown("**Attention**")
+    picked = widgets.decode.hypothesis_picker(charts.decode.hypothesis_options(greedy, beam),
                                           state.HYPOTHESIS, default="beam 1")
 if handle.has_attention:
-    st.plotly_chart(charts.decode.attention_heatmap(picked, greedy.tree.source_tokens),
-                    key=state.ATTENTION_HEATMAP)
+    with right:
+        figures.show(charts.decode.attention_heatmap(picked, greedy.tree.source_tokens),
+                     key=state.ATTENTION_HEATMAP, view="decode", model=handle.name,
+                     source=text)
 else:
-    st.info("This fixed-context model has no attention to show: its decoder reads the same "
-            "context vector c, the encoder's summary of the whole source, at every step.")
+    right.info("This fixed-context model has no attention to show: its decoder reads the "
+               "same context vector c, the encoder's summary of the whole source, at every "
+               "step.")
+model_metrics(handle)

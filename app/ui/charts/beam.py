@@ -20,6 +20,7 @@ from seq2seq_core.vocab import EOS_ID
 from ui.charts.common import token_text, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
+LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
 # status -> (legend name, marker fill, marker outline, label colour, symbol)
 STYLE = {
@@ -121,9 +122,11 @@ def _edges(tree: BeamTree, ids: Sequence[int], y: dict[int, float]) -> tuple[lis
 def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                      upto: int | None = None,
                      best: Hypothesis | None = None, greedy: Hypothesis | None = None,
-                     selected: int | None = None) -> go.Figure:
+                     selected: int | None = None, label_px: int = LABEL_PX) -> go.Figure:
     """The search tree up to step ``upto`` (default: all of it); prefixes are spelled by
-    ``vocab``, the model's target vocabulary.
+    ``vocab``, the model's target vocabulary. ``label_px`` above ``LABEL_PX`` (presenter
+    mode) draws every label at that size in a node grown to fit it (``node_px``) and
+    spaces the rows to the largest node.
 
     Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
     ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
@@ -157,27 +160,47 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         fig.add_trace(go.Scatter(
             x=[n.step for n in nodes], y=[y[n.id] for n in nodes], mode="markers+text",
             name=html.escape(name), text=[token_text(n.token) for n in nodes],
-            textfont={"size": [11 if len(n.token) < 3 else 9 for n in nodes], "color": label},
+            textfont={"size": [_label_size(n.token, label_px) for n in nodes], "color": label},
             textposition="middle center",
             customdata=[[n.id] for n in nodes], hoverinfo="text",
             hovertext=[node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
-            marker={"size": 20, "color": fill, "symbol": symbol,
+            marker={"size": [node_px(n.token, label_px) for n in nodes], "color": fill,
+                    "symbol": symbol,
                     "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
                              "color": [BEST_COLOR if n.id in on_best else outline
                                        for n in nodes]}}))
     _marks(fig, tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
     rows = max(y.values()) + 1
+    row_px = max(ROW_PX, max(node_px(n.token, label_px) for n in tree.nodes) + 4)
     fig.add_vrect(x0=upto - 0.45, x1=upto + 0.45, fillcolor="#fff3bf", opacity=0.5,
                   line_width=0, layer="below")
     fig.update_xaxes(range=[-0.6, last + 0.6], tickmode="array", tickvals=list(range(last + 1)),
                      title_text="output step", showgrid=False, zeroline=False)
     fig.update_yaxes(range=[rows - 0.2, -0.8], visible=False)
-    fig.update_layout(height=int(rows * ROW_PX + 130), plot_bgcolor="white",
+    fig.update_layout(height=int(rows * row_px + 130), plot_bgcolor="white",
                       hoverlabel={"align": "left"}, clickmode="event+select",
                       margin={"l": 10, "r": 10, "t": 24, "b": 96},  # legend below: the
                       legend={"orientation": "h", "yref": "container", "y": 0.0,  # tool
                               "yanchor": "bottom", "x": 0})  # bar shows at the top
     return fig
+
+
+def _label_size(token: str, label_px: int) -> int:
+    """A node label's font size: the default shrinks tokens of 3+ characters by 2 px to
+    stay near its 20 px node; a larger ``label_px`` is used as it is."""
+    return label_px - 2 if label_px <= LABEL_PX and len(token) >= 3 else label_px
+
+
+def node_px(token: str, label_px: int = LABEL_PX) -> float:
+    """A node's marker diameter in pixels: 20 at the default label size; above it, wide
+    enough for a label of up to 5 characters (about 0.62 em each plus 10 px, so
+    ``<eos>`` fits); longer tokens (subwords) keep the 5-character size and overflow.
+
+    Example: node_px("7", 16) -> 20.0; node_px("<eos>", 16) -> 59.6.
+    """
+    if label_px <= LABEL_PX:
+        return 20.0
+    return round(max(20.0, 0.62 * label_px * min(len(token), 5) + 10), 1)
 
 
 def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,

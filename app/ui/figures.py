@@ -1,0 +1,34 @@
+"""How every view draws a plotly figure: larger in presenter mode, with a camera
+button that saves an SVG named after the view, model and input; and the self-contained
+HTML download of a figure (the replay, the beam tree, the attention animation)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import presenter
+from ui.charts import slides
+
+
+def show(fig: go.Figure, *, key: str, view: str, model: str, source: str = "",
+         **kwargs: Any) -> Any:
+    """``st.plotly_chart`` of ``fig`` (presenter-styled when presenter mode is on) with
+    the SVG export of ``slides.figure_config``; ``kwargs`` go to ``st.plotly_chart``
+    (``on_select``, ...). Returns what ``st.plotly_chart`` returns."""
+    if presenter.is_on():
+        fig = slides.presenter_style(fig)
+    return st.plotly_chart(fig, key=key, config=slides.figure_config(view, model, source),
+                           **kwargs)
+
+
+def html_download(fig: go.Figure, *, key: str, label: str, name: str) -> None:
+    """A button that downloads ``fig`` as ``<name>.html``: one file with plotly.js inside,
+    so it opens offline and its Play and sliders still work. The HTML is built only when
+    clicked."""
+    st.download_button(label, key=key, data=functools.partial(fig.to_html,
+                                                              include_plotlyjs=True),
+                       file_name=f"{name}.html", mime="text/html", on_click="ignore")

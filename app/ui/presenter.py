@@ -1,0 +1,68 @@
+"""Presenter mode: the same views for a projector. One flag per session, set by the
+sidebar toggle or by ``?present=1`` in the URL (read when the session starts).
+
+When it is on, every figure goes through ``charts.slides.presenter_style`` (chart text
+16 px or more; see ``ui.figures.show``), the beam tree's nodes grow to fit their
+labels, tables, metrics and text grow (CSS), the Train settings start collapsed, and a
+session opened with ``?present=1`` starts with the sidebar collapsed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import streamlit as st
+
+from ui import state
+
+QUERY = "present"  # ?present=1
+LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
+# Larger text outside the charts; tables are canvases, so they are zoomed.
+CSS = """<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stDataFrame"] { zoom: 1.3; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+</style>"""
+
+
+def requested() -> bool:
+    """Whether the page's URL asks for presenter mode (``?present=1``)."""
+    return st.query_params.get(QUERY) == "1"
+
+
+def sidebar_state() -> Literal["auto", "collapsed"]:
+    """``initial_sidebar_state`` for ``st.set_page_config``: collapsed for a presenter's
+    link (Streamlit applies it when the page first loads, not on a later toggle)."""
+    return "collapsed" if requested() else "auto"
+
+
+def init() -> None:
+    """Start the session's flag from the URL (once per session)."""
+    if state.PRESENT not in st.session_state:
+        st.session_state[state.PRESENT] = requested()
+
+
+def toggle() -> None:
+    """The sidebar toggle, and the larger text (CSS) while it is on. (``ui.url_state``
+    writes ``?present=1`` into the URL while it is on.)"""
+    st.toggle("Presenter mode", key=state.PRESENT,
+              help="For a projector: chart text at 16 px or more, larger tables and "
+                   "text, the Train settings collapsed. Open a link with ?present=1 to "
+                   "start in it.")
+    if is_on():
+        st.html(CSS)
+
+
+def is_on() -> bool:
+    """Whether this session is in presenter mode."""
+    return bool(st.session_state.get(state.PRESENT, False))
+
+
+def label_px(default: int) -> int:
+    """The beam tree's node label size: ``LABEL_PX`` in presenter mode, else ``default``."""
+    return max(default, LABEL_PX) if is_on() else default

@@ -1,0 +1,94 @@
+"""Presenter text and slide export (app/ui/charts/slides.py) and the presenter beam tree's
+node sizes, on figures whose fonts are set by hand (no Streamlit)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from test_beam_charts import BEST, GREEDY, TREE, VOCAB
+from ui.charts import beam as bc
+from ui.charts import slides
+from ui.charts.common import animation_controls
+
+
+def fonts(spec, path=""):
+    """Every (path, size) of a ``*font`` dict with a size anywhere in ``spec``."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                yield f"{path}.{key}", value["size"]
+            yield from fonts(value, f"{path}.{key}")
+    elif isinstance(spec, list):
+        for i, item in enumerate(spec):
+            yield from fonts(item, f"{path}[{i}]")
+
+
+def small_figure() -> go.Figure:
+    """Explicit sizes under 16 px in a trace (per point), a frame, an annotation, an axis
+    and an animation's slider label (13 px)."""
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="markers+text", text=["a", "b"],
+                               textfont={"size": [9, 20]}),
+                    frames=[go.Frame(data=[go.Scatter(textfont={"size": 10})], name="0")])
+    fig.add_annotation(text="note", x=0, y=0, font={"size": 8})
+    fig.update_xaxes(tickfont={"size": 11})
+    fig.update_layout(**animation_controls(["0"], ["step 0"], 0, "step "))
+    return fig
+
+
+def test_presenter_style_raises_every_size_under_16_px_and_keeps_the_rest():
+    fig = small_figure()
+    before = dict(fonts(fig.to_dict()))
+    assert min(s for v in before.values() for s in (v if isinstance(v, list) else [v])) < 16
+    styled = slides.presenter_style(fig).to_dict()
+    after = dict(fonts(styled))
+    assert after.keys() >= before.keys()
+    for path, size in after.items():
+        sizes = size if isinstance(size, list) else [size]
+        assert min(sizes) >= slides.MIN_PX, (path, size)
+    assert after[".data[0].textfont"] == [16, 20]  # 20 px stays 20
+    assert styled["layout"]["font"]["size"] == slides.BASE_PX  # what the ticks inherit
+    assert styled["layout"]["hoverlabel"]["font"]["size"] == slides.MIN_PX
+    # the same data and frames: a larger figure, not another one
+    assert styled["data"][0]["x"] == [0, 1] and styled["data"][0]["text"] == ["a", "b"]
+    assert [f["name"] for f in styled["frames"]] == ["0"]
+    assert dict(fonts(fig.to_dict())) == before  # the original is left alone
+
+
+def test_presenter_style_keeps_larger_sizes():
+    fig = go.Figure(go.Scatter(x=[0], y=[0]))
+    fig.update_layout(font={"size": 24}, hoverlabel={"font": {"size": 20}})
+    styled = slides.presenter_style(fig).to_dict()["layout"]
+    assert styled["font"]["size"] == 24 and styled["hoverlabel"]["font"]["size"] == 20
+
+
+def test_export_names_carry_view_model_and_input():
+    assert slides.export_name("decode", "dates-attention", "March 3, 2021") == \
+        "decode-dates-attention-March_3_2021"
+    assert slides.export_name("beam", "run 2: reverse", "") == "beam-run_2_reverse"
+    assert slides.export_name("attention", "m", "24 décembre 1998") == \
+        "attention-m-24_décembre_1998"  # letters stay letters
+    assert slides.export_name("hidden", "m", "a/../../b<script>") == "hidden-m-a_b_script"
+    assert len(slides.export_name("v", "m", "x" * 500)) == len("v-m-") + slides.NAME_CHARS
+    config = slides.figure_config("decode", "dates-attention", "March 3, 2021")
+    assert config["toImageButtonOptions"] == {
+        "format": "svg", "filename": "decode-dates-attention-March_3_2021"}
+
+
+def test_presenter_beam_tree_nodes_fit_their_labels_and_rows_fit_the_nodes():
+    normal = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY)
+    big = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY, label_px=16)
+    nodes = [t for t in big.data if t.mode == "markers+text"]
+    for trace in nodes:
+        for label, font, size in zip(trace.text, trace.textfont.size, trace.marker.size):
+            assert font == 16
+            chars = len(label.replace("&lt;", "<").replace("&gt;", ">"))
+            assert size >= 0.6 * 16 * min(chars, 5) + 8, (label, size)  # about 0.6 em a char
+    rows = max(max(t.y) for t in nodes) + 1
+    largest = max(s for t in nodes for s in t.marker.size)
+    assert (big.layout.height - 130) / rows >= largest  # no two nodes of a step touch
+    assert big.layout.height > normal.layout.height
+    # the default is the tree as it was: 20 px nodes, 11 px labels (9 px for 3+ chars)
+    for trace in (t for t in normal.data if t.mode == "markers+text"):
+        assert set(trace.marker.size) == {20.0}
+        assert set(trace.textfont.size) <= {9, 11}
+    assert bc.node_px("7", 16) == 20.0 and bc.node_px("<eos>", 16) == 59.6
+    assert bc.node_px("▁something", 16) == bc.node_px("<eos>", 16)  # capped at 5 chars
