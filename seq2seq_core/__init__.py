@@ -26,7 +26,7 @@ from seq2seq_core.metrics import PERCENT as PERCENT_METRICS
 from seq2seq_core.model import Seq2Seq, build_model
 from seq2seq_core.search.beam import beam_search, beam_search_batch
 from seq2seq_core.search.common import sequence_log_probs
-from seq2seq_core.search.decode import InputError, check_source, decode_text
+from seq2seq_core.search.decode import InputError, check_source, decode_text, unknown_note
 from seq2seq_core.search.greedy import greedy_batch, greedy_search, sample_search
 from seq2seq_core.search.tree import BeamNode, BeamTree, Hypothesis, SearchResult, length_penalty
 from seq2seq_core.tasks import TASKS, Pair, TaskData, make_task
@@ -56,7 +56,7 @@ __all__ = [
     "beam_search", "beam_search_batch", "build_model", "check_source", "decode_text",
     "evaluate", "greedy_batch",
     "greedy_search", "length_penalty", "sample_search", "load", "make_task", "new_model", "save",
-    "sequence_log_probs", "set_seed",
+    "sequence_log_probs", "set_seed", "unknown_note",
     # inside the model: traces, projections, alignment, replay snapshots
     "PCABasis", "Snapshot", "SnapshotStore", "StateSelection", "Trace", "alignment_score",
     "fit_pca", "gold_alignment", "heldout_alignment_score", "project", "trace", "trace_batch",

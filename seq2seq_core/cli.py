@@ -25,7 +25,7 @@ from seq2seq_core.evaluate import evaluate
 from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
 from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
-from seq2seq_core.search.decode import InputError, decode_text
+from seq2seq_core.search.decode import InputError, decode_text, unknown_note
 from seq2seq_core.tasks import TASKS, make_task
 from seq2seq_core.tasks.options import add_flags, from_flags
 from seq2seq_core.train import EvalEvent, StepEvent, Trainer, new_model
@@ -188,9 +188,13 @@ def cmd_decode(args: argparse.Namespace) -> int:
                   if args.json else sys.stderr)
             status = 1
             continue
+        note = unknown_note(tm, text)  # characters read as <unk>, named
         if args.json:
-            print(json.dumps(_result_json(text, result), ensure_ascii=False))
+            print(json.dumps({**_result_json(text, result), "unknown_characters":
+                              tm.src_vocab.unknown_characters(text)}, ensure_ascii=False))
         else:
+            if note:
+                print(f"note: {text!r}: {note}", file=sys.stderr)
             for hyp in result.hypotheses:
                 print(f"{hyp.text}\t{hyp.score:.4f}")
     return status

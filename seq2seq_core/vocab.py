@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import seq2seq_core.images as images
 import seq2seq_core.normalize as norm
-from seq2seq_core.subword import SubwordModel
+from seq2seq_core.subword import SPACE, SubwordModel
 
 TokenLevel = Literal["char", "word", "subword", "image"]
 
@@ -90,6 +90,8 @@ class Vocab:
         if any(not isinstance(t, str) or t == "" for t in self.tokens):
             raise ValueError("vocabulary tokens must be non-empty strings")
         object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.tokens)})
+        object.__setattr__(self, "_alphabet", frozenset(
+            c for t in self.tokens[len(SPECIALS):] for c in t) - {SPACE})
 
     @classmethod
     def build(cls, texts: Iterable[str], level: TokenLevel = "char",
@@ -155,6 +157,22 @@ class Vocab:
             if tok not in self._index:  # type: ignore[attr-defined]
                 seen.setdefault(tok)
         return list(seen)
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """Characters of ``text`` (after ``normalize``, spaces aside) that appear in no
+        token of the vocabulary, in order, without repeats. A subword vocabulary reads
+        them as its <unk> piece; for words or characters they make unknown tokens.
+
+        Example (a lower-casing subword vocabulary of English): "Hi Жан 😀" ->
+        ["ж", "а", "н", "😀"].
+        """
+        return list(dict.fromkeys(c for c in self.normalize(text)
+                                  if not c.isspace() and c not in self.alphabet))
+
+    @property
+    def alphabet(self) -> frozenset[str]:
+        """Every character of the ordinary tokens (the word-start mark ``▁`` left out)."""
+        return self._alphabet  # type: ignore[attr-defined]
 
     def encode(self, text: str, *, add_eos: bool = False) -> list[int]:
         """Token ids of ``text``; unknown tokens become UNK; EOS appended on request.

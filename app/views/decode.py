@@ -67,6 +67,9 @@ try:
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
     st.stop()
+unknown = core.unknown_note(handle.tm, text)  # a subword model reads them as <unk>
+if unknown:
+    st.info(text_md.md_escape(unknown))
 
 left, right = st.columns([2, 3])  # outputs beside their attention: one screen
 show_output(left, "Greedy", greedy.best)

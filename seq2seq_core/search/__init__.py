@@ -8,7 +8,7 @@ Imports only the model layer (config, vocab, model, decoders, ...), never ``insi
 from seq2seq_core.model import model_device
 from seq2seq_core.search.beam import beam_search, beam_search_batch, select_candidates
 from seq2seq_core.search.common import encode_batch, next_log_probs, sequence_log_probs
-from seq2seq_core.search.decode import InputError, check_source, decode_text
+from seq2seq_core.search.decode import InputError, check_source, decode_text, unknown_note
 from seq2seq_core.search.greedy import decode_steps, greedy_batch, greedy_search, sample_search
 from seq2seq_core.search.oracle import OracleResult, oracle_search
 from seq2seq_core.search.sweep import SweepRow, beam_sweep
@@ -25,4 +25,4 @@ __all__ = ["BeamNode", "BeamTree", "Hypothesis", "InputError", "OracleResult", "
            "SweepRow", "beam_search", "beam_search_batch", "beam_sweep", "check_source",
            "decode_steps", "decode_text", "divergence_step", "encode_batch", "greedy_batch",
            "greedy_search", "length_penalty", "model_device", "next_log_probs", "oracle_search",
-           "sample_search", "select_candidates", "sequence_log_probs"]
+           "sample_search", "select_candidates", "sequence_log_probs", "unknown_note"]

@@ -47,6 +47,12 @@ def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS
     if n_tokens > max_tokens:
         raise InputError(f"The input has {n_tokens} tokens; this model reads at most "
                          f"{max_tokens}. Shorten it.")
+    if tm.src_vocab.subword is not None:  # unknown characters are read as <unk>
+        unknown = tm.src_vocab.unknown_characters(text)
+        if not set(tm.src_vocab.normalize(text)) - set(unknown) - {" "}:
+            raise InputError(f"The model has never seen any of the characters "
+                             f"{_quoted(unknown)}: type text in {_alphabet_hint(tm)}.")
+        return text
     unknown = tm.src_vocab.unknown_tokens(text)
     if unknown:
         shown = " ".join(repr(t) for t in unknown[:10])
@@ -54,6 +60,30 @@ def check_source(tm: TrainedModel, text: str, max_tokens: int = MAX_INPUT_TOKENS
                          f"{'it' if len(unknown) == 1 else 'them'}; it knows "
                          f"{len(tm.src_vocab) - 4} {tm.src_vocab.level} tokens.")
     return text
+
+
+def _quoted(items: Sequence[str], limit: int = 10) -> str:
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return " ".join(repr(t) for t in items[:limit]) + more
+
+
+def _alphabet_hint(tm: TrainedModel, limit: int = 40) -> str:
+    """What a model reads: "the letters it was trained on (a b c ... é)"."""
+    letters = sorted(c for c in tm.src_vocab.alphabet if c.isalpha())
+    more = " ..." if len(letters) > limit else ""
+    return f"the letters it was trained on ({' '.join(letters[:limit])}{more})"
+
+
+def unknown_note(tm: TrainedModel, text: str) -> str | None:
+    """What to tell the user about ``text``'s characters the model never saw (a subword
+    model reads them as its <unk> piece), or None when it knows them all."""
+    unknown = tm.src_vocab.unknown_characters(text)
+    if not unknown:
+        return None
+    one = len(unknown) == 1
+    return (f"The model has never seen {'the character' if one else 'the characters'} "
+            f"{_quoted(unknown)}: {'it is' if one else 'they are'} read as <unk>, the "
+            "unknown piece, and the rest is translated.")
 
 
 def decode_text(tm: TrainedModel, text: str, cfg: DecodeConfig,
