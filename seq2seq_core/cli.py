@@ -3,7 +3,12 @@
     python -m seq2seq_core train --task dates --decoder attention --out DIR
     python -m seq2seq_core train --ray auto --task dates --out DIR   (on a Ray cluster)
     python -m seq2seq_core decode --model DIR [--beam K] [--json] TEXT...
+    python -m seq2seq_core decode --model pretrained/digits-attention strip.png...
     python -m seq2seq_core evaluate --model DIR --pairs FILE.tsv [--beam K] [--json]
+    python -m seq2seq_core evaluate --model DIR --pairs FOLDER   (images + labels.tsv)
+
+A model that reads images (the ``digits`` task) takes image files where a text model
+takes texts, and a folder of images with a ``labels.tsv`` (file<TAB>digits) as its pairs.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from seq2seq_core.checkpoint import CheckpointError, load, save
 from seq2seq_core.config import DEVICES, ArchConfig, DecodeConfig, TrainConfig
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS
 from seq2seq_core.evaluate import evaluate
+from seq2seq_core.images import read_image
 from seq2seq_core.inside.alignment import heldout_alignment_score
 from seq2seq_core.pairs import NO_LIMITS, Pair, parse_pairs
 from seq2seq_core.resume import resume, resume_config, save_training, saved_task_options
@@ -69,7 +75,8 @@ def _train_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _decode_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("decode", help="decode texts (arguments, or stdin lines)")
+    p = sub.add_parser("decode", help="decode texts (arguments, or stdin lines); image "
+                       "files for a model that reads images")
     p.add_argument("--model", required=True, help="checkpoint folder")
     p.add_argument("--beam", type=int, default=0, help="beam width K (0 = greedy)")
     p.add_argument("--alpha", type=float, default=0.0, help="GNMT length penalty")
@@ -82,7 +89,9 @@ def _decode_parser(sub: argparse._SubParsersAction) -> None:
 def _evaluate_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score a model on source<TAB>target pairs")
     p.add_argument("--model", required=True, help="checkpoint folder")
-    p.add_argument("--pairs", required=True, help="UTF-8 TSV file: source<TAB>target")
+    p.add_argument("--pairs", required=True, help="UTF-8 TSV file: source<TAB>target; "
+                   "for an image model, a folder of images with labels.tsv "
+                   "(file<TAB>digits)")
     p.add_argument("--beam", type=int, default=0, help="beam width K (0 = greedy)")
     p.add_argument("--max-len", type=int, default=50)
     p.add_argument("--json", action="store_true")
@@ -178,6 +187,8 @@ def cmd_decode(args: argparse.Namespace) -> int:
     tm = load(args.model)
     cfg = _decode_cfg(args, args.n_best)
     texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    if tm.src_vocab.level == "image":
+        return _decode_images(tm, texts, cfg, args.json)
     status = 0
     for text in texts:
         try:
@@ -200,6 +211,48 @@ def cmd_decode(args: argparse.Namespace) -> int:
     return status
 
 
+def _decode_images(tm, paths: list[str], cfg: DecodeConfig, as_json: bool) -> int:
+    """Decode image files (``images.read_image``); JSON adds the strip's width."""
+    status = 0
+    for path in paths:
+        try:
+            strip = read_image(Path(path).read_bytes())
+            result = decode_text(tm, strip, cfg)
+        except (OSError, ValueError) as err:  # InputError is a ValueError
+            print(json.dumps({"source": path, "error": str(err)}, ensure_ascii=False)
+                  if as_json else f"error: {path}: {err}", file=sys.stdout
+                  if as_json else sys.stderr)
+            status = 1
+            continue
+        if as_json:
+            print(json.dumps({**_result_json(path, result),
+                              "columns": len(result.tree.source_tokens) - 1}))
+        else:
+            for hyp in result.hypotheses:
+                print(f"{path}\t{hyp.text}\t{hyp.score:.4f}")
+    return status
+
+
+def read_image_pairs(folder: str) -> tuple[Pair, ...]:
+    """(strip, digits) pairs from a folder of images and its ``labels.tsv`` lines
+    ``file<TAB>digits``, each image read by ``images.read_image``.
+
+    Raises:
+        ValueError: no labels.tsv, or an image that cannot be read (named).
+    """
+    root = Path(folder)
+    labels = root / "labels.tsv"
+    if not labels.is_file():
+        raise ValueError(f"{folder} has no labels.tsv (lines: file<TAB>digits)")
+    pairs = []
+    for pair in read_pairs(str(labels)):
+        try:
+            pairs.append(Pair(read_image((root / pair.source).read_bytes()), pair.target))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{pair.source}: {err}") from None
+    return tuple(pairs)
+
+
 def _result_json(text: str, result) -> dict:
     return {"source": text, "source_tokens": list(result.tree.source_tokens),
             "strategy": result.strategy,
@@ -220,7 +273,9 @@ def read_pairs(path: str) -> tuple[Pair, ...]:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     tm = load(args.model)
     info = TASKS.get(tm.task)
-    report = evaluate(tm, read_pairs(args.pairs), _decode_cfg(args),
+    pairs = (read_image_pairs(args.pairs) if Path(args.pairs).is_dir()
+             else read_pairs(args.pairs))
+    report = evaluate(tm, pairs, _decode_cfg(args),
                       metrics=info.metrics if info else ())
     if args.json:
         print(json.dumps({"n": report.n, "exact_match": report.exact_match,

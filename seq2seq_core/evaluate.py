@@ -22,7 +22,7 @@ from seq2seq_core.pairs import Pair
 from seq2seq_core.search.beam import beam_search_chunks
 from seq2seq_core.search.greedy import greedy_batch
 from seq2seq_core.trained import TrainedModel
-from seq2seq_core.vocab import EOS_ID
+from seq2seq_core.vocab import EOS_ID, Vocab
 
 
 def token_accuracy(predicted: Sequence[int], reference: Sequence[int]) -> float:
@@ -35,6 +35,18 @@ def token_accuracy(predicted: Sequence[int], reference: Sequence[int]) -> float:
     return sum(p == r for p, r in zip(pred, ref)) / len(ref)
 
 
+def source_length(src_vocab: Vocab, pair: Pair) -> int:
+    """The length accuracy is broken down by: the source's tokens, or for an image strip
+    (a source vocabulary of level "image") the number of digits it shows, i.e. its
+    target's characters (its column count says little).
+
+    Example: ("abc", "cba") with a char vocabulary -> 3; a strip of "4071" -> 4.
+    """
+    if src_vocab.level == "image":
+        return len(pair.target)
+    return len(src_vocab.split(pair.source))
+
+
 @dataclass(frozen=True)
 class EvalReport:
     """Metrics over a set of pairs.
@@ -43,7 +55,8 @@ class EvalReport:
         n: number of pairs.
         exact_match: share of correct outputs (``metrics.is_correct``, 0-1).
         token_accuracy: mean ``token_accuracy`` (0-1).
-        by_length: source length in tokens -> (pairs, exact match share).
+        by_length: ``source_length`` (tokens; digits of a strip) -> (pairs, exact match
+            share).
         predictions: output text per pair, in input order.
         correct: per pair, whether its output is correct (what every share counts).
         scores: the task metrics asked for (``metrics.score``), e.g. {"bleu": 41.2}.
@@ -102,7 +115,7 @@ def evaluate(tm: TrainedModel, pairs: Sequence[Pair], cfg: DecodeConfig,
     correct = tuple(map(is_correct, texts, canonical))
     by_len: dict[int, list[bool]] = {}
     for pair, ok in zip(pairs, correct):
-        by_len.setdefault(len(tm.src_vocab.split(pair.source)), []).append(ok)
+        by_len.setdefault(source_length(tm.src_vocab, pair), []).append(ok)
     refs = [vocab.encode(p.target) for p in pairs]
     return EvalReport(
         n=len(pairs), exact_match=sum(correct) / len(pairs),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from seq2seq_core.config import DecodeConfig
-from seq2seq_core.evaluate import evaluate
+from seq2seq_core.evaluate import evaluate, source_length
 from seq2seq_core.metrics import canonical_references, score
 from seq2seq_core.pairs import Pair
 from seq2seq_core.trained import TrainedModel
@@ -102,7 +102,7 @@ def compute_figures(tm: TrainedModel, pairs: Sequence[Pair],
                   + 10)
     reports = {s: evaluate(tm, pairs, decode_config(s, max_len), references=references)
                for s in STRATEGIES}
-    lengths = [len(tm.src_vocab.split(p.source)) for p in pairs]
+    lengths = [source_length(tm.src_vocab, p) for p in pairs]
     canonical = [canonical_references(tm.tgt_vocab, rs) for rs in references]
     overall, by_length = {}, {}
     for s, report in reports.items():
