@@ -34,7 +34,8 @@ def free_port() -> int:
 
 def start_streamlit(port: int | None = None, *, log: Path | None = None,
                     env: Mapping[str, str] | None = None, extra: Sequence[str] = (),
-                    timeout_s: float = 90.0) -> tuple[subprocess.Popen, str]:
+                    timeout_s: float = 90.0,
+                    script: str = "app/main.py") -> tuple[subprocess.Popen, str]:
     """``streamlit run app/main.py`` on 127.0.0.1 (headless, no file watcher), returned
     with its base URL once ``/_stcore/health`` answers.
 
@@ -44,12 +45,13 @@ def start_streamlit(port: int | None = None, *, log: Path | None = None,
         env: variables added to this process's environment (``SEQ2SEQ_*`` limits).
         extra: further ``streamlit run`` flags, e.g. ``--runner.postScriptGC=true``.
         timeout_s: how long to wait for the health check.
+        script: the page script, relative to the repository root.
 
     Raises:
         RuntimeError: the server exited or did not answer in time (it is killed).
     """
     port = free_port() if port is None else port
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra]
     out = log.open("w") if log is not None else subprocess.DEVNULL

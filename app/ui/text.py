@@ -25,3 +25,22 @@ def code_span_safe(text: str, max_chars: int = 80) -> str:
     backticks become apostrophes, newlines spaces. Example: "a`b" -> "a'b"."""
     flat = " ".join(str(text).split()).replace("`", "'")
     return flat if len(flat) <= max_chars else flat[: max_chars - 1] + "…"
+
+
+def code_span(text: str) -> str:
+    """``text`` as a markdown code span that shows it exactly (unlike ``code_span_safe``,
+    nothing is replaced or cut): the fence is one backtick longer than the longest run of
+    backticks inside, padded with a space where CommonMark would otherwise read a backtick
+    or a space at either end differently. Lines become spaces; "" shows as one space.
+
+    Streamlit draws a code span with the markdown it already has loaded, where ``st.code``
+    first fetches a 1.5 MB syntax highlighter (bench/first_paint.py).
+
+    Examples: "a`b" -> "``a`b``"; "`x" -> "`` `x ``"; "" -> "` `".
+    """
+    flat = " ".join(str(text).splitlines()) or " "
+    runs = re.findall(r"`+", flat)
+    fence = "`" * (max(map(len, runs), default=0) + 1)
+    pad = " " if (flat[0] == "`" or flat[-1] == "`"
+                  or (flat[0] == " " and flat[-1] == " " and flat.strip())) else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"

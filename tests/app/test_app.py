@@ -14,6 +14,8 @@ import seq2seq_core as core
 from seq2seq_core.server.worker import RunSpec, TrainingRun
 from ui import services
 
+from tests.shown_outputs import code_span, outputs
+
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 VIEWS = {"views/decode.py": "Decode", "views/train.py": "Train",
          "views/about.py": "About Seq2Seq Explorer"}
@@ -50,7 +52,7 @@ def test_decode_shows_greedy_and_beam_and_the_attention_heatmap(pretrained):
     folder = pretrained / "dates-attention"
     greedy = expected(folder, "March 3, 2021", strategy="greedy")
     beam = expected(folder, "March 3, 2021", beam_size=5, n_best=5)
-    assert [c.value for c in at.code] == [greedy.best.text or " ", beam.best.text or " "]
+    assert outputs(at) == [code_span(greedy.best.text), code_span(beam.best.text)]
     info = core.load(folder).info
     if "example" in info:  # the real shipped model: its card's known pair
         assert info["example"]["source"] == "March 3, 2021" and greedy.best.text == "2021-03-03"
@@ -69,7 +71,7 @@ def test_example_buttons_fill_the_input(pretrained):
     at.button(key="example_2").click().run()
     assert at.text_input(key="source").value == example
     greedy = expected(pretrained / "dates-attention", example, strategy="greedy")
-    assert at.code[0].value == (greedy.best.text or " ")
+    assert outputs(at)[0] == code_span(greedy.best.text)
 
 
 @pytest.mark.parametrize("text, message", [("", "empty"), ("☃☃", "never seen '☃'"),
@@ -79,7 +81,7 @@ def test_bad_input_shows_an_error_not_a_traceback(pretrained, text, message):
     at.text_input(key="source").set_value(text).run()
     assert not at.exception
     assert len(at.error) == 1 and message in at.error[0].value
-    assert not at.code and not at.get("plotly_chart")
+    assert not outputs(at) and not at.get("plotly_chart")
 
 
 def test_fixed_context_model_explains_why_there_is_no_heatmap(pretrained):
@@ -136,7 +138,7 @@ def test_a_trained_run_finishes_downloads_and_decodes(pretrained):
     assert at.text_input(key="source").value == "hello"  # reverse's first example
     greedy = core.decode_text(entry.run.latest_model(), "hello",
                               core.DecodeConfig(strategy="greedy"))
-    assert at.code[0].value == (greedy.best.text or " ")
+    assert outputs(at)[0] == code_span(greedy.best.text)
     assert len(at.get("plotly_chart")) == 1
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import seq2seq_core as core
 from tests.hostile_files import PAYLOADS
+from tests.shown_outputs import outputs
 from ui import services
 
 from test_app import start_app
@@ -32,7 +33,7 @@ def decode(at, text: str):
 def test_bad_text_gets_a_clear_error_and_no_output(pretrained, text, message):
     at = decode(start_app(), text)
     assert len(at.error) == 1 and message in at.error[0].value.replace("\\", "")
-    assert not at.code and not at.get("plotly_chart")
+    assert not outputs(at) and not at.get("plotly_chart")
 
 
 def test_an_html_payload_in_an_error_is_escaped_markdown():
@@ -46,9 +47,9 @@ def test_an_html_payload_in_an_error_is_escaped_markdown():
 def test_nfd_and_nfc_forms_decode_the_same(pretrained):
     assert NFD != NFC
     at = decode(start_app(), NFC)
-    nfc_outputs = [c.value for c in at.code]
+    nfc_outputs = outputs(at)
     decode(at, NFD)
-    assert [c.value for c in at.code] == nfc_outputs and not at.error
+    assert outputs(at) == nfc_outputs and not at.error
 
 
 def test_the_input_token_limit_is_a_setting(pretrained, monkeypatch):

@@ -7,6 +7,7 @@ import pytest
 
 from tests.hostile_files import (PAYLOADS, checkpoint_files, evil_pickle, hostile_zip,
                                  zip_files)
+from tests.shown_outputs import outputs
 from ui import services
 
 from test_app import VIEWS, start_app
@@ -28,13 +29,13 @@ def shipped_zip(folder: str = "my-dates") -> bytes:
 def test_an_uploaded_checkpoint_is_picked_and_decodes_like_the_original(pretrained):
     at = start_app()
     at.text_input(key="source").set_value("March 3, 2021").run()
-    original = [c.value for c in at.code]
+    original = outputs(at)
     upload(at, "my-dates.zip", shipped_zip())
     picker = at.selectbox(key="model")
     assert picker.value.startswith("upload:") and len(picker.value) == len("upload:") + 32
     assert picker.format_func(picker.value) == "uploaded 1: my-dates"
     assert not at.sidebar.error
-    assert [c.value for c in at.code] == original  # same weights, same outputs
+    assert outputs(at) == original  # same weights, same outputs
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -49,12 +50,12 @@ def test_a_refused_upload_says_why_and_changes_nothing(pretrained, tmp_path, nam
         data = zip_files({**files, "model.safetensors": evil_pickle(tmp_path / "ran")})
     at = start_app()
     at.text_input(key="source").set_value("March 3, 2021").run()
-    before = ([c.value for c in at.code], at.selectbox(key="model").value)
+    before = (outputs(at), at.selectbox(key="model").value)
     upload(at, name, data)
     assert len(at.sidebar.error) == 1
     error = at.sidebar.error[0].value
     assert error.startswith(name.replace(".", "\\.")) and message.replace(".", "\\.") in error
-    assert ([c.value for c in at.code], at.selectbox(key="model").value) == before
+    assert (outputs(at), at.selectbox(key="model").value) == before
     assert at.session_state["uploads"] == [] and not (tmp_path / "ran").exists()
 
 

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 from bench.common import settle
 
 EXCEPTION = '[data-testid="stException"]'
+# Decode's greedy and beam outputs: code spans in containers keyed output_greedy, output_beam
+OUTPUTS = '[data-testid="stMain"] [class*="st-key-output_"] code'
 TIMEOUT = 60_000  # ms: the server shares 2 cores with the browser and a training thread
 VIEWS = ("Decode", "Beam search", "Attention", "Hidden states", "Train", "Training replay",
          "Compare", "About")  # the sidebar navigation, in order

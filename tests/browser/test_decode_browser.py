@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_driver import (TIMEOUT, VIEWS, assert_no_exception, choose, nav, open_page,
+from app_driver import (OUTPUTS, TIMEOUT, VIEWS, assert_no_exception, choose, nav, open_page,
                         screenshot, set_slider, settle)
 
 
@@ -19,7 +19,7 @@ def test_decode_with_beam_5_shows_outputs_and_the_attention_heatmap(page, app_ur
     expect(page.get_by_text("Beam search (K=3, α=0)")).to_be_visible(timeout=TIMEOUT)
     set_slider(page, "Beam width K", 5)
     expect(page.get_by_text("Beam search (K=5, α=0)")).to_be_visible(timeout=TIMEOUT)
-    codes = page.locator('[data-testid="stCode"]')
+    codes = page.locator(OUTPUTS)
     expect(codes).to_have_count(2, timeout=TIMEOUT)
     expect(codes.nth(0)).to_contain_text("2021-03-03")  # greedy
     expect(codes.nth(1)).to_contain_text("2021-03-03")  # beam, K=5
@@ -62,7 +62,7 @@ def test_another_shipped_model_decodes_with_beam_5(page, app_url, shots):
     source.press("Enter")
     set_slider(page, "Beam width K", 5)
     expect(page.get_by_text("Beam search (K=5, α=0)")).to_be_visible(timeout=TIMEOUT)
-    codes = page.locator('[data-testid="stCode"]')
+    codes = page.locator(OUTPUTS)
     expect(codes.nth(1)).to_contain_text("ecneuqes", timeout=TIMEOUT)  # the card's example
     screenshot(page, shots / "decode-reverse-attention.png")
 

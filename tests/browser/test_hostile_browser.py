@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app_driver import (TIMEOUT, VIEWS, assert_no_exception, assert_nothing_injected, nav,
-                        open_page, screenshot, upload_checkpoint)
+from app_driver import (OUTPUTS, TIMEOUT, VIEWS, assert_no_exception, assert_nothing_injected,
+                        nav, open_page, screenshot, upload_checkpoint)
 from tests.hostile_files import PAYLOADS, evil_torch_file, hostile_zip
 
 
@@ -61,7 +61,7 @@ def test_a_hostile_checkpoint_renders_as_text_on_every_view(page, app_url, shots
     source.press("Enter")
     expect(page.get_by_text(f"task {PAYLOADS[0]}", exact=False)).to_be_visible(
         timeout=TIMEOUT)  # the task shown literally
-    expect(page.locator('[data-testid="stCode"]').first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(OUTPUTS).first).to_be_visible(timeout=TIMEOUT)
     assert_nothing_injected(page)
     screenshot(page, shots / "hostile-decode.png")
     for view in VIEWS[1:]:
@@ -88,7 +88,6 @@ def test_broken_uploads_are_refused_and_the_current_model_stays(page, app_url, s
         expect(picker).to_have_value("dates-attention", timeout=TIMEOUT)
         assert_nothing_injected(page)
     assert not marker.exists()
-    expect(page.locator('[data-testid="stCode"]').first).to_contain_text("2021-03-03",
-                                                                         timeout=TIMEOUT)
+    expect(page.locator(OUTPUTS).first).to_contain_text("2021-03-03", timeout=TIMEOUT)
     screenshot(page, shots / "upload-refused.png")
     assert_no_exception(page)

@@ -11,9 +11,9 @@ import zipfile
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from app_driver import (TIMEOUT, assert_no_exception, nav, open_page, screenshot, set_slider,
-                        stop_button, train_tiny, training_step, upload_checkpoint,
-                        wait_for_step)
+from app_driver import (OUTPUTS, TIMEOUT, assert_no_exception, nav, open_page, screenshot,
+                        set_slider, stop_button, train_tiny, training_step,
+                        upload_checkpoint, wait_for_step)
 
 FILES = {"model.safetensors", "config.json", "src_vocab.json", "tgt_vocab.json"}
 
@@ -54,7 +54,7 @@ def test_training_survives_clicks_then_stops_downloads_and_loads_back(page, app_
     nav(page, "Decode")
     expect(page.get_by_text(f"uploaded 1: {folder}").first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_label("Source text", exact=True)).to_have_value("hello")  # reverse
-    expect(page.locator('[data-testid="stCode"]')).to_have_count(2, timeout=TIMEOUT)
+    expect(page.locator(OUTPUTS)).to_have_count(2, timeout=TIMEOUT)
     screenshot(page, shots / "decode-uploaded.png")
     assert_no_exception(page)
 

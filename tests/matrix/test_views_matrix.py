@@ -37,6 +37,7 @@ import seq2seq_core as core
 from seq2seq_core.inside import StateSelection, trace
 from seq2seq_core.vocab import EOS
 from tests.matrix.app_models import app_options, save_app_model
+from tests.shown_outputs import code_span, outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "app" / "main.py")
@@ -161,7 +162,7 @@ def test_decode_view(kind, shipped):
     greedy = core.decode_text(tm, text, greedy_of(cfg)).best
     beam = core.decode_text(tm, text, cfg)
     check_hyp(tm, greedy)
-    assert [c.value for c in at.code] == [shown(greedy.text), shown(beam.best.text)]
+    assert outputs(at) == [code_span(greedy.text), code_span(beam.best.text)]
     assert column(at, "text") == [h.text for h in beam.hypotheses]
     best = beam.hypotheses[0]  # the picker opens on "beam 1"
     assert at.selectbox(key=state.HYPOTHESIS).value == "beam 1"
@@ -317,7 +318,7 @@ def test_hidden_states_view(kind, shipped):
 def test_pages_open_on_an_input_the_model_reads(kind, shipped):
     """Nothing typed yet: every page that decodes opens on an input the model can read."""
     at = open_page("views/decode.py", shipped, kind.tm.task)
-    assert at.code
+    assert outputs(at)
     for page in ("views/beam.py", "views/attention.py", "views/hidden_states.py"):
         at.switch_page(page).run()
         assert_clean(at)

@@ -74,9 +74,24 @@ def _card_summary(folder: Path) -> str:
 
 
 def list_shipped_models() -> list[ShippedModel]:
-    """Every readable ``<pretrained>/*/config.json``, sorted by name (skips broken ones)."""
+    """Every readable ``<pretrained>/*/config.json``, sorted by name (skips broken ones).
+
+    Read once per version of the folder (its modification time changes when a model
+    folder is added or removed): a Decode page asks about 25 times, which read 16
+    configs and cards each time, 40% of a new session's server time (bench/first_paint.py).
+    """
+    folder = pretrained_dir()
+    try:
+        version = folder.stat().st_mtime_ns
+    except OSError:
+        return []
+    return list(_shipped_in(str(folder), version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shipped_in(folder: str, version: int) -> tuple[ShippedModel, ...]:
     found = []
-    for config in sorted(pretrained_dir().glob("*/config.json")):
+    for config in sorted(Path(folder).glob("*/config.json")):
         try:
             raw = json.loads(config.read_text(encoding="utf-8"))
             label = core.ModelConfig(**raw["model"]).label
@@ -84,7 +99,7 @@ def list_shipped_models() -> list[ShippedModel]:
             continue
         found.append(ShippedModel(config.parent.name, str(raw.get("task", "")), label,
                                   _card_summary(config.parent), config.parent))
-    return found
+    return tuple(found)
 
 
 @st.cache_resource(show_spinner="Loading the model...")

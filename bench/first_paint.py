@@ -1,0 +1,249 @@
+"""First paint: how long a new tab waits for its first output, and the server's part of it.
+
+    python bench/first_paint.py                      # everything, ~3 minutes on 2 cores
+    python bench/first_paint.py --only browser,server --repeats 5 --json out.json
+
+* ``browser``: headless Debian Chromium (Playwright), a new browser context (a new user's
+  tab) per load, 1280x720, alternating ``--repeats`` times between a one-line Streamlit
+  page (``bench/one_line_page.py``, its own server) and the app's Decode view, both servers
+  warm (each page opened once first). Times from ``goto`` to the title and to the first
+  output (the one-line text; Decode's greedy output box) and, for Decode, to the page
+  settled (no script run in progress, heatmap drawn).
+* ``cold``: the server process started (``streamlit run app/main.py``), ``/_stcore/health``
+  answering, and a tab's first Decode output, with Chromium already running: ``--cold``
+  times.
+* ``server``: new sessions over the websocket as ``bench/load_harness.py`` connects (no
+  browser): from connecting to the first script run's end (``script_finished``) for
+  Decode, one at a time (``--single`` sessions) and ``--burst`` at once; median, p95, max,
+  the bytes each session receives, and the server's CPU seconds for the burst.
+
+Figures go in docs/benchmarks.md, "First paint (issue 11)".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
+
+VIEWPORT = {"width": 1280, "height": 720}
+ONE_LINE = "bench/one_line_page.py"
+ONE_LINE_TEXT = "One line."
+DECODE_OUTPUT = ('[data-testid="stMain"] [class*="st-key-output_"] code, '  # since issue 11
+                 '[data-testid="stMain"] [data-testid="stCode"]')  # before it
+TITLE = '[data-testid="stHeading"]'
+SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+     .every(c => c.querySelector('.main-svg'))"""
+TIMEOUT_MS = 120_000
+
+
+def percentile(values: list[float], q: int) -> float:
+    """The q-th percentile (inclusive method), or the one value there is."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "p95": percentile(values, 95),
+            "max": max(values), "n": len(values), "all": [round(v, 3) for v in values]}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- browser ---------------------------------------------------------------------------
+
+def _load(browser, url: str, output: str) -> dict:
+    """One new tab: seconds from goto to the title, the first output, and settled."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        times = {}
+        if output == "decode":
+            page.wait_for_selector(TITLE, timeout=TIMEOUT_MS)
+            times["title_s"] = time.perf_counter() - start
+            page.wait_for_selector(DECODE_OUTPUT, timeout=TIMEOUT_MS)
+            times["output_s"] = time.perf_counter() - start
+            page.wait_for_function(SETTLED, timeout=TIMEOUT_MS, polling=50)
+            times["settled_s"] = time.perf_counter() - start
+        else:
+            page.get_by_text(output).wait_for(timeout=TIMEOUT_MS)
+            times["output_s"] = times["title_s"] = time.perf_counter() - start
+        return times
+    finally:
+        context.close()
+
+
+def browser_pairs(repeats: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    one_proc, one_url = start_streamlit(script=ONE_LINE)
+    app_proc, app_url = start_streamlit()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            _load(browser, one_url, ONE_LINE_TEXT)  # warm both servers and the browser
+            _load(browser, app_url, "decode")
+            one, decode = [], []
+            for _ in range(repeats):
+                one.append(_load(browser, one_url, ONE_LINE_TEXT))
+                decode.append(_load(browser, app_url, "decode"))
+            browser.close()
+    finally:
+        stop(one_proc)
+        stop(app_proc)
+    result = {"one_line": {k: summary([r[k] for r in one]) for k in ("output_s",)},
+              "decode": {k: summary([r[k] for r in decode])
+                         for k in ("title_s", "output_s", "settled_s")}}
+    result["ratio_output"] = (result["decode"]["output_s"]["median"]
+                              / result["one_line"]["output_s"]["median"])
+    return result
+
+
+def cold_starts(times: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    ready, output = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(times):
+            start = time.perf_counter()
+            proc, url = start_streamlit()
+            try:
+                ready.append(time.perf_counter() - start)
+                loaded = _load(browser, url, "decode")
+                output.append(ready[-1] + loaded["output_s"])
+            finally:
+                stop(proc)
+        browser.close()
+    return {"server_ready_s": summary(ready), "first_output_s": summary(output),
+            "output_after_ready_s": summary([o - r for o, r in zip(output, ready)])}
+
+
+# --- server, over the websocket ----------------------------------------------------------
+
+async def new_session(base: str, page_name: str = "") -> dict:
+    """Connect as a new tab does, ask for the page, wait for its first full run's end."""
+    url = base.replace("http", "ws", 1) + "/_stcore/stream"
+    start = time.perf_counter()
+    received = 0
+    first_delta = None
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                  open_timeout=120) as ws:
+        msg = BackMsg()
+        msg.rerun_script.page_name = page_name
+        await ws.send(msg.SerializeToString())
+        async for raw in ws:
+            received += len(raw)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and first_delta is None:
+                first_delta = time.perf_counter() - start
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
+                    and fwd.delta.new_element.WhichOneof("type") == "exception":
+                raise RuntimeError(fwd.delta.new_element.exception.message)
+            if kind == "script_finished" and fwd.script_finished in (
+                    ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+                break
+    return {"seconds": time.perf_counter() - start, "first_delta_s": first_delta,
+            "bytes": received}
+
+
+def server_part(single: int, burst: int, page_name: str = "") -> dict:
+    proc, base = start_streamlit()
+    try:
+        first = asyncio.run(new_session(base, page_name))  # the process's first session
+        ones = [asyncio.run(new_session(base, page_name)) for _ in range(single)]
+        cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+
+        async def many():
+            return await asyncio.gather(*(new_session(base, page_name) for _ in range(burst)))
+        crowd = asyncio.run(many()) if burst else []
+        wall, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
+    finally:
+        stop(proc)
+    return {"first_session_s": first["seconds"],
+            "single_s": summary([r["seconds"] for r in ones]),
+            "single_bytes": statistics.median(r["bytes"] for r in ones),
+            "burst": burst,
+            "burst_s": summary([r["seconds"] for r in crowd]) if crowd else None,
+            "burst_wall_s": wall, "burst_server_cpu_s": cpu}
+
+
+def table(report: dict) -> str:
+    rows = []
+    if "browser" in report:
+        b = report["browser"]
+        rows.append(f"new tab, warm servers, {b['one_line']['output_s']['n']} alternations: "
+                    f"one-line page output median {b['one_line']['output_s']['median']:.2f} s; "
+                    f"Decode title {b['decode']['title_s']['median']:.2f} s, first output "
+                    f"{b['decode']['output_s']['median']:.2f} s, settled "
+                    f"{b['decode']['settled_s']['median']:.2f} s; ratio "
+                    f"{b['ratio_output']:.2f}x")
+    if "cold" in report:
+        c = report["cold"]
+        rows.append(f"cold start: server ready {c['server_ready_s']['median']:.2f} s, first "
+                    f"output {c['first_output_s']['median']:.2f} s after process start "
+                    f"({c['output_after_ready_s']['median']:.2f} s after ready)")
+    if "server" in report:
+        s = report["server"]
+        line = (f"server part of a new Decode session: process's first "
+                f"{1000 * s['first_session_s']:.0f} ms; single median "
+                f"{1000 * s['single_s']['median']:.0f} ms p95 "
+                f"{1000 * s['single_s']['p95']:.0f} ms ({s['single_bytes'] / 1024:.0f} KiB)")
+        if s["burst_s"]:
+            line += (f"; {s['burst']} at once median {1000 * s['burst_s']['median']:.0f} ms "
+                     f"p95 {1000 * s['burst_s']['p95']:.0f} ms max "
+                     f"{1000 * s['burst_s']['max']:.0f} ms, server CPU "
+                     f"{s['burst_server_cpu_s']:.1f} s")
+        rows.append(line)
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="browser,cold,server",
+                        help="comma-separated parts: browser, cold, server")
+    parser.add_argument("--repeats", type=int, default=5, help="browser alternations")
+    parser.add_argument("--cold", type=int, default=2, help="cold starts")
+    parser.add_argument("--single", type=int, default=20, help="sessions one at a time")
+    parser.add_argument("--burst", type=int, default=30, help="sessions at once")
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    report = {}
+    if "server" in parts:
+        report["server"] = server_part(args.single, args.burst)
+    if "browser" in parts:
+        report["browser"] = browser_pairs(args.repeats)
+    if "cold" in parts:
+        report["cold"] = cold_starts(args.cold)
+    print(table(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
