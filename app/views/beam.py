@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 from ui import charts, services, state, widgets
+from ui import figures, presenter
 from ui import text as text_md
 from ui.services.models import ModelHandle
 
@@ -34,8 +35,10 @@ def force_panel(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
     st.caption(f"The model's own {strategy} output is `{text_md.code_span_safe(mine.text)}` "
                f"(log-prob {mine.score:.4f}). A forced output that scores higher is one the "
                "search missed: a search error. Purple diamonds are your forced tokens.")
-    st.plotly_chart(charts.beam.beam_tree_figure(forced.tree, vocab, alpha=cfg.length_penalty,
-                                                 best=hyp), key=state.BEAM_FORCED_CHART)
+    figures.show(charts.beam.beam_tree_figure(
+        forced.tree, vocab, alpha=cfg.length_penalty, best=hyp,
+        label_px=presenter.label_px(charts.beam.LABEL_PX)), key=state.BEAM_FORCED_CHART,
+        view="beam-forced", model=handle.name, source=text)
     return hyp
 
 
@@ -56,7 +59,8 @@ def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
     elif services.decode.sweep_done(handle, pairs, max_len):
         rows = services.decode.sweep(handle, pairs, max_len)
     if rows:
-        st.plotly_chart(charts.sweep.sweep_figure(rows), key=state.SWEEP_CHART)
+        figures.show(charts.sweep.sweep_figure(rows), key=state.SWEEP_CHART,
+                     view="beam-sweep", model=handle.name)
         st.caption("Each wrong output is checked against an exact search of the model's "
                    "own best output. **Search error**: the model gives some other output a "
                    "higher probability than the beam's (a wider beam could fix it). **Model "
@@ -76,19 +80,16 @@ task = core.TASKS.get(handle.task)
 heldout_refs = services.decode.heldout_with_references(handle, state.runs())
 heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
-text = widgets.beam.source_picker(handle.task, handle.tm, task.examples if task else (),
-                                  heldout)
-telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")
-cfg = widgets.decode.decode_controls()
+top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # the tree next
+with top_left:
+    text = widgets.beam.source_picker(handle.task, handle.tm, heldout)
+with top_right:
+    cfg = widgets.decode.decode_controls()
 try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
     st.stop()
-reference = references.get(text.strip())
-if reference is None:  # a telling example of a model whose held-out set is not at hand
-    reference = next(((e["reference"],) for e in telling if e["source"] == text.strip()),
-                     None)
 
 
 def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:
@@ -100,17 +101,24 @@ def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:
 tree = beam.tree
 vocab = handle.tm.tgt_vocab
 st.subheader("The search, step by step")
-st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
-           "ones were pruned. Red: the best path; orange band: greedy's path; orange "
-           "ring: where greedy and beam part. Play, or move the step slider.")
 widgets.beam.reset_steps((handle.key, text, cfg), tree.num_steps)
 node_options = charts.beam.node_options(tree, vocab)
 selected = widgets.beam.selected_node(node_options)
 widgets.beam.tree_player(
-    lambda step: charts.beam.beam_tree_figure(tree, vocab, alpha=cfg.length_penalty,
-                                              upto=step, best=beam.best, greedy=greedy.best,
-                                              selected=selected),
-    tree.num_steps, lambda step: widgets.beam.step_summary(tree, step), node_options)
+    lambda step: charts.beam.beam_tree_figure(
+        tree, vocab, alpha=cfg.length_penalty, upto=step, best=beam.best, greedy=greedy.best,
+        selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX)),
+    tree.num_steps, lambda step: widgets.beam.step_summary(tree, step), node_options,
+    model=handle.name, source=text)
+st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
+           "ones were pruned. Red: the best path; orange band: greedy's path; orange "
+           "ring: where greedy and beam part. Play, or move the step slider.")
+widgets.beam.examples_panel(handle.task, task.examples if task else (), heldout)
+telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")
+reference = references.get(text.strip())
+if reference is None:  # a telling example of a model whose held-out set is not at hand
+    reference = next(((e["reference"],) for e in telling if e["source"] == text.strip()),
+                     None)
 
 st.subheader("n-best list")
 st.dataframe(charts.decode.nbest_table(beam, matches(list(beam.hypotheses))),
@@ -140,8 +148,9 @@ if forced is not None:
 options.update(samples)
 picked = widgets.beam.attention_picker(options)
 if handle.has_attention:
-    st.plotly_chart(charts.decode.attention_heatmap(picked, tree.source_tokens),
-                    key=state.BEAM_ATTENTION_HEATMAP)
+    figures.show(charts.decode.attention_heatmap(picked, tree.source_tokens),
+                 key=state.BEAM_ATTENTION_HEATMAP, view="beam-attention", model=handle.name,
+                 source=text)
 else:
     st.info("This fixed-context model has no attention to show: its decoder reads the same "
             "context vector c, the encoder's summary of the whole source, at every step.")

@@ -10,7 +10,8 @@ from functools import partial
 import streamlit as st
 
 import seq2seq_core as core
-from ui import state
+from ui import figures, state
+from ui.charts import slides
 from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
                       BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
 from ui.widgets.common import KEEP
@@ -20,11 +21,16 @@ PLAY_SECONDS = 0.8  # one step per tick while playing
 HELDOUT_SHOWN = 100  # held-out pairs offered in the picker
 
 
-def source_picker(task: str, tm: core.TrainedModel, examples: tuple[str, ...],
-                  heldout: tuple[core.Pair, ...]) -> str:
-    """Source input, example buttons and a held-out picker (its reference is known)."""
+def source_picker(task: str, tm: core.TrainedModel, heldout: tuple[core.Pair, ...]) -> str:
+    """The source input (it starts on a readable example or held-out source)."""
     default = default_source(task, tm, lambda: [p.source for p in heldout])
-    text = source_box("Source text", BEAM_SOURCE, default, task)
+    return source_box("Source text", BEAM_SOURCE, default, task)
+
+
+def examples_panel(task: str, examples: tuple[str, ...],
+                   heldout: tuple[core.Pair, ...]) -> None:
+    """Example buttons and a held-out picker (its reference is known) that fill the
+    source; drawn below the tree, which comes first on the screen."""
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     with left:
         example_buttons(examples, task, BEAM_SOURCE, state.BEAM_EXAMPLE)
@@ -35,7 +41,6 @@ def source_picker(task: str, tm: core.TrainedModel, examples: tuple[str, ...],
                                key=state.BEAM_HELDOUT)
         right.button("Use this held-out example", key=state.BEAM_USE_HELDOUT,
                      on_click=state.fill_source, args=(BEAM_SOURCE, shown[pick], task))
-    return text
 
 
 def reset_steps(signature: tuple, last: int) -> None:
@@ -74,9 +79,10 @@ def selected_node(options: dict[int, str]) -> int | None:
 
 
 def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int], str],
-                options: dict[int, str]) -> None:
+                options: dict[int, str], *, model: str = "", source: str = "") -> None:
     """Step slider, Play/Pause and the tree ``draw(step)`` in a fragment: moving the
-    slider or playing reruns only this panel; clicking a node picks it to force."""
+    slider or playing reruns only this panel; clicking a node picks it to force. The
+    tree as shown exports as SVG (camera) or HTML, named after ``model`` and ``source``."""
     playing = bool(st.session_state.get(BEAM_PLAYING))
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
@@ -91,9 +97,12 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
                     on_click=_toggle_play, args=(last,), width="stretch",
                     help="Reveal the search one step at a time.")
         step = right.slider("Step", 0, max(last, 1), key=BEAM_STEP, disabled=last == 0)
+        fig = draw(step)
+        figures.show(fig, key=BEAM_TREE_CHART, view="beam", model=model, source=source,
+                     on_select=partial(_clicked, options), selection_mode="points")
         st.caption(summary(step))
-        st.plotly_chart(draw(step), key=BEAM_TREE_CHART, on_select=partial(_clicked, options),
-                        selection_mode="points")
+        figures.html_download(fig, key=state.BEAM_TREE_EXPORT, label="Export the tree (HTML)",
+                              name=slides.export_name(f"beam-step{step}", model, source))
         if ss.pop(BEAM_CLICKED, False) or playing != bool(ss.get(BEAM_PLAYING)):
             st.rerun()  # the whole page: the forcing panel, or the timer turned off
 
