@@ -57,11 +57,11 @@ model_header(handle)
 task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
 first = widgets.decode.first_source(handle)
-text = widgets.decode.source_box("Source text", state.DECODE_SOURCE, first, handle.task)
-if examples:
-    st.caption("Examples (click to fill)")
-    widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)
-cfg = widgets.decode.decode_controls()
+top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # results next
+with top_left:
+    text = widgets.decode.source_box("Source text", state.DECODE_SOURCE, first, handle.task)
+with top_right:
+    cfg = widgets.decode.decode_controls()
 
 try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
@@ -75,6 +75,9 @@ if unknown:
 left, right = st.columns([2, 3])  # outputs beside their attention: one screen
 show_output(left, "Greedy", greedy.best)
 show_output(left, f"Beam search (K={cfg.beam_size}, α={cfg.length_penalty:g})", beam.best)
+if examples:  # below the results, which come first on the screen
+    st.caption("Examples (click to fill)")
+    widgets.decode.example_buttons(examples, handle.task, state.DECODE_SOURCE, state.EXAMPLE)
 telling = widgets.examples.telling_examples(handle, state.DECODE_SOURCE, "decode")
 shown = next((e for e in telling if e["source"] == text.strip()), None)
 if shown is not None:
