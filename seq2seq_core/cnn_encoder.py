@@ -43,9 +43,11 @@ def unpack_columns(src: Tensor) -> Tensor:
 class CNNRNNEncoder(RNNEncoder):
     """CNN over the strip, one vector per column, then ``RNNEncoder``'s GRU/LSTM.
 
-    Two blocks of two 3x3 convolutions (padding 1, ReLU) each halve the height with a
-    (2, 1) max-pool and keep the width; the C x H/4 features of each column are projected
-    to E. Special tokens (the source's EOS) take a learned vector instead.
+    Two blocks, each a 3x3 convolution (padding 1, ReLU) and a (2, 1) max-pool that halves
+    the height and keeps the width; the C x H/4 features of each column are projected to
+    E. Special tokens (the source's EOS) take a learned vector instead. Small on purpose:
+    the recurrent encoder after it sees the whole strip, and a training step must stay
+    cheap enough to train live on one CPU core.
     """
 
     def __init__(self, cfg: ModelConfig) -> None:
@@ -54,10 +56,8 @@ class CNNRNNEncoder(RNNEncoder):
         self.embedding = nn.Embedding(N_SPECIALS, cfg.emb_dim, padding_idx=PAD_ID)
         c1, c2 = CHANNELS
         self.cnn = nn.Sequential(
-            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(c1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d((2, 1)),
-            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(c2, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d((2, 1)),
+            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d((2, 1)),
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d((2, 1)),
         )
         self.project = nn.Linear(c2 * (STRIP_HEIGHT // 4), cfg.emb_dim)
 
@@ -65,7 +65,7 @@ class CNNRNNEncoder(RNNEncoder):
         """The CNN's vector for every column: ids (B, S) -> (B, S, E).
 
         A column's vector depends only on its own and nearby columns (a receptive field
-        of 9 columns). Feature maps are zeroed at special positions (EOS, PAD) after
+        of 5 columns). Feature maps are zeroed at special positions (EOS, PAD) after
         every layer, as the convolutions' zero padding is outside the strip, so the
         vector does not depend on how far the batch is padded.
         """
