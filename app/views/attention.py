@@ -4,10 +4,13 @@ fixed-context model, the one context vector c that every step reads instead."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 import seq2seq_core as core
 from ui import charts, services, state, widgets
+from seq2seq_core.inside import merge_pieces
 from ui.text import md_escape
 
 st.title("Attention")
@@ -38,15 +41,27 @@ elif handle.has_attention:
     right.caption("No alignment score: the gold alignment of this input is unknown "
                   "(reverse: always; dates: when the output is this input's date).")
 
+shown = tr  # the attention charts' trace: pieces, or words on request
+subword = "subword" in (handle.tm.src_vocab.level, handle.tm.tgt_vocab.level)
+if handle.has_attention and subword and st.toggle(
+        "Merge pieces into words", key=state.MERGE_WORDS,
+        help="A word's source pieces get the sum of their weights, its output pieces the "
+             "mean of their rows (Clark et al. 2019), so each row still sums to 1. "
+             "␣ marks a piece that starts a word."):
+    words = merge_pieces(tr.attention, tr.source_tokens, tr.output_tokens)
+    shown = dataclasses.replace(tr, attention=words.attention,
+                                source_tokens=words.source_words,
+                                output_tokens=words.output_words)
 if handle.has_attention:
     st.subheader("Attention, one decoder step at a time")
     st.caption("Press Play, or drag the slider: row t is where the decoder looked while "
                "writing output token t.")
-    st.plotly_chart(charts.attention.attention_animation(tr), key=state.ATTENTION_ANIMATION)
+    st.plotly_chart(charts.attention.attention_animation(shown),
+                    key=state.ATTENTION_ANIMATION)
     st.subheader("Alignment")
     st.caption("Source on top, output below; a line's width is the attention weight "
                f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
-    st.plotly_chart(charts.attention.alignment_lines(tr), key=state.ALIGNMENT_LINES)
+    st.plotly_chart(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES)
 else:
     st.info("This fixed-context model has no attention: its decoder reads the same "
             "context vector c, the encoder's final state, at every step (below). Pick "

@@ -20,9 +20,11 @@ from seq2seq_core.inside.neighbours import (
 from seq2seq_core.inside.projection import PCABasis, fit_pca, fit_state_basis, project
 from seq2seq_core.inside.replay import ReplayFrame, Snapshot, SnapshotStore, replay_frames
 from seq2seq_core.inside.trace import StateSelection, Trace, trace, trace_batch
+from seq2seq_core.inside.words import WordAttention, merge_pieces, word_spans
 
 __all__ = ["Neighbour", "NeighbourIndex", "PCABasis", "ReplayFrame", "Snapshot", "SnapshotStore",
-           "StateSelection", "Trace", "alignment_score", "build_index", "default_slack",
+           "StateSelection", "Trace", "WordAttention",
+           "alignment_score", "build_index", "default_slack",
            "fit_pca", "fit_state_basis", "gold_alignment", "heldout_alignment_score",
            "known_reference", "nearest_at_step", "nearest_sources", "project", "replay_frames",
-           "trace", "trace_batch"]
+           "merge_pieces", "trace", "trace_batch", "word_spans"]

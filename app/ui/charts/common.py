@@ -14,13 +14,18 @@ import pandas as pd
 
 MAX_POINTS = 500  # most points per live curve: keeps each poll cheap for the browser
 SPACE = "\u2423"  # "␣": a visible stand-in for the space token
+WORD_START = "\u2581"  # sentencepiece's word-start mark "▁", hard to see at chart sizes
 COLORS = ("#1f6feb", "#d1495b", "#2a9d8f", "#e9c46a")  # one per run or panel, in order
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
 def token_text(token: str) -> str:
-    """A token as plotly text: escaped, a space as "␣". Example: "<eos>" -> "&lt;eos&gt;"."""
-    return html.escape(SPACE if token == " " else token)
+    """A token as plotly text: escaped, a space (or a subword piece's word-start mark
+    "▁") as "␣", so every chart shows pieces alike.
+
+    Example: "<eos>" -> "&lt;eos&gt;"; "▁chat" -> "␣chat"; "on" -> "on".
+    """
+    return html.escape(SPACE if token == " " else token.replace(WORD_START, SPACE))
 
 
 def token_labels(tokens: Sequence[str]) -> list[str]:
