@@ -12,6 +12,7 @@ saves a screenshot of each page under ``artifacts/browser/matrix-<kind>-<page>.p
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +78,16 @@ def shown(labels: list[str]) -> list[str]:
 def labels_of(page: Page, key: str) -> dict:
     found = page.evaluate(LABELS, key)
     assert found is not None and found["svg"], f"chart {key} is not drawn"
+    return found
+
+
+def labels_eventually(page: Page, key: str, ready, timeout_s: float = TIMEOUT / 1000) -> dict:
+    """``labels_of`` once ``ready(found)`` holds, or the last drawing after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    found = labels_of(page, key)
+    while not ready(found) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        found = labels_of(page, key)
     return found
 
 
@@ -148,9 +159,10 @@ def test_inside_views_in_chromium(row, matrix_app, page, shots):
     texts_ab = list(kind.inputs[:2])
     type_source(page, "Input A", texts_ab[0])
     type_source(page, "Input B", texts_ab[1])
-    states = labels_of(page, "trajectories")
     expected = [lab for t in texts_ab
                 for lab in shown([*tm.src_vocab.split(check_source(tm, t)), EOS])]
+    states = labels_eventually(page, "trajectories",
+                               lambda found: sorted(texts(found["points"])) == sorted(expected))
     assert sorted(texts(states["points"])) == sorted(expected)
     found_overlaps["trajectory points"] = overlaps(states["points"])
     assert_clean(page)
@@ -161,9 +173,13 @@ def test_inside_views_in_chromium(row, matrix_app, page, shots):
     type_source(page, "Source text", text)
     beam = decode_text(tm, text, DecodeConfig(strategy="beam", beam_size=5, max_len=50,
                                               n_best=5))
-    tree = labels_of(page, "beam_tree_chart")
+    want = sorted(SPACE if n.token == " " else n.token for n in beam.tree.nodes)
+    # The tree of the page's first input is drawn until the typed one's run comes back:
+    # wait for the redraw (on a loaded machine it can take seconds) before comparing.
+    tree = labels_eventually(page, "beam_tree_chart",
+                             lambda found: sorted(texts(found["points"])) == want)
     drawn = sorted(texts(tree["points"]))
-    assert drawn == sorted(SPACE if n.token == " " else n.token for n in beam.tree.nodes)
+    assert drawn == want
     found_overlaps["beam tree"] = overlaps(tree["points"])
     assert_clean(page)
     screenshot(page, shots / f"matrix-{row}-beam.png")
