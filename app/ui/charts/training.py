@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seq2seq_core import EvalEvent, StepEvent
+from seq2seq_core.metrics import LABELS, PERCENT
 from seq2seq_core.server import RunSnapshot
 from ui.charts.common import downsample_indices
 
@@ -30,17 +31,26 @@ def training_curves(history: Sequence[StepEvent]) -> go.Figure:
 
 
 def heldout_curve(evals: Sequence[EvalEvent]) -> go.Figure:
-    """Held-out exact match and token accuracy (greedy decoding) at each evaluation."""
+    """Held-out exact match and token accuracy (greedy decoding) at each evaluation, and
+    the task's 0-100 scores (translation: BLEU and chrF) on a right-hand axis."""
     steps = [e.step for e in evals]
     fig = go.Figure([
         go.Scatter(x=steps, y=[e.exact_match for e in evals], mode="lines+markers",
                    name="exact match"),
         go.Scatter(x=steps, y=[e.token_accuracy for e in evals], mode="lines+markers",
                    name="token accuracy")])
+    scores = [k for k, _ in (evals[-1].scores if evals else ()) if k not in PERCENT]
+    for key in scores:  # e.g. bleu, chrf: sacrebleu's 0-100 corpus scores
+        fig.add_trace(go.Scatter(x=steps, y=[dict(e.scores).get(key) for e in evals],
+                                 mode="lines+markers", name=LABELS.get(key, key),
+                                 yaxis="y2", line={"dash": "dot"}))
     fig.update_layout(title_text="held-out (greedy)", height=280,
                       xaxis={"title": "step", "rangemode": "tozero"},
                       yaxis={"range": [0, 1.02], "tickformat": ".0%"},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    if scores:
+        fig.update_layout(yaxis2={"range": [0, 100], "overlaying": "y", "side": "right",
+                                  "title": " and ".join(LABELS.get(k, k) for k in scores)})
     return fig
 
 
