@@ -10,22 +10,26 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import charts, services, state, widgets
+from ui import figures
+from ui.charts import slides
 from seq2seq_core.inside import merge_pieces
 from ui.text import md_escape
 
 st.title("Attention")
 handle = widgets.sidebar.picked_model()
 
-widgets.sidebar.model_line(handle)
-first = widgets.decode.first_source(handle)
-text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE, first, handle.task)
+view_left, view_right = st.columns([2, 3])  # the input beside the animation: one screen
+with view_left:
+    widgets.sidebar.model_line(handle)
+    first = widgets.decode.first_source(handle)
+    text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE, first, handle.task)
 try:
     tr = services.inside.trace_text(handle, text)
 except core.InputError as err:
     st.error(md_escape(str(err)))
     st.stop()
 prediction = tr.output_text
-left, right = st.columns([3, 1])
+left, right = view_left.columns([3, 2])
 left.markdown("Greedy output")
 left.code(prediction or " ", language=None)
 aligned = services.inside.input_alignment(handle, text, prediction)
@@ -53,15 +57,21 @@ if handle.has_attention and subword and st.toggle(
                                 source_tokens=words.source_words,
                                 output_tokens=words.output_words)
 if handle.has_attention:
-    st.subheader("Attention, one decoder step at a time")
-    st.caption("Press Play, or drag the slider: row t is where the decoder looked while "
-               "writing output token t.")
-    st.plotly_chart(charts.attention.attention_animation(shown),
-                    key=state.ATTENTION_ANIMATION)
+    view_left.caption("Press Play, or drag the slider: row t is where the decoder looked "
+                      "while writing output token t.")
+    animation = charts.attention.attention_animation(shown)
+    with view_right:
+        figures.show(animation, key=state.ATTENTION_ANIMATION, view="attention",
+                     model=handle.name, source=text)
+    with view_left:
+        figures.html_download(animation, key=state.ATTENTION_EXPORT,
+                              label="Export the animation (HTML)",
+                              name=slides.export_name("attention", handle.name, text))
     st.subheader("Alignment")
     st.caption("Source on top, output below; a line's width is the attention weight "
                f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
-    st.plotly_chart(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES)
+    figures.show(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES,
+                 view="attention-alignment", model=handle.name, source=text)
 else:
     st.info("This fixed-context model has no attention: its decoder reads the same "
             "context vector c, the encoder's final state, at every step (below). Pick "
@@ -79,4 +89,5 @@ elif handle.has_attention:
 else:
     st.caption(f"Every row is the same vector c (largest difference between steps: "
                f"{spread:g}): the whole source has to fit in it.")
-st.plotly_chart(charts.attention.context_rows(tr), key=state.CONTEXT_ROWS)
+figures.show(charts.attention.context_rows(tr), key=state.CONTEXT_ROWS,
+             view="attention-context", model=handle.name, source=text)

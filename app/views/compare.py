@@ -20,6 +20,7 @@ import seq2seq_core as core
 from seq2seq_core import EvalEvent
 from seq2seq_core.server import LimitError, ServerBusy
 from ui import charts, services, state, widgets
+from ui import figures
 from ui.services.models import ModelHandle
 from ui.text import code_span_safe, md_escape
 
@@ -110,15 +111,17 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
             st.code(tr.output_text or " ", language=None)
             st.caption(f"greedy output{mark}")
             if tr.attention is not None:
-                st.plotly_chart(charts.compare.attention_of(
+                figures.show(charts.compare.attention_of(
                     tr, f"{letter.upper()}: where each output token looked"),
-                    key=state.COMPARE_PANEL.format(letter))
+                    key=state.COMPARE_PANEL.format(letter), view=f"compare-{letter}",
+                    model=handle.name, source=text)
                 st.caption("Row t: the attention weights over the source while writing "
                            "output token t; each step builds its own context c_t.")
             else:
-                st.plotly_chart(charts.compare.context_strip(
+                figures.show(charts.compare.context_strip(
                     tr, f"{letter.upper()}: the one context vector c"),
-                    key=state.COMPARE_PANEL.format(letter))
+                    key=state.COMPARE_PANEL.format(letter), view=f"compare-{letter}",
+                    model=handle.name, source=text)
                 reads = ("its decoder reads this one vector at every one of its "
                          f"{len(tr.output_tokens)} output steps"
                          if tr.step_contexts is not None else
@@ -224,8 +227,9 @@ def two_models() -> None:
                 "pairs cannot be regenerated); the input below still goes through both.")
     else:
         named = [(names[0], comparison.a), (names[1], comparison.b)]
-        st.plotly_chart(charts.compare.figures_by_length(named, strategy),
-                        key=state.COMPARE_BY_LENGTH_STORED)
+        figures.show(charts.compare.figures_by_length(named, strategy),
+                     key=state.COMPARE_BY_LENGTH_STORED, view="compare-by-length",
+                     model=f"{handles[0].name}-vs-{handles[1].name}")
         if comparison.a.overall == comparison.b.overall:
             st.caption("The two lines coincide: both models score the same on these "
                        "inputs (the dates pair is right on every one). The reverse pair "
@@ -278,8 +282,10 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
                                 for n, s in named) + f" · {named[0][1].elapsed_s:.0f} s")
     latest = [(name, snap.evals[-1]) for name, snap in named if snap.evals]
     if latest:
-        st.plotly_chart(charts.compare.accuracy_by_length(latest), key=state.COMPARE_BY_LENGTH)
-    st.plotly_chart(charts.compare.compare_curves(named), key=state.COMPARE_CURVES)
+        figures.show(charts.compare.accuracy_by_length(latest), key=state.COMPARE_BY_LENGTH,
+                     view="compare-by-length", model="-vs-".join(e.name for e in entries))
+    figures.show(charts.compare.compare_curves(named), key=state.COMPARE_CURVES,
+                 view="compare-curves", model="-vs-".join(e.name for e in entries))
     if latest:
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(charts.compare.alignment_frame(named), hide_index=True,

@@ -11,12 +11,14 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import charts, services, state, widgets
+from ui import figures
 from ui.text import md_escape
 
 st.title("Hidden states")
 handle = widgets.sidebar.picked_model()
 
 widgets.sidebar.model_line(handle)
+inputs_area, plot_area = st.container(), st.container()  # the plot above its settings
 sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
 first = widgets.decode.first_source(handle)
 
@@ -34,7 +36,7 @@ second = widgets.inside.one_token_variant(first)
 if not readable(second):  # a word-level vocabulary may not know the changed word
     second = next((e for e in (task_info.examples if task_info else ())[1:] if readable(e)),
                   first)
-col_a, col_b = st.columns(2)
+col_a, col_b = inputs_area.columns(2)
 with col_a:
     text_a = widgets.decode.source_box("Input A", state.STATES_A, first, handle.task)
 with col_b:
@@ -50,9 +52,11 @@ except (core.InputError, ValueError) as err:
 titles = [f"{name}: {t} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
 panels = charts.trajectory.trajectory_panels(traces, titles, basis, sel)
-st.plotly_chart(charts.trajectory.trajectory_figure(panels, dims,
-                                                    basis.explained_variance_ratio),
-                key=state.TRAJECTORIES)
+with plot_area:
+    figures.show(charts.trajectory.trajectory_figure(panels, dims,
+                                                     basis.explained_variance_ratio),
+                 key=state.TRAJECTORIES, view="hidden-states", model=handle.name,
+                 source=f"{text_a} vs {text_b}")
 what = "h_1..h_S, one point per source token" if sel.part == "encoder" else \
     "s_1..s_T, one point per output token"
 star = " The star (a diamond in 3-D) is the final state: the fixed context vector c." \

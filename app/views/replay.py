@@ -4,13 +4,12 @@ organise. Exports the replay as a self-contained HTML file."""
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
 from ui import charts, services, state, widgets
+from ui import figures
 from ui.text import md_escape
 
 POLL_SECONDS = 5.0
@@ -25,17 +24,16 @@ def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
         st.error(md_escape(str(err)))
         return
     fig = charts.trajectory.replay_figure(frames, sel, basis.explained_variance_ratio)
-    st.plotly_chart(fig, key=state.REPLAY_CHART)
+    figures.show(fig, key=state.REPLAY_CHART, view="replay", model=entry.name, source=probe)
     st.caption(f"{len(frames)} snapshots kept (at most {entry.run.replay.max_snapshots}, "
                f"thinned evenly), {entry.run.replay.nbytes / 2**20:.1f} MiB. Trajectory axes: "
                f"PCA fitted on the newest snapshot's states over the run's held-out inputs.")
-    st.download_button("Export replay (HTML)", key=state.REPLAY_EXPORT,
-                       data=functools.partial(fig.to_html, include_plotlyjs=True),
-                       file_name=f"replay-run{entry.number}-{entry.task}.html",
-                       mime="text/html", on_click="ignore")
+    figures.html_download(fig, key=state.REPLAY_EXPORT, label="Export replay (HTML)",
+                          name=f"replay-run{entry.number}-{entry.task}")
     evals = entry.run.snapshot().evals
     if any(e.alignment_score is not None for e in evals):
-        st.plotly_chart(charts.compare.alignment_curve(evals), key=state.REPLAY_ALIGNMENT)
+        figures.show(charts.compare.alignment_curve(evals), key=state.REPLAY_ALIGNMENT,
+                     view="replay-alignment", model=entry.name)
     if polling and not entry.run.snapshot().active:
         st.rerun()
 
@@ -49,13 +47,17 @@ if not entries:
 names = {e.key: e.name for e in entries}
 picked = state.model_key()  # the run picked in the sidebar, else the newest
 state.choice(state.REPLAY_RUN, list(names), picked if picked in names else entries[-1].key)
-entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
+run_col, probe_col = st.columns([1, 2])
+entry = state.find_run(run_col.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
                                     key=state.REPLAY_RUN))
 last_tm = entry.run.replay.snapshots()[-1].tm
-probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
+with probe_col:
+    probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
                                   widgets.decode.default_source(entry.task, last_tm), entry.task)
+plot_area = st.container()  # the replay above its settings: one screen
 sel, _ = widgets.inside.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg,
                                        allow_3d=False)
 active = entry.run.snapshot().active
 panel = st.fragment(replay_panel, run_every=POLL_SECONDS if active else None)
-panel(entry, probe, sel, active)
+with plot_area:
+    panel(entry, probe, sel, active)

@@ -11,7 +11,7 @@ import functools
 import streamlit as st
 
 from seq2seq_core.server import LimitError, ServerBusy
-from ui import charts, services, state, widgets
+from ui import charts, figures, presenter, services, state, widgets
 
 POLL_SECONDS = 1.0
 QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
@@ -42,14 +42,19 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     elif snap.status == "paused":
         st.info(f"Paused at step {snap.step}: Step takes one optimisation step and "
                 "evaluates, so every chart, the model below and the replay show it.")
-    model_actions(entry, snap)
+    curves, samples = st.columns([3, 2])  # loss, accuracy and samples on the first screen
     if snap.history:
-        st.plotly_chart(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES)
+        with curves:
+            figures.show(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES,
+                         view="train", model=entry.name)
     if snap.evals:
-        left, right = st.columns(2)
-        left.plotly_chart(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE)
-        right.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
-        right.dataframe(charts.training.samples_frame(snap.evals[-1]), hide_index=True)
+        with samples.container(key=state.TRAIN_SAMPLES):
+            st.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
+            st.dataframe(charts.training.samples_frame(snap.evals[-1]), hide_index=True)
+        with curves:
+            figures.show(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE,
+                         view="train-heldout", model=entry.name)
+    model_actions(entry, snap)
     st.subheader("All runs this session")
     percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(charts.training.runs_frame([(e.name, e.run.snapshot())
@@ -97,38 +102,46 @@ def model_actions(entry: state.RunEntry, snap) -> None:
 
 
 st.title("Train")
-task = widgets.train.task_picker()
-widgets.task_options.task_examples(task)
-options = widgets.task_options.task_options(task)  # None: the task has no usable data yet
-submitted = None
-if options is not None and widgets.task_options.data_preview(task, options):
-    try:
-        submitted = widgets.train.train_form(task, running=state.active_run() is not None,
-                                             options=options)
-    except ValueError as err:
-        st.error(f"These settings cannot be trained: {err}")  # our own message
-if submitted and state.active_run() is None:
-    spec, label = submitted
-    try:
-        state.add_run(services.training.start_run(spec), label, spec.task)
-    except (LimitError, ServerBusy) as err:
-        st.error(str(err))  # our own message; the form keeps every setting
-    else:
-        st.rerun()  # redraw the form disabled and start polling
+ss = st.session_state
+collapse = ss.pop(state.TRAIN_COLLAPSE, False)  # a run just started: its charts come first
+if collapse or state.TRAIN_SETTINGS not in ss:
+    ss[state.TRAIN_SETTINGS] = (not collapse and state.active_run() is None
+                                and not presenter.is_on())
+with st.expander("Settings: task, model and training", key=state.TRAIN_SETTINGS,
+                 on_change="rerun"):
+    task = widgets.train.task_picker()
+    widgets.task_options.task_examples(task)
+    options = widgets.task_options.task_options(task)  # None: the task has no usable data
+    submitted = None
+    if options is not None and widgets.task_options.data_preview(task, options):
+        try:
+            submitted = widgets.train.train_form(task, running=state.active_run() is not None,
+                                                 options=options)
+        except ValueError as err:
+            st.error(f"These settings cannot be trained: {err}")  # our own message
+    if submitted and state.active_run() is None:
+        spec, label = submitted
+        try:
+            state.add_run(services.training.start_run(spec), label, spec.task)
+        except (LimitError, ServerBusy) as err:
+            st.error(str(err))  # our own message; the form keeps every setting
+        else:
+            ss[state.TRAIN_COLLAPSE] = True
+            st.rerun()  # redraw the form disabled and collapsed, and start polling
 
 entries = state.runs()
 if not entries:
     st.info("No runs yet: choose settings above and press Start training.")
     st.stop()
 
-st.divider()
 names = {e.key: e.name for e in entries}
-entry = state.find_run(st.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
+run_col, stop_col = st.columns([3, 1], vertical_alignment="bottom")
+entry = state.find_run(run_col.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
                                     key=state.VIEW_RUN))
 snap = entry.run.snapshot()
 active, queued = snap.active, snap.status == "queued"
 if active:
-    st.button("Stop", key=state.TRAIN_STOP, on_click=entry.run.stop,
+    stop_col.button("Stop", key=state.TRAIN_STOP, on_click=entry.run.stop,
               help="End the run; the model so far is kept.")
 poll = st.fragment(live_panel, run_every=(QUEUED_POLL_SECONDS if queued else POLL_SECONDS)
                    if active else None)

@@ -13,6 +13,8 @@ from seq2seq_core.metrics import LABELS, PERCENT
 from seq2seq_core.server import RunSnapshot
 from ui.charts.common import downsample_indices
 
+CURVES_HEIGHT = 250  # px: the live curves and the sample predictions fit a 1280x720 screen
+
 
 def training_curves(history: Sequence[StepEvent]) -> go.Figure:
     """Loss (nats per token) and teacher-forced token accuracy per step, side by side."""
@@ -26,7 +28,8 @@ def training_curves(history: Sequence[StepEvent]) -> go.Figure:
                              name="token accuracy"), row=1, col=2)
     fig.update_xaxes(title_text="step")
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
-    fig.update_layout(height=280, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_layout(height=CURVES_HEIGHT, showlegend=False,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 
 

@@ -19,6 +19,9 @@ from plotly.subplots import make_subplots
 from seq2seq_core.inside import PCABasis, ReplayFrame, StateSelection, Trace, project
 from ui.charts.common import COLORS, animation_controls, thinned_ticks, token_labels
 
+HEIGHT = 400  # px of the two panels: the inputs and the plot fit a 1280x720 screen
+REPLAY_HEIGHT = 450  # px of the replay with its Play button and slider: one screen too
+
 
 @dataclass(frozen=True)
 class TrajectoryPanel:
@@ -112,7 +115,7 @@ def trajectory_figure(panels: Sequence[TrajectoryPanel], dims: int = 2,
     else:
         fig.update_xaxes(range=ranges[0], title_text=_axis_title(0, explained))
         fig.update_yaxes(range=ranges[1], title_text=_axis_title(1, explained))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_layout(height=HEIGHT, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 
 
@@ -205,7 +208,7 @@ def replay_figure(frames: Sequence[ReplayFrame], sel: StateSelection,
     else:
         fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_layout(**_replay_layout(frames[-1]))
-    fig.update_layout(height=560, showlegend=False,
+    fig.update_layout(height=REPLAY_HEIGHT, showlegend=False,
                       margin={"l": 80, "r": 10, "t": 80, "b": 10},  # room for row labels
                       **animation_controls(names, [f"{s}" for s in names], len(frames) - 1,
                                            "training step ", frame_ms=700))
