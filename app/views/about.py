@@ -1,45 +1,54 @@
-"""About view: what the app is, how to use it, and credits."""
+"""About view: a short guide to each view, the glossary the controls' help links to
+(``ui.glossary``), the models implemented and credits."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import glossary
+
 st.title("About Seq2Seq Explorer")
 st.markdown("""
-Seq2Seq Explorer trains small **sequence-to-sequence** models (an RNN encoder and an RNN
-decoder) and lets you look inside them. It runs on the CPU and offline.
+Seq2Seq Explorer trains small **sequence-to-sequence** models (an RNN encoder reads the
+input, an RNN decoder writes the output one token at a time) and lets you look inside
+them. It runs on the CPU and offline. Pick a model in the sidebar; `dates-attention`
+opens first. Words in the guide link to the [glossary](#glossary) below.
 
-**How to use it**
+**What each view shows**
 
-1. **Decode**: pick a model in the sidebar (the shipped `dates-attention` opens first),
-   type a source or click an example. Greedy and beam search outputs appear side by side
-   with their scores: the raw natural-log probability and the GNMT length-normalised
-   score. Choose any hypothesis to see its attention heatmap: which source characters
-   the decoder looked at for each output character.
-2. **Train**: pick a task (`dates`, `reverse`, `g2p` spelling words as phonemes,
-   `translation` from English, or `upload` your own pairs), an encoder (GRU or LSTM, layers,
-   bidirectional), a decoder (a fixed context vector, or attention with an additive, dot
-   or general score) and the training settings, then press *Start training*. Training
-   runs in the background: the loss, accuracy and sample predictions update live, and
-   you can use the rest of the app meanwhile. *Pause* freezes it to talk over the
-   picture; *Step* takes one optimisation step (or one evaluation interval) and every
-   chart shows it; *Speed* slows it to a few steps a second. *Use in Decode* puts the
-   model shown (its step is written above the button) in the sidebar picker;
-   *Download* saves it as a checkpoint folder in a `.zip`, which *Load a checkpoint* in
-   the sidebar reads back.
-3. **Compare**: the shipped fixed-context and attention models of a task side by side,
-   with nothing to train: accuracy by source length over their held-out sets, one input
-   through both (the attention heatmap next to the fixed model's single context vector),
-   greedy vs beam search, and the inputs only one of them gets right. Any two models of
-   a task compare the same way; *Train both* trains a pair and shows the gap appear.
-   The *telling examples* buttons (Decode, Beam search, Compare) fill in held-out inputs
-   where greedy and beam search, or the two models, disagree.
+- **Decode**: one input through greedy search and [beam search](#beam-width) side by side,
+  with each output's [log-probability](#log-probability) and its
+  [length-normalised](#length-penalty) score, the n-best list, and the
+  [attention weights](#attention-weights) of any hypothesis as a heatmap.
+- **Beam search**: the search as a tree, a step at a time: the K hypotheses kept, the
+  candidates pruned, where greedy and beam part. *Be the beam* forces any prefix. Below,
+  a sweep over beam widths: [exact match](#exact-match) and scores for each width.
+- **Attention**: the heatmap filling in one output step at a time, the same weights as
+  lines between source and output, and the [alignment score](#alignment-score) where the
+  correct [alignment](#alignment) is known. A fixed-context model shows its one
+  [context vector c](#context-vector) instead.
+- **Hidden states**: the encoder's states h_1..h_S (or the decoder's s_1..s_T) of two
+  inputs as paths on one [PCA](#pca) map, and the training pairs whose states lie nearest.
+- **Train**: pick a task, an encoder and a decoder, press *Start training*; the loss,
+  accuracy, the task's own metric ([BLEU and chrF](#bleu-chrf) for translation,
+  [PER](#per) for g2p) and sample predictions update live. *Pause*, *Step* and *Speed*
+  slow it down to talk over; *Use in Decode* and *Download* keep the model.
+- **Training replay**: a slider over a finished run's evaluations replays one input's
+  attention, states and prediction as the model learned.
+- **Compare**: a fixed-context model and an attention model (or any two of a task) on
+  the same inputs: accuracy by source length, one input through both, greedy vs beam.
 
-Every run of your session stays listed on the Train page; a reload finds a run again
-(its id is in the page address). The server trains a few runs at a time and queues the
-rest; a run whose tab was closed stops itself after a few minutes. Nothing you train or
-load is shared with other users.
+Every run of your session stays listed on the Train page; a reload finds it again (its
+id is in the page address). Nothing you train or load is shared with other users.
+""")
 
+st.header("Glossary", anchor="glossary")
+for term in glossary.GLOSSARY:
+    st.subheader(term.name, anchor=term.anchor)
+    st.markdown(term.text)
+
+st.header("Models and credits", anchor="credits")
+st.markdown("""
 **Models implemented**: Sutskever, Vinyals & Le 2014 and Cho et al. 2014 (fixed
 context vector); Bahdanau, Cho & Bengio 2015 (additive attention); Luong, Pham &
 Manning 2015 (dot and general attention); Wu et al. 2016 (GNMT length penalty).

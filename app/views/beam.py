@@ -49,7 +49,7 @@ def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
         st.info("This model's held-out set cannot be regenerated, so there is nothing to "
                 "sweep over.")
         return
-    n, run = widgets.beam.sweep_controls(len(heldout))
+    n, run = widgets.beam.sweep_controls(len(heldout), handle.tm.model.cfg.tgt_vocab_size)
     pairs, rows = heldout[:n], None
     if run:
         with st.status(f"Sweeping beam widths over {n} held-out pairs...") as status:
@@ -68,7 +68,9 @@ def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
                    "still wrong (only training can fix it). Unknown: the exact search ran "
                    "out of budget. A width above the tokens the model can produce is "
                    "searched as that many, as beam search itself clamps it.")
-        st.dataframe(charts.sweep.sweep_frame(rows), hide_index=True)
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(charts.sweep.sweep_frame(rows), hide_index=True,
+                     column_config=dict.fromkeys(charts.sweep.percent_columns(rows), percent))
 
 
 st.title("Beam search")

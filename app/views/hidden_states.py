@@ -57,15 +57,19 @@ with plot_area:
                                                      basis.explained_variance_ratio),
                  key=state.TRAJECTORIES, view="hidden-states", model=handle.name,
                  source=f"{text_a} vs {text_b}")
-what = "h_1..h_S, one point per source token" if sel.part == "encoder" else \
-    "s_1..s_T, one point per output token"
-star = " The star (a diamond in 3-D) is the final state: the fixed context vector c." \
-    if sel.part == "encoder" else ""
-st.caption(f"States {what}, projected on principal components fitted on "
-           f"{basis.n_samples} states of the model's held-out inputs (of these two inputs "
-           f"where the task cannot be regenerated) "
-           f"({basis.explained_variance_ratio[:dims].sum():.0%} of their variance shown)."
-           f"{star}")
+what = "an encoder state h_i, one per source token" if sel.part == "encoder" else \
+    "a decoder state s_t, one per output token"
+fitted_on = ("the task's held-out inputs" if services.decode.heldout_pairs(handle, state.runs())
+             else "these two inputs (this model's task cannot be regenerated)")
+star = ""
+if sel.part == "encoder":
+    star = (" The star (a diamond in 3-D) marks the final state: "
+            + ("for this fixed-context model it is the context vector c, the one summary of "
+               "the input that its decoder reads." if not handle.has_attention else
+               "an attention decoder reads every h_i, not only this one."))
+st.caption(f"Each point is {what}, placed by PCA: the first {dims} principal components of "
+           f"{basis.n_samples} states of {fitted_on}, which show "
+           f"{basis.explained_variance_ratio[:dims].sum():.0%} of their variance.{star}")
 
 st.subheader("Nearest training pairs: what the model thinks the input resembles")
 found = services.inside.neighbour_index(handle, state.runs())
@@ -82,7 +86,8 @@ except ValueError as err:
     st.stop()
 st.dataframe(charts.neighbours.neighbours_frame(near), hide_index=True,
              column_config={"distance": st.column_config.NumberColumn(format="%.3f")})
-state_name = ("final encoder state (the context vector c)" if step is None else
+state_name = (("final encoder state (the context vector c)" if not handle.has_attention
+               else "final encoder state") if step is None else
               f"decoder state after output {step + 1}")
 st.caption(f"The {k} training pairs whose {state_name} lies nearest input "
            f"{'AB'[which]}'s, by Euclidean distance, among {where}."

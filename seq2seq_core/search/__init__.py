@@ -11,7 +11,7 @@ from seq2seq_core.search.common import encode_batch, next_log_probs, sequence_lo
 from seq2seq_core.search.decode import InputError, check_source, decode_text, unknown_note
 from seq2seq_core.search.greedy import decode_steps, greedy_batch, greedy_search, sample_search
 from seq2seq_core.search.oracle import OracleResult, oracle_search
-from seq2seq_core.search.sweep import SweepRow, beam_sweep
+from seq2seq_core.search.sweep import SweepRow, beam_sweep, searched_widths
 from seq2seq_core.search.tree import (
                                       BeamNode,
                                       BeamTree,
@@ -25,4 +25,5 @@ __all__ = ["BeamNode", "BeamTree", "Hypothesis", "InputError", "OracleResult", "
            "SweepRow", "beam_search", "beam_search_batch", "beam_sweep", "check_source",
            "decode_steps", "decode_text", "divergence_step", "encode_batch", "greedy_batch",
            "greedy_search", "length_penalty", "model_device", "next_log_probs", "oracle_search",
-           "sample_search", "select_candidates", "sequence_log_probs", "unknown_note"]
+           "sample_search", "searched_widths", "select_candidates", "sequence_log_probs",
+           "unknown_note"]

@@ -31,6 +31,16 @@ WIDTHS = (1, 2, 3, 5, 8, 12, 16)
 TOLERANCE = 1e-4  # nats: float32 sums differ below this between searches
 
 
+def searched_widths(tgt_vocab_size: int, widths: Sequence[int] = WIDTHS) -> tuple[int, ...]:
+    """The beam widths a sweep really searches for a target vocabulary of V tokens:
+    each requested width clamped to V - 2 (the tokens a step can extend by), without
+    repeats, in order.
+
+    Example: V = 15, widths (1, 2, 3, 5, 8, 12, 16) -> (1, 2, 3, 5, 8, 12, 13).
+    """
+    return tuple(sorted({min(w, tgt_vocab_size - 2) for w in widths}))
+
+
 @dataclass(frozen=True)
 class SweepRow:
     """One beam width's results over n pairs.
@@ -90,7 +100,7 @@ def beam_sweep(tm: TrainedModel, pairs: Sequence[Pair], *, widths: Sequence[int]
     oracles = [oracle_search(tm.model, s, max_len=max_len, tgt_vocab=tm.tgt_vocab,
                              max_expansions=max_expansions) for s in sources]
     rows: list[SweepRow] = []
-    for width in sorted({min(w, tm.model.cfg.tgt_vocab_size - 2) for w in widths}):
+    for width in searched_widths(tm.model.cfg.tgt_vocab_size, widths):
         report(f"beam width {width}")
         cfg = DecodeConfig(strategy="beam", beam_size=width, max_len=max_len, n_best=1)
         best = [r.best for r in beam_search_chunks(tm.model, sources, cfg=cfg,

@@ -144,6 +144,8 @@ def test_the_sweep_runs_on_a_few_heldout_pairs(pretrained):
     at = beam_view()
     at.number_input(key="sweep_n").set_value(5).run()
     assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-sweep_chart")]
+    # the button names the widths really searched (dates: 16 is searched as 13)
+    assert at.button(key="sweep_run").label == "Run the sweep (widths 1, 2, 3, 5, 8, 12, 13)"
     at.button(key="sweep_run").click().run()
     assert not at.exception, at.exception
     tm = model(pretrained)
@@ -156,6 +158,9 @@ def test_the_sweep_runs_on_a_few_heldout_pairs(pretrained):
     assert lines[0]["x"] == ["1", "2", "3", "5", "8", "12", "13"]
     assert lines[0]["y"] == [r.exact_match for r in rows]
     assert at.dataframe[-1].value["pairs"].tolist() == [5] * 7
+    columns = json.loads(at.dataframe[-1].proto.columns)  # exact match in %, as in the chart
+    assert columns["exact match"]["type_config"]["format"] == "percent"
+    assert "format" not in columns.get("mean log-prob", {}).get("type_config", {})
     at.run()  # cached: still shown without a click
     assert chart(at, "sweep_chart")["data"][0]["y"] == [r.exact_match for r in rows]
 

@@ -349,15 +349,17 @@ def preset_task_options(at: AppTest, kind, app_dir: Path) -> dict[str, object]:
 
 
 def set_architecture(at: AppTest, cfg: core.ModelConfig) -> None:
+    at.radio(key=state.TRAIN_DECODER).set_value(cfg.decoder).run()  # outside the form:
+    if cfg.decoder == "attention":  # the form then shows that decoder's own setting
+        at.selectbox(key=state.TRAIN_SCORE).set_value(cfg.score)
+    else:
+        at.selectbox(key=state.TRAIN_FIXED).set_value(cfg.fixed_context)
     at.radio(key=state.TRAIN_CELL).set_value(cfg.cell)
     if cfg.bidirectional:
         at.checkbox(key=state.TRAIN_BIDIRECTIONAL).check()
     at.slider(key=state.TRAIN_LAYERS).set_value(cfg.num_layers)
     at.number_input(key=state.TRAIN_EMB).set_value(cfg.emb_dim)
     at.number_input(key=state.TRAIN_HIDDEN).set_value(cfg.hidden_dim)
-    at.radio(key=state.TRAIN_DECODER).set_value(cfg.decoder)
-    at.selectbox(key=state.TRAIN_SCORE).set_value(cfg.score)
-    at.selectbox(key=state.TRAIN_FIXED).set_value(cfg.fixed_context)
 
 
 @pytest.fixture(scope="session")

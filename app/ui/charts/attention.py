@@ -14,14 +14,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from seq2seq_core.inside import Trace
-from ui.charts.common import MARGIN, animation_controls, token_labels, token_text
+from ui.charts.common import MARGIN, animation_controls, token_labels
 
 LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)
 MIN_LINE_WEIGHT = 0.05  # lighter links are left out of the alignment view
 
 
 def _step_labels(tokens: Sequence[str]) -> list[str]:
-    return [f"{t + 1} → {token_text(tok)}" for t, tok in enumerate(tokens)]
+    """The slider's label of each step: the heatmap row's own label ("2:a", counted from
+    0 like the rows), so "output token 2:a" on the slider is row 2:a."""
+    return token_labels(tokens)
 
 
 def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:
@@ -53,7 +55,7 @@ def attention_animation(tr: Trace) -> go.Figure:
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
     fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
                       **animation_controls(names, _step_labels(tr.output_tokens),
-                                           steps - 1, "decoder step "))
+                                           steps - 1, "output token "))
     return fig
 
 
@@ -115,7 +117,7 @@ def alignment_lines(tr: Trace) -> go.Figure:
                 "tickangle": -60 if n_src > 20 else 0},
         yaxis={"range": [-0.1, 1.1], "visible": False},
         **animation_controls(names, _step_labels(tr.output_tokens), n_out - 1,
-                             "decoder step ", redraw=True))
+                             "output token ", redraw=True))
     return fig
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from seq2seq_core.metrics import LABELS
+from seq2seq_core.metrics import LABELS, PERCENT
 from seq2seq_core.search.sweep import SweepRow
 
 
@@ -25,6 +25,13 @@ def sweep_frame(rows: Sequence[SweepRow]) -> pd.DataFrame:
                 **{LABELS.get(k, k): v for k, v in r.scores.items()}} for r in rows]
     extra = [LABELS.get(k, k) for k in (rows[0].scores if rows else {})]
     return pd.DataFrame(records, columns=[*names, *extra]).rename(columns=names)
+
+
+def percent_columns(rows: Sequence[SweepRow]) -> list[str]:
+    """The columns of ``sweep_frame(rows)`` that hold 0-1 shares, to show as percentages
+    like the chart: exact match and the task's share metrics (phoneme error rate...)."""
+    scores = rows[0].scores if rows else {}
+    return ["exact match", *(LABELS.get(k, k) for k in scores if k in PERCENT)]
 
 
 def sweep_figure(rows: Sequence[SweepRow]) -> go.Figure:

@@ -10,6 +10,7 @@ from functools import partial
 import streamlit as st
 
 import seq2seq_core as core
+from seq2seq_core.search import searched_widths
 from ui import figures, state
 from ui.charts import slides
 from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
@@ -143,12 +144,14 @@ def attention_picker(options: dict[str, core.Hypothesis]) -> core.Hypothesis:
     return labels[st.selectbox("Hypothesis", list(labels), key=state.BEAM_ATTENTION)]
 
 
-def sweep_controls(available: int) -> tuple[int, bool]:
-    """Held-out pairs to sweep over and whether the Run button was clicked."""
+def sweep_controls(available: int, tgt_vocab_size: int) -> tuple[int, bool]:
+    """Held-out pairs to sweep over and whether the Run button was clicked; the button
+    names the widths the sweep will really search for this model's vocabulary."""
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     n = left.number_input("Held-out pairs", 1, available, min(200, available),
                           key=state.SWEEP_N)
-    run = right.button("Run the sweep (widths 1, 2, 3, 5, 8, 12, 16)", key=state.SWEEP_RUN)
+    widths = ", ".join(map(str, searched_widths(tgt_vocab_size)))
+    run = right.button(f"Run the sweep (widths {widths})", key=state.SWEEP_RUN)
     return int(n), run
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 import seq2seq_core as core
-from ui import state
+from ui import glossary, state
 from ui.services import decode as services_decode
 from ui.services import server
 from ui.services.models import ModelHandle
@@ -74,10 +74,13 @@ def decode_controls() -> core.DecodeConfig:
     c1, c2, c3, c4 = st.columns(4)
     lim = server.limits()
     beam = c1.slider("Beam width K", 1, lim.max_beam_size, min(5, lim.max_beam_size),
-                     key=state.BEAM_SIZE, persist_state=KEEP)
+                     key=state.BEAM_SIZE, persist_state=KEEP, help=glossary.help_text(
+                         "Hypotheses kept at each step; 1 is greedy search.", "beam-width"))
     alpha = c2.slider("Length penalty α (GNMT)", 0.0, 2.0, 0.0, 0.1, key=state.ALPHA,
-                      persist_state=KEEP, help="0 ranks by raw log-probability; larger "
-                      "values favour longer outputs: score / ((5 + |Y|) / 6) ** α")
+                      persist_state=KEEP, help=glossary.help_text(
+                          "0 ranks by raw log-probability; larger values favour longer "
+                          "outputs: score / ((5 + |Y|) / 6) ** α.", "length-penalty",
+                          "log-probability"))
     max_len = c3.number_input("Max output length", 1, lim.max_output_len,
                               min(50, lim.max_output_len), key=state.MAX_LEN,
                               persist_state=KEEP)
@@ -92,5 +95,7 @@ def hypothesis_picker(options: dict[str, core.Hypothesis], key: str,
     """Which hypothesis to look at; options are labelled "beam 2: 1936-10-11"."""
     state.choice(key, list(options), default)
     pick = st.selectbox("Hypothesis", list(options), key=key,
-                        format_func=lambda k: f"{k}: {options[k].text}")
+                        format_func=lambda k: f"{k}: {options[k].text}",
+                        help=glossary.help_text("The output whose attention is drawn.",
+                                                "attention-weights", "alignment"))
     return options[pick]

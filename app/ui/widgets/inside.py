@@ -9,7 +9,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
-from ui import state
+from ui import glossary, state
 from ui.charts import neighbours as neighbours_chart
 from ui.widgets.common import KEEP
 
@@ -45,7 +45,9 @@ def state_controls(cfg: core.ModelConfig, allow_3d: bool = True) -> tuple[StateS
     dims = 2
     if allow_3d:
         dims = c5.radio("Projection", [2, 3], horizontal=True, key=state.STATES_DIMS,
-                        persist_state=KEEP, format_func=lambda d: f"{d}-D")
+                        persist_state=KEEP, format_func=lambda d: f"{d}-D",
+                        help=glossary.help_text("The first 2 or 3 principal components of "
+                                                "the task's states.", "pca"))
     return StateSelection(part, int(layer), int(direction), bool(cell)), int(dims)
 
 

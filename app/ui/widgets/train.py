@@ -9,7 +9,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.server import RunSnapshot, RunSpec, TrainingRun
-from ui import state
+from ui import glossary, state
 from ui.services import training
 from ui.services.training import arch_label
 from ui.widgets.common import KEEP, choice_args
@@ -21,7 +21,41 @@ def task_picker() -> str:
                         format_func=lambda t: f"{t}: {core.TASKS[t].description}")
 
 
-def _model_fields() -> dict[str, Any]:
+def decoder_picker() -> str:
+    """The decoder, drawn above the training form: a widget inside an ``st.form`` sends
+    its value only on submit, so the form could not follow it; outside, a change reruns
+    the page and the form shows only that decoder's own setting."""
+    return st.radio("Decoder", **choice_args("decoder", "attention"), horizontal=True,
+                    key=state.TRAIN_DECODER, persist_state=KEEP,
+                    format_func=lambda d: "fixed context" if d == "fixed" else d,
+                    help=glossary.help_text(
+                        "fixed context: the decoder reads one vector for the whole source; "
+                        "attention: a new weighted mix of the encoder's states at every "
+                        "step.", "context-vector", "attention-weights"))
+
+
+def _decoder_fields(column, decoder: str) -> dict[str, Any]:
+    """The attention score for an attention decoder, the fixed-context variant for a
+    fixed one; the other keeps its last value (it does not change the model)."""
+    ss = st.session_state
+    fields = {"decoder": decoder, "score": ss.get(state.TRAIN_SCORE, "additive"),
+              "fixed_context": ss.get(state.TRAIN_FIXED, "cho")}
+    if decoder == "attention":
+        fields["score"] = column.selectbox(
+            "Attention score", **choice_args("score", "additive"), key=state.TRAIN_SCORE,
+            persist_state=KEEP, help=glossary.help_text(
+                "How the decoder's state is compared with each encoder state.",
+                "attention-weights"))
+    else:
+        fields["fixed_context"] = column.selectbox(
+            "Fixed-context variant", **choice_args("fixed_context", "cho"),
+            key=state.TRAIN_FIXED, persist_state=KEEP, help=glossary.help_text(
+                "sutskever: the encoder's final state only starts the decoder; cho: the "
+                "context vector c also feeds every step.", "context-vector"))
+    return fields
+
+
+def _model_fields(decoder: str) -> dict[str, Any]:
     left, right = st.columns(2)
     fields = {
         "cell": left.radio("Encoder/decoder cell", **choice_args("cell", "gru"),
@@ -34,16 +68,7 @@ def _model_fields() -> dict[str, Any]:
                                          persist_state=KEEP)),
         "hidden_dim": int(left.number_input("Hidden size", 1, 1024, 128,
                                             key=state.TRAIN_HIDDEN, persist_state=KEEP)),
-        "decoder": right.radio("Decoder", **choice_args("decoder", "attention"),
-                               horizontal=True, key=state.TRAIN_DECODER, persist_state=KEEP,
-                               format_func=lambda d: "fixed context" if d == "fixed" else d),
-        "score": right.selectbox("Attention score (attention decoder)",
-                                 **choice_args("score", "additive"), key=state.TRAIN_SCORE,
-                                 persist_state=KEEP),
-        "fixed_context": right.selectbox(
-            "Fixed-context variant (fixed decoder)", **choice_args("fixed_context", "cho"),
-            key=state.TRAIN_FIXED, persist_state=KEEP, help="sutskever: the encoder's final "
-            "state only starts the decoder; cho: the context vector c also feeds every step."),
+        **_decoder_fields(right, decoder),
     }
     fields["dropout"] = right.slider("Dropout", 0.0, 0.5, 0.0, 0.05, key=state.TRAIN_DROPOUT,
                                      persist_state=KEEP)
@@ -60,7 +85,10 @@ def _train_fields() -> dict[str, Any]:
         "steps": int(c2.number_input("Steps", 1, 100_000, 1000, step=100,
                                      key=state.TRAIN_STEPS, persist_state=KEEP)),
         "teacher_forcing": c2.slider("Teacher forcing ratio", 0.0, 1.0, 1.0, 0.05,
-                                     key=state.TRAIN_TF, persist_state=KEEP),
+                                     key=state.TRAIN_TF, persist_state=KEEP,
+                                     help=glossary.help_text(
+                                         "1: always feed the correct previous token.",
+                                         "teacher-forcing")),
         "seed": int(c3.number_input("Seed", 0, 2**31 - 1, 0, key=state.TRAIN_SEED,
                                     persist_state=KEEP)),
         "eval_every": int(c3.number_input("Evaluate every (steps)", 1, 100_000, 100,
@@ -88,13 +116,14 @@ def train_form(task: str, running: bool,
     Raises:
         ValueError: the settings are invalid (the message comes from the config classes).
     """
+    decoder = decoder_picker()
     with st.form(state.TRAIN_FORM):
         options = dict(options or {})
         if task == "reverse":
             low, high = st.slider("String lengths", 1, 40, (5, 15), key=state.TRAIN_LENGTHS,
                                   persist_state=KEEP)
             options = {"min_len": low, "max_len": high}
-        model = _model_fields()
+        model = _model_fields(decoder)
         train = _train_fields()
         submitted = st.form_submit_button("Start training", type="primary",
                                           key=state.TRAIN_START, disabled=running)
