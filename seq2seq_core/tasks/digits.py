@@ -76,8 +76,12 @@ def by_digit(pool: np.ndarray) -> list[np.ndarray]:
 def compose_strip(rng: np.random.Generator, pools: list[np.ndarray], n_digits: int) -> Pair:
     """One strip of ``n_digits`` random digits, each a random image of that digit from
     ``pools`` (``by_digit``), with random gaps, overlaps and vertical jitter."""
+    return _place(rng, pools, [int(d) for d in rng.integers(0, 10, n_digits)])
+
+
+def _place(rng: np.random.Generator, pools: list[np.ndarray], digits: list[int]) -> Pair:
     images, _ = digit_images()
-    digits = rng.integers(0, 10, n_digits)
+    n_digits = len(digits)
     chosen = [images[pools[d][rng.integers(len(pools[d]))]] for d in digits]
     gaps = rng.integers(GAPS[0], GAPS[1] + 1, n_digits - 1)
     xs = [int(x) for x in int(rng.integers(MARGINS[0], MARGINS[1] + 1))
@@ -86,6 +90,24 @@ def compose_strip(rng: np.random.Generator, pools: list[np.ndarray], n_digits: i
     ys = [int(y) for y in rng.integers(0, STRIP_HEIGHT - 8 + 1, n_digits)]
     assert width <= MAX_COLUMNS
     return Pair(compose_text(chosen, xs, ys, width), "".join(map(str, digits)))
+
+
+def compose_digits(digits: str, seed: int = 0, heldout: bool = True,
+                   split_seed: int = 0) -> Pair:
+    """A strip of the given digits, each a random image of that digit (``seed``) from the
+    held-out images of ``generate_digits(seed=split_seed)`` (or its training images), with
+    random gaps and jitter: what a user composes, and a model never trained on.
+
+    Example: compose_digits("4071").target -> "4071".
+
+    Raises:
+        ValueError: for anything but 1 to 8 digits 0-9.
+    """
+    if not (digits.isascii() and digits.isdigit() and 1 <= len(digits) <= MAX_DIGITS):
+        raise ValueError(f"compose a strip of 1 to {MAX_DIGITS} digits 0-9; got {digits!r}")
+    pool = split_images(split_seed)[1 if heldout else 0]
+    rng = np.random.default_rng([seed, 3])
+    return _place(rng, by_digit(pool), [int(c) for c in digits])
 
 
 def _compose_many(rng: np.random.Generator, pool: np.ndarray, n: int, min_digits: int,
