@@ -43,19 +43,19 @@ class TranslationOptions:
     """The ``translation`` task's options (``generate_translation``)."""
 
     lang: str = option("fra", "target language", label="language", choices=tuple(LANGUAGES))
-    tokenization: str = option("word", "words, or sentencepiece subwords (bpe, unigram)",
+    tokenization: str = option("bpe", "words, or sentencepiece subwords (bpe, unigram)",
                                choices=("word", "bpe", "unigram"))
-    vocab_size: int = option(4000, "tokens a side, specials included", label="vocabulary size",
+    vocab_size: int = option(2000, "tokens a side, specials included", label="vocabulary size",
                              low=50, high=32000)
-    max_len: int = option(10, "longest sentence in words (punctuation counts)",
+    max_len: int = option(12, "longest sentence in words (punctuation counts)",
                           label="longest sentence (words)", low=1, high=50, flag="--max-words")
     max_vocab: int | None = option(None, "keep only sentences of each side's N most frequent "
                                    "words (empty: all)", label="frequent-word filter", low=1,
                                    flag="--max-vocab", optional=True)
-    tutorial_prefixes: bool = option(True, "keep only English starting 'i am', 'he is', "
+    tutorial_prefixes: bool = option(False, "keep only English starting 'i am', 'he is', "
                                      "'you're'... as the PyTorch tutorial does",
                                      label="tutorial prefix filter",
-                                     flag="--no-tutorial-filter")
+                                     flag="--tutorial-filter")
     lowercase: bool = option(True, "lower-case both sides", label="lower-case",
                              flag="--keep-case")
     data_dir: str | None = option(None, "folder of the ManyThings files (default "
@@ -98,9 +98,9 @@ def _vocabs(train: tuple[Pair, ...], tokenization: str, vocab_size: int,
 
 
 def generate_translation(lang: str = "fra", n_heldout: int = 1000, seed: int = 0,
-                         lowercase: bool = True, max_len: int = 10,
-                         tutorial_prefixes: bool = True, max_vocab: int | None = None,
-                         tokenization: Tokenization = "word", vocab_size: int = 4000,
+                         lowercase: bool = True, max_len: int = 12,
+                         tutorial_prefixes: bool = False, max_vocab: int | None = None,
+                         tokenization: Tokenization = "bpe", vocab_size: int = 2000,
                          data_dir: str | None = None, data: bytes | None = None,
                          data_name: str | None = None, n_train: int | None = None,
                          progress: Progress | None = None) -> TaskData:

@@ -112,10 +112,13 @@ def test_translation_settings_prepare_the_data_and_show_the_split(pretrained, tm
                                                                    monkeypatch):
     tiny_corpus(tmp_path)
     monkeypatch.setenv("SEQ2SEQ_TATOEBA_DIR", str(tmp_path))
-    at = train_page("translation")
-    assert "only 24 distinct sources for 1000 held-out" in errors(at)
+    at = train_page("translation")  # defaults: everyday sentences on BPE subwords
+    assert "only 25 distinct sources for 1000 held-out" in errors(at)
     at.number_input(key="tr_heldout").set_value(4).run()
     assert not at.error, errors(at)
+    assert "bpe subword tokens" in " ".join(m.value for m in at.markdown)
+    at.checkbox(key="tr_tutorial").check().run()
+    at.radio(key="tr_tok").set_value("word").run()
     notes = " ".join(m.value for m in at.markdown)
     assert "24 of 25 pairs kept" in notes  # "Go." fails the tutorial prefix filter
     assert "tatoeba.org" in " ".join(c.value for c in at.caption)

@@ -32,11 +32,12 @@ def test_every_task_option_is_a_flag_and_its_default_matches_the_generator():
 
 def test_flags_set_options_and_negated_flags_turn_booleans_off():
     args = parse(["--min-len", "3", "--max-words", "8", "--keep-case", "--no-stress",
-                  "--tokenization", "bpe"])
+                  "--tokenization", "bpe"])  # translation's --tutorial-filter left off
     assert from_flags(ReverseOptions, args) == ReverseOptions(min_len=3)
     tr = from_flags(TranslationOptions, args)
     assert (tr.max_len, tr.lowercase, tr.tokenization, tr.tutorial_prefixes) == \
-        (8, False, "bpe", True)
+        (8, False, "bpe", False)
+    assert from_flags(TranslationOptions, parse(["--tutorial-filter"])).tutorial_prefixes
     assert from_flags(TASKS["g2p"].options, args).stress is False
 
 

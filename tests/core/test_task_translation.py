@@ -94,9 +94,14 @@ def make_lines(n=80):
     return lines[:n] + lines[-2:]
 
 
+TUTORIAL = {"tutorial_prefixes": True, "max_len": 10, "tokenization": "word",
+            "vocab_size": 4000}  # the PyTorch tutorial's data, on words
+
+
 def test_task_from_uploaded_bytes_splits_by_english_sentence():
     data = corpus(make_lines())
-    task = make_task("translation", data=data, data_name="fra.txt", n_heldout=10, seed=2)
+    task = make_task("translation", data=data, data_name="fra.txt", n_heldout=10, seed=2,
+                     **TUTORIAL)
     sources = {p.source for p in task.train}
     assert not sources & {p.source for p in task.heldout}
     assert len(task.heldout) == 10 and len(task.train) == 80 - 10 + 1  # "hello" filtered
@@ -108,7 +113,13 @@ def test_task_from_uploaded_bytes_splits_by_english_sentence():
         assert {"je suis froid.", "j'ai froid."} <= {p.target for p in task.train}
     src_vocab, tgt_vocab = task.vocabs
     assert src_vocab.lowercase and src_vocab.encode("I AM") == src_vocab.encode("i am")
-    assert task == make_task("translation", data=data, n_heldout=10, seed=2)
+    assert task == make_task("translation", data=data, n_heldout=10, seed=2, **TUTORIAL)
+
+
+def test_defaults_are_everyday_sentences_on_subwords():
+    task = make_task("translation", data=corpus(make_lines()), n_heldout=5, seed=0)
+    assert task.src_level == "subword" and len(task.train) == 80 - 5 + 2  # "hello" kept
+    assert "hello!" in {p.source for p in task.train + task.heldout}
 
 
 @pytest.mark.parametrize("kind", ["bpe", "unigram"])
@@ -153,13 +164,13 @@ needs_tatoeba = needs_corpus("fra")
 @pytest.mark.slow
 @needs_tatoeba
 def test_real_french_file_with_the_tutorial_filter():
-    task = make_task("translation", lang="fra", seed=1)
+    task = make_task("translation", lang="fra", seed=1, **TUTORIAL)
     assert len(task.heldout) == 1000
     assert 12_000 < len(task.train) < 13_000  # 13,937 pairs kept, 1,000 sentences out
     assert not {p.source for p in task.train} & {p.source for p in task.heldout}
     assert all(p.source.startswith(("i", "he", "she", "you", "we", "they")) for p in task.train)
     assert "\u202f" not in "".join(p.target for p in task.train)
-    assert task.heldout == make_task("translation", lang="fra", seed=1).heldout
+    assert task.heldout == make_task("translation", lang="fra", seed=1, **TUTORIAL).heldout
 
 
 @pytest.mark.slow
