@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import torch
 
 from seq2seq_core.config import DecodeConfig, ModelConfig, TrainConfig
+from seq2seq_core.images import MAX_PIXELS
 from seq2seq_core.model import build_model
 from seq2seq_core.pairs import MAX_BYTES, MAX_ROWS, PairsLimits
 from seq2seq_core.search.decode import MAX_INPUT_TOKENS
@@ -53,6 +54,8 @@ class Limits:
             (and queues again when it goes on).
         max_runs: runs the server remembers (finished ones are forgotten first).
         run_retention_s: a finished run nobody looked at for this long is forgotten.
+        max_image_pixels: pixels (width x height) of an uploaded image that is decoded
+            (``images.read_image``; Pillow's decompression-bomb check stays on too).
     """
 
     max_input_tokens: int = MAX_INPUT_TOKENS
@@ -73,6 +76,7 @@ class Limits:
     pause_release_s: float = 60.0
     max_runs: int = 128
     run_retention_s: float = 1800.0
+    max_image_pixels: int = MAX_PIXELS
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
