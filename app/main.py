@@ -16,7 +16,7 @@ for path in (APP_DIR.parent, APP_DIR):  # `import seq2seq_core` and `from ui imp
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from ui import services, state, widgets  # noqa: E402  (paths above)
+from ui import services, state, url_state, widgets  # noqa: E402  (paths above)
 
 from ui import presenter  # noqa: E402
 
@@ -42,6 +42,7 @@ page = st.navigation([
     st.Page(VIEWS / "about.py", title="About", url_path="about"),
 ])
 
+url_state.begin(page.url_path)  # a link's model, before the sidebar picker
 with st.sidebar:
     widgets.sidebar.model_picker()
     widgets.sidebar.uploader()
@@ -49,4 +50,5 @@ with st.sidebar:
     presenter.toggle()
 
 page.run()
+url_state.finish()  # the URL shows the state the page ended on
 services.server.freeze_startup_objects()  # once per process; see its docstring

@@ -138,6 +138,14 @@ REPLAY_PROBE = SourceBox("replay_probe", "replay_probe_task", "replay_probe_inpu
 REPLAY_CHART, REPLAY_EXPORT, REPLAY_ALIGNMENT = "replay_chart", "replay_export", \
     "replay_alignment"
 
+# -- Links: the URL query <-> these keys (ui.url_state) --
+URL_PAGE = "url_page"  # the page whose query was read last (another one: read again)
+URL_PENDING = "url_pending"  # {parameter: raw value} read from the link, not applied yet
+URL_KEYS = "url_keys"  # {parameter: (session key, table part)} of the open page
+URL_NOTES = "url_notes"  # notes about the link's refused values, shown until a switch
+URL_NOTES_SLOT = "url_notes_slot"  # where this run drew them (redrawn at its end)
+COPY_LINK = "copy_link"  # the Copy link popover
+
 
 @dataclass(frozen=True)
 class RunEntry:

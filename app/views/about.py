@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import glossary
+from ui import url_state
 
 st.title("About Seq2Seq Explorer")
+url_state.sync("about")
 st.markdown("""
 Seq2Seq Explorer trains small **sequence-to-sequence** models (an RNN encoder reads the
 input, an RNN decoder writes the output one token at a time) and lets you look inside

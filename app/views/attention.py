@@ -9,7 +9,7 @@ import dataclasses
 import streamlit as st
 
 import seq2seq_core as core
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures
 from ui.charts import slides
 from seq2seq_core.inside import merge_pieces
@@ -17,6 +17,7 @@ from ui.text import md_escape
 
 st.title("Attention")
 handle = widgets.sidebar.picked_model()
+url_state.sync("attention", handle=handle)
 
 view_left, view_right = st.columns([2, 3])  # the input beside the animation: one screen
 with view_left:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures, presenter
 from ui import text as text_md
 from ui.services.models import ModelHandle
@@ -75,6 +75,7 @@ def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
 
 st.title("Beam search")
 handle = widgets.sidebar.picked_model()
+url_state.sync("beam", handle=handle)
 widgets.sidebar.model_line(handle, "what does beam search do that greedy does not, and "
                                    "when does it help?")
 
@@ -104,14 +105,21 @@ tree = beam.tree
 vocab = handle.tm.tgt_vocab
 st.subheader("The search, step by step")
 widgets.beam.reset_steps((handle.key, text, cfg), tree.num_steps)
+url_state.restore("beam.tree", last=tree.num_steps)  # a link's step, once the tree is known
 node_options = charts.beam.node_options(tree, vocab)
 selected = widgets.beam.selected_node(node_options)
-widgets.beam.tree_player(
-    lambda step: charts.beam.beam_tree_figure(
+
+
+def draw_tree(step: int):
+    url_state.write()  # the player's fragment reruns alone: keep the step in the URL
+    return charts.beam.beam_tree_figure(
         tree, vocab, alpha=cfg.length_penalty, upto=step, best=beam.best, greedy=greedy.best,
-        selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX)),
-    tree.num_steps, lambda step: widgets.beam.step_summary(tree, step), node_options,
-    model=handle.name, source=text)
+        selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX))
+
+
+widgets.beam.tree_player(draw_tree, tree.num_steps,
+                         lambda step: widgets.beam.step_summary(tree, step), node_options,
+                         model=handle.name, source=text)
 st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
            "ones were pruned. Red: the best path; orange band: greedy's path; orange "
            "ring: where greedy and beam part. Play, or move the step slider.")
@@ -148,6 +156,7 @@ options = charts.decode.hypothesis_options(greedy, beam)
 if forced is not None:
     options["forced"] = forced
 options.update(samples)
+url_state.restore("beam.attention", labels=list(widgets.beam.attention_labels(options)))
 picked = widgets.beam.attention_picker(options)
 if handle.has_attention:
     figures.show(charts.decode.attention_heatmap(picked, tree.source_tokens),

@@ -19,7 +19,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core import EvalEvent
 from seq2seq_core.server import LimitError, ServerBusy
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures
 from ui.services.models import ModelHandle
 from ui.text import code_span_safe, md_escape
@@ -86,6 +86,7 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
     task = handles[0].task
     first = next((e["source"] for e in examples if e["kind"] == "fixed-vs-attention"),
                  widgets.decode.default_source(task, handles[0].tm))
+    url_state.restore("compare.input", tm=handles[0].tm, task=task)
     text = widgets.decode.source_box("Source text", state.COMPARE_SOURCE, first, task)
     widgets.examples.telling_examples(handles[1], state.COMPARE_SOURCE, "compare",
                                       kinds=("fixed-vs-attention", "greedy-vs-beam"),
@@ -204,6 +205,9 @@ def two_models() -> None:
     if st.session_state.get(state.COMPARE_SIDEBAR) != state.model_key():
         st.session_state[state.COMPARE_SIDEBAR] = state.model_key()  # a new sidebar pick:
         st.session_state[state.COMPARE_PICK_TASK] = start  # follow its task
+    url_state.restore("compare.task", by_task=by_task)  # a link's pair, once
+    picked = st.session_state.get(state.COMPARE_PICK_TASK)
+    url_state.restore("compare.pair", names=by_task.get(picked, by_task[start]))
     task, key_a, key_b, strategy = widgets.compare.pair_picker(by_task, start,
                                                                shipped_pairs())
     if key_a == key_b:
@@ -330,6 +334,7 @@ def train_both() -> None:
 
 
 st.title("Compare: fixed context vs attention")
+url_state.sync("compare")
 if widgets.compare.mode_picker() == "train":
     train_both()
 else:

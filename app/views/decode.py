@@ -6,7 +6,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures
 from ui import text as text_md
 from ui.services.models import ModelHandle
@@ -52,6 +52,7 @@ def show_output(column, title: str, hyp: core.Hypothesis) -> None:
 
 st.title("Decode")
 handle = widgets.sidebar.picked_model()
+url_state.sync("decode", handle=handle)
 
 model_header(handle)
 task = core.TASKS.get(handle.task)
@@ -88,10 +89,11 @@ if shown is not None:
 st.subheader("n-best list (beam search)")
 st.dataframe(charts.decode.nbest_table(beam), hide_index=True)
 
+options = charts.decode.hypothesis_options(greedy, beam)
+url_state.restore("decode.hypothesis", labels=list(options))
 with right:  # the attention of a hypothesis, beside the outputs
     st.markdown("**Attention**")
-    picked = widgets.decode.hypothesis_picker(charts.decode.hypothesis_options(greedy, beam),
-                                          state.HYPOTHESIS, default="beam 1")
+    picked = widgets.decode.hypothesis_picker(options, state.HYPOTHESIS, default="beam 1")
 if handle.has_attention:
     with right:
         figures.show(charts.decode.attention_heatmap(picked, greedy.tree.source_tokens),

@@ -10,12 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures
 from ui.text import md_escape
 
 st.title("Hidden states")
 handle = widgets.sidebar.picked_model()
+url_state.sync("hidden-states", handle=handle)
 
 widgets.sidebar.model_line(handle)
 inputs_area, plot_area = st.container(), st.container()  # the plot above its settings

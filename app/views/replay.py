@@ -8,7 +8,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
-from ui import charts, services, state, widgets
+from ui import charts, services, state, url_state, widgets
 from ui import figures
 from ui.text import md_escape
 
@@ -39,18 +39,22 @@ def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
 
 
 st.title("Training replay")
+url_state.sync("replay")
 entries = [e for e in state.runs() if e.run.replay.snapshots()]
 if not entries:
     st.info("No snapshots yet: train a model on the Train or Compare page. A run keeps "
             "a snapshot of its model at every held-out evaluation.")
     st.stop()
 names = {e.key: e.name for e in entries}
+url_state.restore("replay.run", labels=list(names))
 picked = state.model_key()  # the run picked in the sidebar, else the newest
 state.choice(state.REPLAY_RUN, list(names), picked if picked in names else entries[-1].key)
 run_col, probe_col = st.columns([1, 2])
 entry = state.find_run(run_col.selectbox("Run", list(names)[::-1], format_func=names.__getitem__,
                                     key=state.REPLAY_RUN))
 last_tm = entry.run.replay.snapshots()[-1].tm
+url_state.restore("replay.probe", tm=last_tm, task=entry.task,
+                  cfg=last_tm.model.cfg)
 with probe_col:
     probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
                                   widgets.decode.default_source(entry.task, last_tm), entry.task)

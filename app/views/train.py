@@ -11,7 +11,7 @@ import functools
 import streamlit as st
 
 from seq2seq_core.server import LimitError, ServerBusy
-from ui import charts, figures, presenter, services, state, widgets
+from ui import charts, figures, presenter, services, state, url_state, widgets
 
 POLL_SECONDS = 1.0
 QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
@@ -102,6 +102,7 @@ def model_actions(entry: state.RunEntry, snap) -> None:
 
 
 st.title("Train")
+url_state.sync("train")
 ss = st.session_state
 collapse = ss.pop(state.TRAIN_COLLAPSE, False)  # a run just started: its charts come first
 if collapse or state.TRAIN_SETTINGS not in ss:

@@ -136,10 +136,15 @@ def sampling_controls() -> tuple[float, int, int]:
     return float(temperature), int(top_k), int(n)
 
 
+def attention_labels(options: dict[str, core.Hypothesis]) -> dict[str, core.Hypothesis]:
+    """{"beam 2: 1936-10-11": hypothesis}: the attention picker's options."""
+    return {f"{k}: {h.text}": h for k, h in options.items()}
+
+
 def attention_picker(options: dict[str, core.Hypothesis]) -> core.Hypothesis:
     """Which hypothesis' attention to show (labels "beam 2: 1936-10-11" are the values,
     so a new input never shows stale text)."""
-    labels = {f"{k}: {h.text}": h for k, h in options.items()}
+    labels = attention_labels(options)
     state.choice(state.BEAM_ATTENTION, list(labels))
     return labels[st.selectbox("Hypothesis", list(labels), key=state.BEAM_ATTENTION)]
 

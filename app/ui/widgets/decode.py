@@ -13,6 +13,9 @@ from ui.services import server
 from ui.services.models import ModelHandle
 from ui.widgets.common import KEEP
 
+ALPHA_RANGE = (0.0, 2.0, 0.1)  # length penalty slider: min, max, step (links use it too)
+MAX_N_BEST = 16  # hypotheses the n-best box offers
+
 
 def default_source(task: str, tm: core.TrainedModel | None = None,
                    more: Callable[[], Sequence[str]] | None = None) -> str:
@@ -76,7 +79,8 @@ def decode_controls() -> core.DecodeConfig:
     beam = c1.slider("Beam width K", 1, lim.max_beam_size, min(5, lim.max_beam_size),
                      key=state.BEAM_SIZE, persist_state=KEEP, help=glossary.help_text(
                          "Hypotheses kept at each step; 1 is greedy search.", "beam-width"))
-    alpha = c2.slider("Length penalty α (GNMT)", 0.0, 2.0, 0.0, 0.1, key=state.ALPHA,
+    alpha = c2.slider("Length penalty α (GNMT)", *ALPHA_RANGE[:2], 0.0, ALPHA_RANGE[2],
+                      key=state.ALPHA,
                       persist_state=KEEP, help=glossary.help_text(
                           "0 ranks by raw log-probability; larger values favour longer "
                           "outputs: score / ((5 + |Y|) / 6) ** α.", "length-penalty",
@@ -84,7 +88,7 @@ def decode_controls() -> core.DecodeConfig:
     max_len = c3.number_input("Max output length", 1, lim.max_output_len,
                               min(50, lim.max_output_len), key=state.MAX_LEN,
                               persist_state=KEEP)
-    n_best = c4.number_input("n-best", 1, 16, 5, key=state.N_BEST, persist_state=KEEP,
+    n_best = c4.number_input("n-best", 1, MAX_N_BEST, 5, key=state.N_BEST, persist_state=KEEP,
                              help="Hypotheses to list (at most K).")
     return core.DecodeConfig(strategy="beam", beam_size=beam, length_penalty=alpha,
                              max_len=int(max_len), n_best=min(int(n_best), beam))

@@ -1,0 +1,180 @@
+"""Every view is a link: named URL query parameters <-> widget state.
+
+The table ``ui.url_fields.FIELDS`` says, per part of a view, each parameter's name in
+the URL, the session-state key it fills, its parser (which validates with the limits the
+core and the widgets use) and how a value is written back. This module runs it:
+
+* ``begin(page)`` (main.py, before the sidebar): when a page opens (a new tab on a link,
+  or a page switch, which clears the query string) the query is read once and kept as
+  *pending*; the shared field (``model``) is applied at once. ``?present=1`` belongs
+  to ``ui.presenter``, ``?run=`` to ``services.training.reattach``.
+* ``sync(view, **ctx)`` (a view, after its model is known): applies the view's pending
+  fields, shows a note for each value it refused, writes the view's values back to the
+  URL and draws the "Copy link" button. ``restore(part, **ctx)`` applies a part whose
+  check needs what the view computes later (the tree's last step, the hypotheses).
+* ``write()`` (main.py after the page, and the beam tree's fragment) mirrors the current
+  values into ``st.query_params``; parameters not in the table (``run``, ``present``)
+  are left alone.
+
+A refused value (unknown model, width out of range, an input the model cannot read, an
+unknown pair, a run that is gone) leaves the view's own default and a visible note;
+never an exception. Run ids stay in ``?run=`` (``services.training.reattach``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from ui import state
+from ui.services import models
+from ui.text import code_span_safe
+from ui.url_fields import ALL_NAMES, FIELDS, field_of, session_key
+
+MAX_URL_VALUE = 2_000  # characters: a longer value (a pasted essay) is not put in the URL
+
+
+# -- the flow --
+
+def begin(page: str) -> None:
+    """Once per run, before the sidebar: read the query when ``page`` opens (a new tab
+    or a page switch) and apply the shared field (the sidebar's model)."""
+    ss = st.session_state
+    if ss.get(state.URL_PAGE) != page:
+        ss[state.URL_PAGE] = page
+        ss[state.URL_PENDING] = {n: st.query_params[n] for n in st.query_params
+                                 if n in ALL_NAMES}
+        ss[state.URL_KEYS], ss[state.URL_NOTES] = {}, []
+        known = {e.run.run_id for e in state.runs()}
+        for run_id in st.query_params.get_all("run"):
+            if run_id not in known:
+                ss[state.URL_NOTES].append(("runs", "run", "", run_id, "it is not on this "
+                                            "server any more, or never was"))
+    choices = models.model_choices(state.runs(), state.uploads(), state.pinned())
+    restore("shared", choices=list(choices))
+
+
+def restore(part: str, **ctx: Any) -> list[str]:
+    """Apply the link's pending values of ``FIELDS[part]`` (each once per page open),
+    before their widgets render; returns the notes about refused values (also kept and
+    shown by ``sync`` until the page is left). Then ``write()``."""
+    handle = ctx.get("handle")
+    if handle is not None:  # what the source boxes and the state pickers check against
+        ctx = {"tm": handle.tm, "task": handle.task, "cfg": handle.tm.model.cfg, **ctx}
+    ss = st.session_state
+    pending = ss.setdefault(state.URL_PENDING, {})
+    keys = ss.setdefault(state.URL_KEYS, {})
+    notes = []
+    for field in FIELDS[part]:
+        key = session_key(field, ctx)
+        keys[field.name] = (key, part)
+        if field.name not in pending:
+            continue
+        raw = pending.pop(field.name)
+        try:
+            value = field.parse(raw, ctx)
+        except ValueError as err:
+            notes.append((part, field.name, key, raw, str(err)))
+            if field.default is None:
+                continue
+            value = field.default
+        if field.apply is not None:
+            field.apply(value, ctx)
+        else:
+            ss[key] = value
+    ss.setdefault(state.URL_NOTES, []).extend(notes)
+    write()
+    return [note_text(*n) for n in notes]
+
+
+def note_text(part: str, name: str, key: str, raw: str, why: str) -> str:
+    """The note about one refused value, with what the view shows instead (once its
+    widget has a value). Example: "The link's beam width K `99` was not used (must be
+    from 1 to 16): the view shows `5` instead."
+    """
+    field = field_of(part, name)
+    now = st.session_state.get(key) if key else None
+    shown = field.dump(now) if now is not None else ""
+    instead = (f"the view shows `{code_span_safe(shown, 60)}` instead" if shown and
+               shown != raw else "the view's own default is used instead")
+    return (f"The link's {field.what} `{code_span_safe(raw, 60)}` was not used "
+            f"({code_span_safe(why, 300)}): {instead}.")
+
+
+def write() -> None:
+    """Mirror the open page's current values into ``st.query_params`` (a value equal
+    to what is there is not sent again). Other parameters (``run``, ``present``) are
+    left alone."""
+    ss = st.session_state
+    pending = ss.get(state.URL_PENDING, {})
+    wanted = {}
+    for name, (key, part) in ss.get(state.URL_KEYS, {}).items():
+        if ss.get(key) is not None:
+            text = field_of(part, name).dump(ss[key])
+            if text and len(text) <= MAX_URL_VALUE:
+                wanted[name] = text
+    for name in ALL_NAMES:
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params and name not in pending:
+            del st.query_params[name]
+
+
+def link() -> str:
+    """This page's URL with its query (what the address bar shows)."""
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    base = st.context.url or ""
+    if base and not urlsplit(base).path:  # the default page: "http://host:port/"
+        base += "/"
+    return f"{base}?{query}" if query else base
+
+
+def sync(view: str, **ctx: Any) -> None:
+    """A view's URL state, after its title: apply the link's values for ``view``, show
+    every note about refused values, write the URL and draw the Copy link button."""
+    restore(view, **ctx) if view in FIELDS else write()
+    notes = st.empty()
+    _show_notes(notes)
+    st.session_state[state.URL_NOTES_SLOT] = (notes, copy_link())  # redrawn by ``finish``
+
+
+def _show_notes(slot) -> None:
+    notes = [note_text(*note) for note in st.session_state.get(state.URL_NOTES, [])]
+    if notes:  # one box: a link with several stale values costs one box of height
+        slot.warning(notes[0] if len(notes) == 1 else "\n".join(f"- {n}" for n in notes))
+    else:
+        slot.empty()
+
+
+def finish() -> None:
+    """End of a full run (main.py, after the page): write the URL, and redraw this run's
+    notes now that each refused value's widget shows what replaced it."""
+    write()
+    slots = st.session_state.pop(state.URL_NOTES_SLOT, None)
+    if slots is not None:
+        _show_notes(slots[0])
+        _show_link(slots[1])
+
+
+def copy_link():
+    """The "Copy link" button: a popover showing this view's link in a code box, whose
+    own button copies it (Streamlit's clipboard copy; no script of ours in the page).
+    Opening it reruns the page, so the link is the state as it is now. Returns the
+    placeholder of its content (``finish`` redraws it with the run's final URL)."""
+    with st.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
+                    help="A link to this view as it is now: model, input and settings."):
+        slot = st.empty()
+    _show_link(slot)
+    return slot
+
+
+def _show_link(slot) -> None:
+    with slot.container():
+        st.code(link(), language=None, wrap_lines=True)
+        runs = st.query_params.get_all("run")
+        st.caption("Copy it with the button at the box's right. "
+                   + ("It names your training run: whoever opens it can watch and stop "
+                      "it." if runs else "Whoever opens it sees this view as you do."))

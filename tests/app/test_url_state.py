@@ -1,0 +1,245 @@
+"""Every view is a link: a page opened with query parameters shows the state they name;
+a bad or stale value gives a visible note and the view's own default, never an
+exception; the URL follows the widgets; every view has a Copy link button."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import seq2seq_core as core
+from ui import services, state, url_fields
+
+MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+PAGES = {"decode": "views/decode.py", "beam": "views/beam.py",
+         "attention": "views/attention.py", "hidden-states": "views/hidden_states.py",
+         "train": "views/train.py", "replay": "views/replay.py",
+         "compare": "views/compare.py", "about": "views/about.py"}
+
+
+# -- the parsers (pure) --
+
+def test_parse_int_takes_whole_numbers_in_range_only():
+    assert url_fields.parse_int(" 7 ", 1, 16) == 7
+    assert url_fields.parse_int("16", 1, 16) == 16
+    for raw, why in (("17", "from 1 to 16"), ("0", "from 1 to 16"), ("2.5", "whole"),
+                     ("", "whole"), ("1e3", "whole")):
+        with pytest.raises(ValueError, match=why):
+            url_fields.parse_int(raw, 1, 16)
+
+
+def test_parse_float_refuses_nan_inf_and_out_of_range_and_snaps_to_the_step():
+    assert url_fields.parse_float("0.6", 0.0, 2.0, 0.1) == pytest.approx(0.6)
+    assert url_fields.parse_float("0.64", 0.0, 2.0, 0.1) == pytest.approx(0.6)
+    assert url_fields.parse_float("2", 0.0, 2.0, 0.1) == 2.0
+    for raw in ("nan", "inf", "-inf", "2.01", "-0.1", "x"):
+        with pytest.raises(ValueError):
+            url_fields.parse_float(raw, 0.0, 2.0, 0.1)
+    assert not math.isnan(url_fields.parse_float("1.3", 0.0, 2.0))
+
+
+def test_parse_choice_and_flag():
+    assert url_fields.parse_choice("beam", ["greedy", "beam"]) == "beam"
+    with pytest.raises(ValueError, match="greedy"):
+        url_fields.parse_choice("Beam", ["greedy", "beam"])  # exact: no guessing
+    with pytest.raises(ValueError, match="nothing"):
+        url_fields.parse_choice("a", [])
+    assert url_fields.parse_flag("1") and url_fields.parse_flag("true")
+    assert not url_fields.parse_flag("0") and not url_fields.parse_flag("off")
+    with pytest.raises(ValueError):
+        url_fields.parse_flag("2")
+
+
+def test_model_key_names_shipped_models_by_name_and_says_why_a_model_is_missing():
+    choices = ["shipped:dates-attention", "run:" + "a" * 32]
+    assert url_fields.model_key("dates-attention", choices) == "shipped:dates-attention"
+    assert url_fields.model_key("shipped:dates-attention", choices) == choices[0]
+    assert url_fields.model_key(choices[1], choices) == choices[1]
+    assert url_fields.model_name(choices[0]) == "dates-attention"
+    for raw, why in (("nope", "no model of that name"), ("run:" + "b" * 32, "not on this "
+                     "server"), ("upload:x", "only in the tab")):
+        with pytest.raises(ValueError, match=why):
+            url_fields.model_key(raw, choices)
+
+
+def test_the_field_table_is_consistent():
+    pages = {part.split(".")[0] for part in url_fields.FIELDS}
+    declared = {v for k, v in vars(state).items() if k.isupper() and isinstance(v, str)}
+    declared |= {getattr(v, "text") for v in vars(state).values()
+                 if isinstance(v, state.SourceBox)}
+    declared |= {state.COMPARE_PICK.format(letter) for letter in "ab"}  # templates
+    for page in pages:
+        names = [f.name for part, fields in url_fields.FIELDS.items()
+                 if part.split(".")[0] in (page, "shared") for f in fields]
+        assert len(names) == len(set(names)), (page, names)  # one meaning per page
+    for fields in url_fields.FIELDS.values():
+        for f in fields:
+            assert f.name not in ("run", "present")  # other modules' parameters
+            assert callable(f.key) or f.key in declared, f.key
+
+
+# -- opening a link --
+
+def open_link(page: str, query: dict[str, str | list[str]]) -> AppTest:
+    """A new session opened on ``page`` with ``query`` in its URL."""
+    at = AppTest.from_file(MAIN, default_timeout=120)
+    if page != "decode":
+        at.run()  # pages are found by their url_path only after a first run
+    at.query_params.update(query)
+    if page != "decode":
+        at.switch_page(PAGES[page])
+    at.run()
+    assert not at.exception, [(e.value, e.stack_trace) for e in at.exception]
+    return at
+
+
+def notes(at: AppTest) -> list[str]:
+    """The link's notes: one warning box, a bullet per refused value when several."""
+    boxes = [w.value for w in at.main.warning if "was not used" in w.value]
+    assert len(boxes) <= 1, boxes
+    return [line.removeprefix("- ") for box in boxes for line in box.split("\n")]
+
+
+def link_text(at: AppTest) -> str:
+    [code] = [c for c in at.code if c.value.startswith("?") or "://" in c.value]
+    return code.value
+
+
+def test_decode_link_restores_input_settings_and_hypothesis(pretrained):
+    query = {"model": "dates-fixed", "src": "24 décembre 1998", "k": "3", "alpha": "0.6",
+             "max_len": "30", "n_best": "2", "hyp": "beam 2"}
+    at = open_link("decode", query)
+    assert notes(at) == []
+    assert at.session_state[state.MODEL] == "shipped:dates-fixed"
+    assert at.text_input(key=state.DECODE_SOURCE.widget).value == "24 décembre 1998"
+    assert at.slider(key=state.BEAM_SIZE).value == 3
+    assert at.slider(key=state.ALPHA).value == pytest.approx(0.6)
+    assert at.number_input(key=state.MAX_LEN).value == 30
+    assert at.number_input(key=state.N_BEST).value == 2
+    assert at.selectbox(key=state.HYPOTHESIS).value == "beam 2"
+    assert {k: at.query_params[k] for k in query} == query  # the URL keeps them
+    assert "src=24+d%C3%A9cembre+1998" in link_text(at) and "k=3" in link_text(at)
+
+
+def test_the_url_follows_the_widgets(pretrained):
+    at = open_link("decode", {})
+    at.slider(key=state.BEAM_SIZE).set_value(7).run()
+    at.text_input(key=state.DECODE_SOURCE.widget).set_value("29.02.2004").run()
+    assert at.query_params["k"] == "7" and at.query_params["src"] == "29.02.2004"
+    assert "k=7" in link_text(at)
+
+
+def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
+    at = open_link("beam", {"src": "March 3, 2021", "k": "4", "step": "2", "hyp": "beam 2"})
+    assert notes(at) == []
+    assert at.text_input(key=state.BEAM_SOURCE.widget).value == "March 3, 2021"
+    assert at.slider(key=state.BEAM_SIZE).value == 4
+    assert at.slider(key=state.BEAM_STEP).value == 2
+    assert at.selectbox(key=state.BEAM_ATTENTION).value.startswith("beam 2: ")
+    assert at.query_params["step"] == "2" and at.query_params["hyp"] == "beam 2"
+
+
+def too_long() -> str:
+    """A dates input one token over the server's input limit (the core's number)."""
+    return "1" * (services.server.limits().max_input_tokens + 1)
+
+
+BAD = [  # (parameter, raw value, what the note quotes)
+    ("k", "99", "must be from 1 to"), ("k", "five", "not a whole number"),
+    ("alpha", "nan", "must be from 0 to 2"), ("alpha", "7", "must be from 0 to 2"),
+    ("max_len", "100000", "must be from 1 to"), ("n_best", "0", "must be from 1 to 16"),
+    ("src", "TOO_LONG", "tokens; this model reads at most"),
+    ("model", "nope", "no model of that name"),
+    ("model", "run:" + "0" * 32, "not on this server"),
+    ("model", "upload:1234", "only in the tab"),
+    ("hyp", "beam 99", "not one of"),
+    ("run", "0" * 32, "not on this server"),
+]
+
+
+@pytest.mark.parametrize("name, raw, why", BAD, ids=[f"{n}={r[:12]}" for n, r, _ in BAD])
+def test_a_bad_value_gives_a_note_and_the_default(pretrained, name, raw, why):
+    raw = too_long() if raw == "TOO_LONG" else raw
+    at = open_link("decode", {name: raw})
+    [note] = notes(at)
+    assert why in note and "was not used" in note
+    assert not at.error  # the page still works, on its defaults
+    fresh = open_link("decode", {})
+    for key in (state.BEAM_SIZE, state.ALPHA):
+        assert at.slider(key=key).value == fresh.slider(key=key).value
+    assert at.session_state[state.MODEL] == fresh.session_state[state.MODEL]
+    assert (at.text_input(key=state.DECODE_SOURCE.widget).value
+            == fresh.text_input(key=state.DECODE_SOURCE.widget).value)
+    if name != "run":
+        assert at.query_params[name] != raw  # the URL shows what replaced it
+
+
+def test_a_hostile_value_is_quoted_as_text(pretrained):
+    at = open_link("decode", {"k": "`<img src=x onerror=alert(1)>`**bold**"})
+    [note] = notes(at)
+    assert "`'<img src=x onerror=alert(1)>'**bold**`" in note  # inside one code span
+
+
+def test_beam_step_past_the_tree_is_refused(pretrained):
+    at = open_link("beam", {"src": "March 3, 2021", "step": "999"})
+    [note] = notes(at)
+    assert "step `999`" in note and "must be from 0 to" in note
+    last = at.slider(key=state.BEAM_STEP).max
+    assert at.slider(key=state.BEAM_STEP).value == last  # the whole tree, as by default
+
+
+def test_attention_and_hidden_states_links(pretrained):
+    at = open_link("attention", {"src": "29.02.2004"})
+    assert notes(at) == [] and at.text_input(key=state.INSIDE_SOURCE.widget).value == \
+        "29.02.2004"
+    at = open_link("hidden-states", {"a": "1-6-2077", "b": "2-6-2077", "states": "decoder",
+                                     "layer": "1", "dims": "3"})
+    assert notes(at) == []
+    assert at.text_input(key=state.STATES_A.widget).value == "1-6-2077"
+    assert at.text_input(key=state.STATES_B.widget).value == "2-6-2077"
+    assert at.radio(key=state.STATES_PART).value == "decoder"
+    assert at.radio(key=state.STATES_DIMS).value == 3
+    at = open_link("hidden-states", {"layer": "2", "dims": "4", "dir": "backward"})
+    assert len(notes(at)) == 3  # one layer, 2-D or 3-D, a one-way encoder
+    assert at.radio(key=state.STATES_DIMS).value == 2
+
+
+def test_compare_link_restores_the_pair_search_and_input(pretrained):
+    query = {"task": "dates", "a": "dates-attention", "b": "dates-fixed", "search": "beam",
+             "src": "29.02.2004"}
+    at = open_link("compare", query)
+    assert notes(at) == []
+    assert at.selectbox(key=state.COMPARE_PICK.format("a")).value == "shipped:dates-attention"
+    assert at.selectbox(key=state.COMPARE_PICK.format("b")).value == "shipped:dates-fixed"
+    assert at.radio(key=state.COMPARE_STRATEGY).value == "beam"
+    assert at.text_input(key=state.COMPARE_SOURCE.widget).value == "29.02.2004"
+    at = open_link("compare", {"task": "reverse", "a": "nope"})
+    assert len(notes(at)) == 2
+
+
+def test_a_replay_link_to_a_run_that_is_gone_says_so(pretrained):
+    at = open_link("replay", {"run": "f" * 32, "replay": "f" * 32})
+    [note] = notes(at)
+    assert "training run" in note and "not on this server" in note
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_view_has_a_copy_link_button(pretrained, page):
+    at = open_link(page, {})
+    [popover] = at.get("popover")
+    assert popover.proto.popover.label == "Copy link"
+    [code] = popover.code  # the link, in a code box with Streamlit's copy button
+    assert code.value == link_text(at) and "model=dates-attention" in code.value
+
+
+def test_an_unreadable_input_in_a_link_falls_back_to_the_example(pretrained):
+    tm = services.models.load_shipped("dates-attention")
+    with pytest.raises(core.InputError):
+        core.check_source(tm, "ǂǂǂ")
+    at = open_link("attention", {"src": "ǂǂǂ"})
+    [note] = notes(at)
+    assert "never seen" in note or "no character" in note
+    assert not at.error

@@ -1,0 +1,128 @@
+"""Every view is a link, in Chromium: set a state on Decode and Beam search, open the
+page's URL in a new browser context (a fresh session, as a colleague's laptop would) and
+compare what both show; the Copy link button gives that URL; a bad link shows notes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app_driver import TIMEOUT, assert_no_exception, open_page, screenshot, set_slider
+from bench.common import settle
+
+MAIN = '[data-testid="stMain"]'
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .every(chart => chart.querySelector('.main-svg'))"""
+
+
+def shown(page: Page) -> dict:
+    """What a view shows: the main column's text (charts' text included) and the values
+    of its text boxes and sliders."""
+    settle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    main = page.locator(MAIN)
+    return {"text": main.inner_text(),
+            "inputs": [i.input_value() for i in main.locator('input[type="text"]').all()],
+            "sliders": [s.input_value() for s in main.locator('input[type="range"]').all()]}
+
+
+def copied_link(page: Page) -> str:
+    """Click Copy link, then the code box's copy button; the clipboard's text."""
+    page.get_by_role("button", name="Copy link").click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    code = body.locator("code").first
+    expect(code).to_be_visible(timeout=TIMEOUT)
+    shown_link = code.inner_text().strip()
+    code.hover()
+    body.get_by_role("button", name="Copy to clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == shown_link
+    page.keyboard.press("Escape")
+    return copied.strip()
+
+
+@pytest.fixture
+def context_args(browser_context_args) -> dict:
+    return {**browser_context_args, "permissions": ["clipboard-read", "clipboard-write"]}
+
+
+def open_fresh(browser: Browser, args: dict, url: str) -> Page:
+    """``url`` in a new browser context: no cookies, no session, nothing shared."""
+    other = browser.new_context(**args).new_page()
+    other.goto(url)
+    expect(other.locator('[data-testid="stHeading"]').first).to_be_visible(timeout=TIMEOUT)
+    return other
+
+
+def same_view(first: Page, second: Page, shots: Path, name: str) -> dict:
+    """Both pages show the same (the new one may still be drawing: asked again for up
+    to 30 s), with a screenshot of each."""
+    a = shown(first)
+    for _ in range(30):
+        b = shown(second)
+        if b == a:
+            break
+        second.wait_for_timeout(1000)
+    screenshot(first, shots / f"link-{name}-set.png")
+    screenshot(second, shots / f"link-{name}-opened.png")
+    diff = "\n".join(difflib.unified_diff(a["text"].splitlines(), b["text"].splitlines(),
+                                           lineterm="", n=1))
+    assert a["text"] == b["text"], diff
+    assert a == b
+    assert_no_exception(second)
+    return a
+
+
+def test_a_decode_link_opens_the_same_view(browser, context_args, app_url, shots):
+    page = browser.new_context(**context_args).new_page()
+    open_page(page, app_url)
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("24 décembre 1998")
+    source.press("Enter")
+    set_slider(page, "Beam width K", 3)
+    expect(page.get_by_text("Beam search (K=3, α=0)")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    url = page.url
+    assert re.search(r"[?&]k=3\b", url) and "src=24+d%C3%A9cembre+1998" in url, url
+    assert copied_link(page) == url
+    other = open_fresh(browser, context_args, url)
+    seen = same_view(page, other, shots, "decode")
+    assert "24 décembre 1998" in seen["inputs"] and "3" in seen["sliders"]
+    assert "1998-12-24" in seen["text"]
+
+
+def test_a_beam_link_opens_the_same_step(browser, context_args, app_url, shots):
+    page = browser.new_context(**context_args).new_page()
+    open_page(page, f"{app_url}/beam")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("Sunday, 20 July 1969")
+    source.press("Enter")
+    set_slider(page, "Beam width K", 4)
+    expect(page).to_have_url(re.compile(r"[?&]k=4(&|$)"), timeout=TIMEOUT)  # URL follows
+    settle(page)
+    set_slider(page, "Step", 3)
+    expect(page.get_by_text("Step 3:")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    url = page.url
+    assert "/beam?" in url and re.search(r"[?&]step=3\b", url), url
+    assert copied_link(page) == url
+    other = open_fresh(browser, context_args, url)
+    expect(other.get_by_text("Step 3:")).to_be_visible(timeout=TIMEOUT)
+    seen = same_view(page, other, shots, "beam")
+    assert "Sunday, 20 July 1969" in seen["inputs"]
+    assert {"4", "3"} <= set(seen["sliders"])
+
+
+def test_a_bad_link_shows_notes_and_the_defaults(page, app_url, shots):
+    open_page(page, f"{app_url}/beam?k=99&step=abc&model=nope&src=" + "1" * 400)
+    notes = page.locator(MAIN).get_by_text("was not used")
+    expect(notes).to_have_count(4, timeout=TIMEOUT)
+    expect(page.get_by_label("Model", exact=True)).to_have_value("dates-attention")
+    settle(page)
+    screenshot(page, shots / "link-bad-notes.png")
+    assert_no_exception(page)
