@@ -83,6 +83,7 @@ NEIGHBOURS_K = "neighbours_k"
 # -- Train --
 TRAIN_TASK, TASK_EXAMPLE = "train_task", "task_example_{}"
 G2P_STRESS = "g2p_stress"
+DIGITS_RANGE = "digits_range"  # (fewest, most) digits in a strip of the digits task
 TATOEBA_DIR, TATOEBA_FILE = "tatoeba_dir", "tatoeba_file"
 TR_LANG, TR_TUTORIAL, TR_MAX_LEN = "tr_lang", "tr_tutorial", "tr_max_len"
 TR_MAX_VOCAB, TR_LOWER, TR_HELDOUT = "tr_max_vocab", "tr_lower", "tr_heldout"

@@ -31,6 +31,7 @@ OTHER = {
     "translation": {"tokenization": "bpe", "vocab_size": 100, "max_len": 8,
                     "max_vocab": 500, "tutorial_prefixes": False, "lowercase": False},
     "upload": {"level": "word"},
+    "digits": {"min_digits": 2, "max_digits": 3},
 }
 KEPT = {"translation": {"lang", DATA_DIR}}  # lang: only French here; data_dir: the folder
 

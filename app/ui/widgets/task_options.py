@@ -37,6 +37,7 @@ KEYS: dict[tuple[str, str], str] = {
     ("translation", "lowercase"): state.TR_LOWER,
     ("translation", "data_dir"): state.TATOEBA_DIR,
     ("upload", "level"): state.PAIRS_LEVEL,
+    ("digits", "min_digits"): state.DIGITS_RANGE, ("digits", "max_digits"): state.DIGITS_RANGE,
 }
 # How a choice reads in the form (the value itself where an option has no entry).
 CHOICE_NAMES: dict[str, Callable[[Any], str]] = {
