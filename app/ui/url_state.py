@@ -134,7 +134,8 @@ def link() -> str:
 
 def sync(view: str, **ctx: Any) -> None:
     """A view's URL state, after its title: apply the link's values for ``view``, show
-    every note about refused values, write the URL and draw the Copy link button."""
+    every note about refused values, write the URL and draw the Copy link button (in
+    the sidebar)."""
     restore(view, **ctx) if view in FIELDS else write()
     notes = st.empty()
     _show_notes(notes)
@@ -160,12 +161,14 @@ def finish() -> None:
 
 
 def copy_link():
-    """The "Copy link" button: a popover showing this view's link in a code box, whose
+    """The "Copy link" button, at the foot of the sidebar (on every view, taking no room
+    from the view's pictures): a popover showing this view's link in a code box, whose
     own button copies it (Streamlit's clipboard copy; no script of ours in the page).
     Opening it reruns the page, so the link is the state as it is now. Returns the
     placeholder of its content (``finish`` redraws it with the run's final URL)."""
-    with st.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
-                    help="A link to this view as it is now: model, input and settings."):
+    with st.sidebar.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
+                            help="A link to this view as it is now: model, input and "
+                                 "settings. Whoever opens it sees what you see."):
         slot = st.empty()
     _show_link(slot)
     return slot

@@ -104,7 +104,8 @@ def notes(at: AppTest) -> list[str]:
 
 
 def link_text(at: AppTest) -> str:
-    [code] = [c for c in at.code if c.value.startswith("?") or "://" in c.value]
+    """The link in the Copy link popover (the sidebar's only code box)."""
+    [code] = at.sidebar.code
     return code.value
 
 
@@ -229,7 +230,7 @@ def test_a_replay_link_to_a_run_that_is_gone_says_so(pretrained):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_view_has_a_copy_link_button(pretrained, page):
     at = open_link(page, {})
-    [popover] = at.get("popover")
+    [popover] = at.sidebar.get("popover")
     assert popover.proto.popover.label == "Copy link"
     [code] = popover.code  # the link, in a code box with Streamlit's copy button
     assert code.value == link_text(at) and "model=dates-attention" in code.value
