@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from seq2seq_core import DecodeConfig, ModelConfig, decode_text, load, save
+from seq2seq_core import (
+    DecodeConfig, ModelConfig, TrainConfig, Trainer, decode_text, load, save,
+)
 from seq2seq_core.checkpoint import FORMAT
 from seq2seq_core.cnn_encoder import CNNRNNEncoder, unpack_columns
 from seq2seq_core.images import (
@@ -17,8 +19,12 @@ from seq2seq_core.inside.alignment import gold_alignment
 from seq2seq_core.inside.trace import trace
 from seq2seq_core.search.decode import InputError
 from seq2seq_core.tasks import make_task
-from seq2seq_core.tasks.digits import digit_images, split_images
+from seq2seq_core.tasks.digits import compose_digits, digit_images, split_images
 from seq2seq_core.train import new_model
+
+# Measured (this seed): held-out exact match 0.02 after 100 steps, 0.37 after 200, 0.84
+# after 300, 0.91 after 400; about 14 s of CPU time.
+STEPS_TO_LEARN = 400
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +175,24 @@ def test_save_load_round_trips_exactly_and_old_configs_load_as_rnn(task, tmp_pat
     del raw["model"]["encoder"]
     (old / "config.json").write_text(json.dumps(raw))
     assert load(old).model.cfg.encoder == "rnn"
+
+
+def test_compose_digits_places_the_chosen_digits_from_heldout_images():
+    pair = compose_digits("4071", seed=2)
+    assert pair.target == "4071" and len(strip_spans(pair.source)) == 4
+    assert compose_digits("4071", seed=2) == pair != compose_digits("4071", seed=3)
+    for bad in ("", "123456789", "4a", "٣"):
+        with pytest.raises(ValueError, match="1 to 8 digits"):
+            compose_digits(bad)
+
+
+def test_a_small_model_learns_two_digit_strips_in_a_bounded_number_of_steps():
+    task = make_task("digits", n_train=2000, n_heldout=100, seed=0, min_digits=2,
+                     max_digits=2)
+    tm = new_model(task, dict(emb_dim=32, hidden_dim=64, bidirectional=True), seed=0)
+    trainer = Trainer(tm, task, TrainConfig(steps=STEPS_TO_LEARN, batch_size=32,
+                                            learning_rate=3e-3, eval_every=0, seed=0))
+    before = trainer.evaluate().exact_match
+    trained = trainer.run()
+    assert before < 0.05
+    assert trained.info["heldout_exact_match"] >= 0.7
