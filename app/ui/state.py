@@ -37,12 +37,14 @@ class SourceBox:
 MODEL = "model"  # picker: "shipped:<name>", "run:<run id>" or "upload:<id>"
 RUNS = "runs"  # list[RunEntry], oldest first
 UPLOADS = "uploads"  # list[UploadEntry]
-UPLOAD_WIDGET = "checkpoint_upload"
+UPLOAD_WIDGET = "checkpoint_upload_{}"  # the uploader, by the number of files it refused
+UPLOAD_RESETS = "checkpoint_upload_resets"  # int: refused files (a new key clears it)
 UPLOAD_ERROR = "checkpoint_upload_error"  # str: why the last checkpoint was refused
 PRESENT = "present_mode"  # the sidebar's presenter toggle (ui.presenter)
 
 # -- Decode --
 DECODE_SOURCE = SourceBox("source_text", "source_task", "source")
+DECODE_OUTPUT = "output_{}"  # container of an output: greedy, beam (browser tests find it)
 EXAMPLE = "example_{}"  # example button i
 TELLING = "telling_{}_{}"  # telling-example button (view prefix, i): decode, beam, compare
 POINT_TO = "point_to_{}_{}"  # "pick that model" button (view prefix, kind)

@@ -43,7 +43,7 @@ def model_metrics(handle: ModelHandle) -> None:
 def show_output(column, title: str, hyp: core.Hypothesis) -> None:
     """One decoder's best output with its raw and length-normalised scores."""
     column.subheader(title)
-    box = column.container(key=f"output_{title.split()[0].lower()}")  # output_greedy, _beam
+    box = column.container(key=state.DECODE_OUTPUT.format(title.split()[0].lower()))
     box.markdown(text_md.code_span(hyp.text))  # not st.code: see code_span
     ending = "" if hyp.finished else " · stopped at max length"
     column.caption(f"log-prob {hyp.score:.4f} · normalised {hyp.normalized_score:.4f} · "

@@ -33,6 +33,8 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
                      f"{snap.elapsed_s:.0f} s{speed}")
     if snap.status == "queued":
         st.info(services.training.queue_text(entry.run))
+    elif snap.status == "starting" and snap.phase:
+        st.info(widgets.train.starting_text(entry.task, snap.phase, snap.elapsed_s))
     elif snap.status == "error":
         st.error(f"Training failed: {snap.error}")
     elif snap.status == "done":
@@ -50,7 +52,8 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     if snap.evals:
         with samples.container(key=state.TRAIN_SAMPLES):
             st.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
-            st.dataframe(charts.training.samples_frame(snap.evals[-1]), hide_index=True)
+            st.table(charts.training.samples_frame(snap.evals[-1]),  # wraps, cuts nothing
+                     hide_index=True)
         with curves:
             figures.show(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE,
                          view="train-heldout", model=entry.name)

@@ -60,6 +60,9 @@ class RunSnapshot:
         error: the error message when status is "error".
         elapsed_s: seconds since the run started.
         steps_per_second: the speed limit set by ``set_speed`` (None = full speed).
+        phase: what a "starting" run is doing: "data" (making the task: reading its
+            dictionary or corpus, generating pairs), "model" (building the model and the
+            trainer), "" otherwise.
     """
 
     status: RunStatus
@@ -70,6 +73,7 @@ class RunSnapshot:
     error: str | None
     elapsed_s: float
     steps_per_second: float | None = None
+    phase: Literal["", "data", "model"] = ""
 
     @property
     def active(self) -> bool:
@@ -102,6 +106,7 @@ class TrainingRun:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._status: RunStatus = "starting"
+        self._phase: Literal["", "data", "model"] = "data"  # its first job once started
         self._history: list[StepEvent] = []
         self._stride = 1
         self._evals: list[EvalEvent] = []
@@ -231,11 +236,13 @@ class TrainingRun:
             return
         try:
             spec = self.spec
+            self._set_phase("data")
             task = make_task(spec.task, seed=spec.train.seed, **spec.task_options)
+            self._set_phase("model")
             trainer = Trainer(new_model(task, spec.model, spec.train.seed), task, spec.train,
                               heldout_alignment_score)
             with self._lock:
-                self._status, self._started_once = "running", True
+                self._status, self._started_once, self._phase = "running", True, ""
             result = trainer.run(lambda event: self._record(event, trainer),
                                  lambda: self._before_step(trainer))
             with self._lock:
@@ -252,6 +259,10 @@ class TrainingRun:
                 self._ended = time.perf_counter()
             if self._gate is not None and self._holds_slot:
                 self._gate.release(self.run_id)
+
+    def _set_phase(self, phase: Literal["", "data", "model"]) -> None:
+        with self._lock:
+            self._phase = phase
 
     def _record(self, event: TrainEvent, trainer: Trainer) -> None:
         if isinstance(event, EvalEvent):
@@ -279,7 +290,8 @@ class TrainingRun:
             speed = 1.0 / self._min_step_s if self._min_step_s else None
             return RunSnapshot(self._status, self._step, self.spec.train.steps,
                                tuple(self._history), tuple(self._evals), self._error,
-                               (self._ended or time.perf_counter()) - self._started, speed)
+                               (self._ended or time.perf_counter()) - self._started, speed,
+                               self._phase if self._status == "starting" else "")
 
     def latest_model(self) -> TrainedModel | None:
         """The model at the last evaluation (or the final one), in eval mode; None before."""

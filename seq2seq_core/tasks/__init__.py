@@ -50,6 +50,8 @@ class TaskInfo:
         pairs_file: the task's data is a pairs file the user gives (``--pairs``).
         reads_data: it reads a corpus (Tatoeba) that may be missing on a machine.
         encoder: the ``cnn_encoder.ENCODERS`` entry its sources need.
+        reading: what making the task reads, for a run's "starting" message ("" for a
+            task generated from nothing).
     """
 
     name: str
@@ -61,6 +63,7 @@ class TaskInfo:
     pairs_file: bool = False
     reads_data: bool = False
     encoder: str = "rnn"
+    reading: str = ""
 
     @property
     def option_specs(self) -> tuple[OptionSpec, ...]:
@@ -77,7 +80,8 @@ TASKS: dict[str, TaskInfo] = {
                         generate_reverse, options=ReverseOptions),
     "g2p": TaskInfo("g2p", "Spell English words as ARPAbet phonemes (CMU Pronouncing "
                     "Dictionary): speech -> S P IY1 CH.", G2P_EXAMPLES, generate_g2p,
-                    ("word_accuracy", "phoneme_error_rate"), G2POptions),
+                    ("word_accuracy", "phoneme_error_rate"), G2POptions,
+                    reading="the CMU Pronouncing Dictionary (135,000 words)"),
     "translation": TaskInfo("translation", "Translate short English sentences to French, "
                             "German or Spanish (Tatoeba pairs via ManyThings).",
                             TRANSLATION_EXAMPLES, generate_translation,

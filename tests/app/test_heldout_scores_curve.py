@@ -23,3 +23,16 @@ def test_a_task_without_such_scores_has_no_second_axis():
     fig = charts.training.heldout_curve(evals)
     assert [t.name for t in fig.data] == ["exact match", "token accuracy"]
     assert "yaxis2" not in fig.to_plotly_json()["layout"]
+
+
+def test_g2p_shares_are_drawn_on_the_left_axis_at_each_evaluation():
+    evals = [EvalEvent(100, 0.1, 0.5, (), 1.0, scores=(("word_accuracy", 0.1),
+                                                        ("phoneme_error_rate", 0.4))),
+             EvalEvent(200, 0.3, 0.7, (), 2.0, scores=(("word_accuracy", 0.3),
+                                                        ("phoneme_error_rate", 0.2)))]
+    fig = charts.training.heldout_curve(evals)
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["phoneme error rate"].y) == [0.4, 0.2]
+    assert list(by_name["word accuracy"].y) == [0.1, 0.3]
+    assert by_name["phoneme error rate"].yaxis in (None, "y")  # the percent axis
+    assert "yaxis2" not in fig.to_plotly_json()["layout"]

@@ -4,6 +4,7 @@ help links to it, and a Train form that shows only the picked decoder's own sett
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -91,3 +92,29 @@ def test_hidden_states_caption_is_a_sentence_and_names_c_only_for_fixed(pretrain
         assert "of the task's held-out inputs" in caption
         near = next(c.value for c in at.caption if "training pairs whose" in c.value)
         assert ("context vector c" in near) == fixed, near
+
+
+def test_starting_text_says_what_a_starting_run_reads():
+    from ui.widgets.train import starting_text
+    g2p = starting_text("g2p", "data", 4.2)
+    assert g2p.startswith("Reading the CMU Pronouncing Dictionary") and "4 s so far" in g2p
+    assert starting_text("dates", "data", 1.0).startswith("Making the dates pairs")
+    assert starting_text("g2p", "model", 9.0).startswith("Building the model")
+
+
+def test_the_live_panel_says_a_starting_run_is_reading_its_data(pretrained, monkeypatch):
+    from seq2seq_core.server import worker
+    gate, real = threading.Event(), worker.make_task
+    monkeypatch.setattr(worker, "make_task",
+                        lambda *a, **k: gate.wait(60) and real(*a, **k))
+    at = page("views/train.py")
+    at.selectbox(key=state.TRAIN_TASK).set_value("reverse").run()
+    at.number_input(key=state.TRAIN_STEPS).set_value(5)
+    at.button(key=state.TRAIN_START).click().run()
+    run = at.session_state["runs"][0].run
+    try:
+        assert [i.value for i in at.info if i.value.startswith("Making the reverse pairs")]
+    finally:
+        gate.set()
+        run.stop()
+        run.join(60)

@@ -56,6 +56,7 @@ def test_a_refused_upload_says_why_and_changes_nothing(pretrained, tmp_path, nam
     error = at.sidebar.error[0].value
     assert error.startswith(name.replace(".", "\\.")) and message.replace(".", "\\.") in error
     assert (outputs(at), at.selectbox(key="model").value) == before
+    assert not at.sidebar.file_uploader[0].value  # the refused file is cleared
     assert at.session_state["uploads"] == [] and not (tmp_path / "ran").exists()
 
 

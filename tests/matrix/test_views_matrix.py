@@ -98,8 +98,10 @@ def has_chart(at: AppTest, key: str) -> bool:
 
 
 def column(at: AppTest, name: str, index: int = 0, having: tuple[str, ...] = ()) -> list:
-    """Column ``name`` of the ``index``-th data frame that has it (and ``having``)."""
-    frames = [d.value for d in at.dataframe if {name, *having} <= set(d.value.columns)]
+    """Column ``name`` of the ``index``-th data frame or table that has it (and
+    ``having``); tables (``st.table``, text that wraps) come after the data frames."""
+    frames = [d.value for d in [*at.dataframe, *at.table]
+              if {name, *having} <= set(d.value.columns)]
     return frames[index][name].tolist()
 
 
@@ -480,7 +482,7 @@ def test_compare_view(kind, kinds, shipped, app_dir):
         else:
             assert panel["data"][0]["y"] == ["c"]
             assert len(panel["data"][0]["z"][0]) == len(tr.context)
-    table = [d.value for d in at.dataframe if "A greedy" in d.value.columns]
+    table = [d.value for d in at.table if "A greedy" in d.value.columns]
     assert table and table[0]["source"].tolist()[0] == text.strip()
     assert {"A greedy", "A beam", "B greedy", "B beam"} <= set(table[0].columns)
 

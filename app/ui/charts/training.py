@@ -34,15 +34,21 @@ def training_curves(history: Sequence[StepEvent]) -> go.Figure:
 
 
 def heldout_curve(evals: Sequence[EvalEvent]) -> go.Figure:
-    """Held-out exact match and token accuracy (greedy decoding) at each evaluation, and
-    the task's 0-100 scores (translation: BLEU and chrF) on a right-hand axis."""
+    """Held-out exact match and token accuracy (greedy decoding) at each evaluation, the
+    task's own shares (g2p: word accuracy, phoneme error rate) on the same axis, dashed,
+    and its 0-100 scores (translation: BLEU and chrF) on a right-hand axis."""
     steps = [e.step for e in evals]
     fig = go.Figure([
         go.Scatter(x=steps, y=[e.exact_match for e in evals], mode="lines+markers",
                    name="exact match"),
         go.Scatter(x=steps, y=[e.token_accuracy for e in evals], mode="lines+markers",
                    name="token accuracy")])
-    scores = [k for k, _ in (evals[-1].scores if evals else ()) if k not in PERCENT]
+    task_metrics = [k for k, _ in (evals[-1].scores if evals else ())]
+    for key in (k for k in task_metrics if k in PERCENT and k != "exact_match"):
+        fig.add_trace(go.Scatter(x=steps, y=[dict(e.scores).get(key) for e in evals],
+                                 mode="lines+markers", name=LABELS.get(key, key),
+                                 line={"dash": "dash"}))
+    scores = [k for k in task_metrics if k not in PERCENT]
     for key in scores:  # e.g. bleu, chrf: sacrebleu's 0-100 corpus scores
         fig.add_trace(go.Scatter(x=steps, y=[dict(e.scores).get(key) for e in evals],
                                  mode="lines+markers", name=LABELS.get(key, key),

@@ -3,7 +3,8 @@ of this session's trainings; and how a view gets the picked model.
 
 * The checkpoint upload is read in the uploader's callback, before the page reruns: a
   good checkpoint is added to the session (never to a shared cache) and picked; a
-  refused one leaves every model and setting as it was and the sidebar says why.
+  refused one leaves every model and setting as it was, the sidebar says why, and the
+  uploader is drawn empty again (under a new key: code cannot set an uploader's value).
 * ``heartbeat`` is a fragment that reruns every HEARTBEAT_S seconds while one of the
   session's runs is active, on every page: it shows the run's progress and touches it;
   once the tab is closed nothing touches it and the run stops itself after the
@@ -59,9 +60,9 @@ def model_line(handle: models.ModelHandle, tail_md: str | None = None) -> None:
     st.markdown(f"**{handle.name}** · task `{handle.task}` · {tail}")
 
 
-def _on_upload() -> None:
+def _on_upload(key: str) -> None:
     st.session_state.pop(state.UPLOAD_ERROR, None)
-    file = st.session_state.get(state.UPLOAD_WIDGET)
+    file = st.session_state.get(key)
     if file is None:
         return
     limit = server.limits().max_uploads
@@ -73,6 +74,8 @@ def _on_upload() -> None:
     except core.CheckpointError as err:
         st.session_state[state.UPLOAD_ERROR] = (f"{md_escape(file.name, 80)} was not "
                                                 f"loaded. {md_escape(str(err))}")
+        resets = st.session_state.get(state.UPLOAD_RESETS, 0)
+        st.session_state[state.UPLOAD_RESETS] = resets + 1  # an empty uploader next run
         return
     state.use_model(state.add_upload(folder, tm).key)
 
@@ -80,8 +83,9 @@ def _on_upload() -> None:
 def uploader() -> None:
     """Upload widget plus the last refusal, if any."""
     max_mb = max(1, math.ceil(server.limits().max_upload_bytes / 2**20))
-    st.file_uploader("Load a checkpoint (.zip)", type=["zip"], key=state.UPLOAD_WIDGET,
-                     on_change=_on_upload, max_upload_size=max_mb,
+    key = state.UPLOAD_WIDGET.format(st.session_state.get(state.UPLOAD_RESETS, 0))
+    st.file_uploader("Load a checkpoint (.zip)", type=["zip"], key=key,
+                     on_change=_on_upload, args=(key,), max_upload_size=max_mb,
                      help="The .zip that Download checkpoint gives. Pickled PyTorch files "
                           "(.pt) are refused: loading them can run code.")
     error = st.session_state.get(state.UPLOAD_ERROR)

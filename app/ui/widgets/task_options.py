@@ -245,8 +245,8 @@ def data_preview(task: str, options: dict[str, Any]) -> bool:
     with st.expander(f"Data: {len(data.train):,} training pairs, {len(data.heldout):,} "
                      "held out", expanded=info.pairs_file):
         st.markdown("\n".join(f"- {note}" for note in data.notes))
-        st.dataframe([{"source": p.source, "target": p.target} for p in data.train[:5]],
-                     hide_index=True)
+        st.table([{"source": p.source, "target": p.target} for p in data.train[:5]],
+                 hide_index=True)  # long sentences wrap
     if data.vocabs is not None:
         split_preview(data)
     return True

@@ -133,6 +133,20 @@ def train_form(task: str, running: bool,
     return RunSpec(task, options, model, core.TrainConfig(**train)), label
 
 
+def starting_text(task: str, phase: str, elapsed_s: float) -> str:
+    """What a starting run is doing (``RunSnapshot.phase``), so a silent wait has words.
+
+    Example: ("g2p", "data", 4.2) -> "Reading the CMU Pronouncing Dictionary (135,000
+    words) for g2p (4 s so far); then the model is built and the first step taken."
+    """
+    reading = getattr(core.TASKS.get(task), "reading", "")
+    if phase == "data":
+        what = f"Reading {reading} for {task}" if reading else f"Making the {task} pairs"
+        return f"{what} ({elapsed_s:.0f} s so far); then the model is built and the first " \
+               "step taken."
+    return f"Building the model and encoding the training pairs ({elapsed_s:.0f} s so far)."
+
+
 SPEEDS = (0.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5)  # steps per second; 0: full speed
 
 
