@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 import seq2seq_core as core
 from ui import services, state, url_fields
 
+from test_app import fill_tiny_form, start_app
+
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 PAGES = {"decode": "views/decode.py", "beam": "views/beam.py",
          "attention": "views/attention.py", "hidden-states": "views/hidden_states.py",
@@ -219,6 +221,23 @@ def test_compare_link_restores_the_pair_search_and_input(pretrained):
     assert at.text_input(key=state.COMPARE_SOURCE.widget).value == "29.02.2004"
     at = open_link("compare", {"task": "reverse", "a": "nope"})
     assert len(notes(at)) == 2
+
+
+def test_a_replay_link_restores_the_run_probe_and_states(pretrained):
+    at = fill_tiny_form(start_app(), 20)
+    at.button(key=state.TRAIN_START).click().run()
+    run = at.session_state[state.RUNS][0].run
+    run.join(120)
+    assert run.replay.snapshots()
+    key = f"run:{run.run_id}"
+    at = open_link("replay", {"run": run.run_id, "model": key, "replay": run.run_id,
+                              "probe": "hello", "states": "decoder"})
+    assert notes(at) == []
+    assert at.session_state[state.MODEL] == key
+    assert at.selectbox(key=state.REPLAY_RUN).value == key
+    assert at.text_input(key=state.REPLAY_PROBE.widget).value == "hello"
+    assert at.radio(key=state.STATES_PART).value == "decoder"
+    assert at.query_params["probe"] == "hello" and at.query_params["replay"] == run.run_id
 
 
 def test_a_replay_link_to_a_run_that_is_gone_says_so(pretrained):
