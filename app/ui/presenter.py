@@ -19,8 +19,8 @@ QUERY = "present"  # ?present=1
 LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
 # Larger text outside the charts; tables are canvases, so they are zoomed.
 CSS = """<style>
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stMarkdown"] p,
+[data-testid="stMain"] [data-testid="stMarkdown"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.25rem; }
 [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.3rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }

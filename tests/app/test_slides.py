@@ -47,10 +47,23 @@ def test_presenter_style_raises_every_size_under_16_px_and_keeps_the_rest():
     assert after[".data[0].textfont"] == [16, 20]  # 20 px stays 20
     assert styled["layout"]["font"]["size"] == slides.BASE_PX  # what the ticks inherit
     assert styled["layout"]["hoverlabel"]["font"]["size"] == slides.MIN_PX
+    # set on each axis, not only inherited: a theme's template (Streamlit's) sets ticks
+    assert styled["layout"]["xaxis"]["tickfont"]["size"] == slides.BASE_PX  # was 11
+    assert styled["layout"]["yaxis"]["tickfont"]["size"] == slides.BASE_PX  # was unset
     # the same data and frames: a larger figure, not another one
     assert styled["data"][0]["x"] == [0, 1] and styled["data"][0]["text"] == ["a", "b"]
     assert [f["name"] for f in styled["frames"]] == ["0"]
+    slider = styled["layout"]["sliders"][0]  # moved right of the larger Play/Pause buttons
+    assert slider["x"] == slides.SLIDER_X and slider["x"] + slider["len"] <= 1
     assert dict(fonts(fig.to_dict())) == before  # the original is left alone
+
+
+def test_presenter_style_sets_3d_axes_and_colour_bars():
+    fig = go.Figure([go.Scatter3d(x=[0], y=[0], z=[0]), go.Heatmap(z=[[0, 1]])])
+    styled = slides.presenter_style(fig).to_dict()
+    for axis in "xyz":
+        assert styled["layout"]["scene"][f"{axis}axis"]["tickfont"]["size"] == slides.BASE_PX
+    assert styled["data"][1]["colorbar"]["tickfont"]["size"] == slides.BASE_PX
 
 
 def test_presenter_style_keeps_larger_sizes():

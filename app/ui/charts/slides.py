@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 MIN_PX = 16  # presenter mode: no chart text under this (the back of a room)
 BASE_PX = 18  # presenter mode: the figure's default text size (plotly's own is 12)
 NAME_CHARS = 60  # longest input part of an export's file name
+SLIDER_X = 0.3  # presenter mode: an animation's slider starts here, right of its buttons
 
 
 def _at_least(size: Any, min_px: float) -> Any:
@@ -36,22 +37,57 @@ def _raise_fonts(node: Any, min_px: float) -> None:
             _raise_fonts(item, min_px)
 
 
+def _set_at_least(parent: dict, path: tuple[str, ...], size: float) -> None:
+    """``parent[path...]["size"]`` raised to ``size``, creating the dicts on the way."""
+    for key in path:
+        parent = parent.setdefault(key, {})
+    parent["size"] = max(parent.get("size", 0), size)
+
+
+def _axis_fonts(layout: dict, size: float) -> None:
+    """Tick and title fonts of every 2-D axis and 3-D scene axis, set explicitly: a
+    theme's template (Streamlit's) sets them and would win over ``layout.font``."""
+    for key, value in list(layout.items()):
+        if re.fullmatch(r"[xy]axis\d*", key) and isinstance(value, dict):
+            axes = [value]
+        elif re.fullmatch(r"scene\d*", key) and isinstance(value, dict):
+            axes = [value.setdefault(f"{a}axis", {}) for a in "xyz"]
+        else:
+            continue
+        for axis in axes:
+            _set_at_least(axis, ("tickfont",), size)
+            _set_at_least(axis, ("title", "font"), size)
+
+
 def presenter_style(fig: go.Figure, min_px: float = MIN_PX,
                     base_px: float = BASE_PX) -> go.Figure:
     """A copy of ``fig`` whose every text is at least ``min_px`` pixels: explicit sizes
-    (traces, frames, axes, annotations, sliders, buttons) are raised, the default text
-    becomes ``base_px`` and hover labels ``min_px``; data, layout and frames are kept.
+    (traces, frames, axes, annotations, sliders, buttons) are raised; axis ticks and
+    titles, legends, colour bars and the default text become ``base_px`` and hover
+    labels ``min_px``, set explicitly so that a theme's template does not win; data,
+    layout and frames are kept.
 
-    Example: a heatmap with 11 px tick labels and a 13 px slider label -> 18 px ticks
-    (they inherit the default), a 16 px slider label, 16 px hover text.
+    Example: a heatmap with 11 px tick labels and a 13 px slider label -> 18 px ticks,
+    a 16 px slider label, 16 px hover text.
     """
     spec = fig.to_dict()
     _raise_fonts(spec, min_px)
     layout = spec.setdefault("layout", {})
-    font = layout.setdefault("font", {})
-    font["size"] = max(font.get("size", 0), base_px)
-    hover = layout.setdefault("hoverlabel", {}).setdefault("font", {})
-    hover["size"] = max(hover.get("size", 0), min_px)
+    _set_at_least(layout, ("font",), base_px)
+    _set_at_least(layout, ("hoverlabel", "font"), min_px)
+    _set_at_least(layout, ("legend", "font"), base_px)
+    for axis in ("xaxis", "yaxis"):  # the default axes, absent from the dict when unset
+        layout.setdefault(axis, {})
+    if any(t.get("type") in ("scatter3d", "surface", "mesh3d") for t in spec.get("data", [])):
+        layout.setdefault("scene", {})  # the default 3-D scene, likewise
+    _axis_fonts(layout, base_px)
+    for slider in layout.get("sliders", []):  # larger Play/Pause buttons sit to its left
+        slider["x"] = max(slider.get("x", 0), SLIDER_X)
+        slider["len"] = min(slider.get("len", 1), 1 - slider["x"])
+    for trace in spec.get("data", []):
+        if trace.get("type") in ("heatmap", "contour") or "colorbar" in trace:
+            _set_at_least(trace, ("colorbar", "tickfont"), base_px)
+            _set_at_least(trace, ("colorbar", "title", "font"), base_px)
     return go.Figure(spec)
 
 
