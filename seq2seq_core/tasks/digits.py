@@ -23,6 +23,9 @@ from seq2seq_core.tasks.options import option
 from seq2seq_core.vocab import SPECIALS, Vocab
 
 MAX_DIGITS = 8
+# The default strips hold 1-4 digits: live training on one CPU core reaches 80% held-out
+# exact match in about 40 s of CPU time (biGRU-64, batch 32); 1-8 digits take minutes.
+DEFAULT_MAX_DIGITS = 4
 HELDOUT_IMAGE_FRACTION = 0.2  # of the 1,797 images, kept for held-out strips only
 GAPS = (-2, 3)  # columns between two 8-column digit boxes, inclusive (< 0: overlap)
 MARGINS = (0, 2)  # blank columns before the first and after the last digit, inclusive
@@ -36,8 +39,8 @@ class DigitsOptions:
 
     min_digits: int = option(1, "fewest digits in a strip", label="fewest digits", low=1,
                              high=MAX_DIGITS)
-    max_digits: int = option(MAX_DIGITS, "most digits in a strip", label="most digits",
-                             low=1, high=MAX_DIGITS)
+    max_digits: int = option(DEFAULT_MAX_DIGITS, "most digits in a strip",
+                             label="most digits", low=1, high=MAX_DIGITS)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +128,7 @@ def vocabularies() -> tuple[Vocab, Vocab]:
 
 
 def generate_digits(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
-                    min_digits: int = 1, max_digits: int = MAX_DIGITS) -> TaskData:
+                    min_digits: int = 1, max_digits: int = DEFAULT_MAX_DIGITS) -> TaskData:
     """Strips of handwritten digits and their digit strings (see the module docstring).
 
     Training strips use only training images, held-out strips only held-out images

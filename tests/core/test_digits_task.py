@@ -95,7 +95,9 @@ def test_the_task_is_seeded_and_deterministic():
     assert a.train == b.train and a.heldout == b.heldout
     assert a.train != c.train
     assert {len(p.target) for p in make_task("digits", n_train=300, n_heldout=5).train} == set(
-        range(1, 9))
+        range(1, 5))  # the default: 1-4 digits
+    assert {len(p.target) for p in make_task("digits", n_train=300, n_heldout=5,
+                                             max_digits=8).train} == set(range(1, 9))
 
 
 def test_strip_text_round_trips_and_packs_columns():
