@@ -20,6 +20,7 @@ from ui.services import decode as services_decode
 from ui.services import models, server
 from ui.text import code_span_safe
 from ui.widgets import decode as decode_widgets
+from ui.widgets.common import CHOICES
 
 Ctx = dict[str, Any]  # what a parser may need: handle, cfg, task, tm, last, labels, ...
 
@@ -217,6 +218,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("search", state.COMPARE_STRATEGY, "search",
               lambda r, c: parse_choice(r, ["greedy", "beam"]))),
     "compare.input": (_source("src", state.COMPARE_SOURCE, "input"),),
+    "train": (Field("task", state.TRAIN_TASK, "task",
+                    lambda r, c: parse_choice(r, list(core.TASKS))),
+              Field("decoder", state.TRAIN_DECODER, "decoder",
+                    lambda r, c: parse_choice(r, list(CHOICES["decoder"])))),
 }
 ALL_NAMES = tuple(dict.fromkeys(f.name for fields in FIELDS.values() for f in fields))
 

@@ -223,6 +223,15 @@ def test_compare_link_restores_the_pair_search_and_input(pretrained):
     assert len(notes(at)) == 2
 
 
+def test_a_train_link_opens_on_its_task_and_decoder(pretrained):
+    at = open_link("train", {"task": "reverse", "decoder": "fixed"})
+    assert notes(at) == []
+    assert at.selectbox(key=state.TRAIN_TASK).value == "reverse"
+    assert at.radio(key=state.TRAIN_DECODER).value == "fixed"
+    at = open_link("train", {"task": "sorting", "decoder": "transformer"})
+    assert len(notes(at)) == 2 and not at.error
+
+
 def test_a_replay_link_restores_the_run_probe_and_states(pretrained):
     at = fill_tiny_form(start_app(), 20)
     at.button(key=state.TRAIN_START).click().run()
