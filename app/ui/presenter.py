@@ -3,8 +3,9 @@ sidebar toggle or by ``?present=1`` in the URL (read when the session starts).
 
 When it is on, every figure goes through ``charts.slides.presenter_style`` (chart text
 16 px or more; see ``ui.figures.show``), the beam tree's nodes grow to fit their
-labels, tables, metrics and text grow (CSS), the Train settings start collapsed, and a
-session opened with ``?present=1`` starts with the sidebar collapsed.
+labels, metrics and text grow (CSS; not the canvas-drawn tables), the Train settings
+start collapsed, and a session opened with ``?present=1`` starts with the sidebar
+collapsed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ui import state
 
 QUERY = "present"  # ?present=1
 LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
-# Larger text outside the charts; tables are canvases, so they are zoomed.
+# Larger text outside the charts. Not the tables: st.dataframe draws on a canvas sized
+# to its columns, and a CSS zoom pushed it out of its column (seen at 1280x720).
 CSS = """<style>
 [data-testid="stMain"] [data-testid="stMarkdown"] p,
 [data-testid="stMain"] [data-testid="stMarkdown"] li,
@@ -25,7 +27,6 @@ CSS = """<style>
 [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.3rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
-[data-testid="stMain"] [data-testid="stDataFrame"] { zoom: 1.3; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
 </style>"""
 
@@ -51,8 +52,8 @@ def toggle() -> None:
     """The sidebar toggle, and the larger text (CSS) while it is on. (``ui.url_state``
     writes ``?present=1`` into the URL while it is on.)"""
     st.toggle("Presenter mode", key=state.PRESENT,
-              help="For a projector: chart text at 16 px or more, larger tables and "
-                   "text, the Train settings collapsed. Open a link with ?present=1 to "
+              help="For a projector: chart text at 16 px or more, larger text "
+                   "and metrics, the Train settings collapsed. Open a link with ?present=1 to "
                    "start in it.")
     if is_on():
         st.html(CSS)

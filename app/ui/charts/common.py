@@ -88,7 +88,8 @@ def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
         "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
                          "x": 0.0, "y": -0.02, "xanchor": "left", "yanchor": "top",
                          "pad": {"t": 50, "r": 10}, "buttons": buttons}],
-        "sliders": [{"active": active, "steps": steps, "x": 0.16, "len": 0.84,
+        "sliders": [{"active": active, "steps": steps, "x": 0.25, "len": 0.75,  # right of
+                     # the buttons, also where the figure is only a column wide
                      "y": -0.02, "yanchor": "top", "pad": {"t": 40},
                      "currentvalue": {"prefix": prefix, "font": {"size": 13}}}],
     }
