@@ -34,8 +34,8 @@ def free_port() -> int:
 
 def start_streamlit(port: int | None = None, *, log: Path | None = None,
                     env: Mapping[str, str] | None = None, extra: Sequence[str] = (),
-                    timeout_s: float = 90.0,
-                    script: str = "app/main.py") -> tuple[subprocess.Popen, str]:
+                    timeout_s: float = 90.0, script: str = "app/main.py",
+                    preload: bool = False) -> tuple[subprocess.Popen, str]:
     """``streamlit run app/main.py`` on 127.0.0.1 (headless, no file watcher), returned
     with its base URL once ``/_stcore/health`` answers.
 
@@ -46,12 +46,15 @@ def start_streamlit(port: int | None = None, *, log: Path | None = None,
         extra: further ``streamlit run`` flags, e.g. ``--runner.postScriptGC=true``.
         timeout_s: how long to wait for the health check.
         script: the page script, relative to the repository root.
+        preload: start the app through ``app/serve.py`` (imports and the default model
+            loaded before the server answers) instead of ``streamlit run``.
 
     Raises:
         RuntimeError: the server exited or did not answer in time (it is killed).
     """
     port = free_port() if port is None else port
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+    launch = ["app/serve.py"] if preload else ["-m", "streamlit", "run", script]
+    cmd = [sys.executable, *launch, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra]
     out = log.open("w") if log is not None else subprocess.DEVNULL

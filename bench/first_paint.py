@@ -9,9 +9,10 @@
   warm (each page opened once first). Times from ``goto`` to the title and to the first
   output (the one-line text; Decode's greedy output box) and, for Decode, to the page
   settled (no script run in progress, heatmap drawn).
-* ``cold``: the server process started (``streamlit run app/main.py``), ``/_stcore/health``
-  answering, and a tab's first Decode output, with Chromium already running: ``--cold``
-  times.
+* ``cold``: the server process started, ``/_stcore/health`` answering, and a tab's first
+  Decode output, with Chromium already running: ``--cold`` times for each launcher,
+  ``streamlit run app/main.py`` and ``python app/serve.py`` (imports and the default model
+  loaded before the server answers), alternating.
 * ``server``: new sessions over the websocket as ``bench/load_harness.py`` connects (no
   browser): from connecting to the first script run's end (``script_finished``) for
   Decode, one at a time (``--single`` sessions) and ``--burst`` at once; median, p95, max,
@@ -50,6 +51,7 @@ SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
   && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
      .every(c => c.querySelector('.main-svg'))"""
 TIMEOUT_MS = 120_000
+LAUNCHERS = {"streamlit run": False, "app/serve.py": True}  # name -> preload
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -122,23 +124,29 @@ def browser_pairs(repeats: int) -> dict:
 
 
 def cold_starts(times: int) -> dict:
+    """Per launcher ("streamlit run app/main.py", "python app/serve.py"), alternating:
+    seconds from the process start to /_stcore/health answering and to a tab's first
+    Decode output."""
     from playwright.sync_api import sync_playwright
 
-    ready, output = [], []
+    found = {launcher: ([], []) for launcher in LAUNCHERS}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(times):
-            start = time.perf_counter()
-            proc, url = start_streamlit()
-            try:
-                ready.append(time.perf_counter() - start)
-                loaded = _load(browser, url, "decode")
-                output.append(ready[-1] + loaded["output_s"])
-            finally:
-                stop(proc)
+            for launcher, preload in LAUNCHERS.items():
+                ready, output = found[launcher]
+                start = time.perf_counter()
+                proc, url = start_streamlit(preload=preload, timeout_s=180)
+                try:
+                    ready.append(time.perf_counter() - start)
+                    loaded = _load(browser, url, "decode")
+                    output.append(ready[-1] + loaded["output_s"])
+                finally:
+                    stop(proc)
         browser.close()
-    return {"server_ready_s": summary(ready), "first_output_s": summary(output),
-            "output_after_ready_s": summary([o - r for o, r in zip(output, ready)])}
+    return {launcher: {"server_ready_s": summary(ready), "first_output_s": summary(output),
+                       "output_after_ready_s": summary([o - r for o, r in zip(output, ready)])}
+            for launcher, (ready, output) in found.items()}
 
 
 # --- server, over the websocket ----------------------------------------------------------
@@ -202,10 +210,9 @@ def table(report: dict) -> str:
                     f"{b['decode']['output_s']['median']:.2f} s, settled "
                     f"{b['decode']['settled_s']['median']:.2f} s; ratio "
                     f"{b['ratio_output']:.2f}x")
-    if "cold" in report:
-        c = report["cold"]
-        rows.append(f"cold start: server ready {c['server_ready_s']['median']:.2f} s, first "
-                    f"output {c['first_output_s']['median']:.2f} s after process start "
+    for launcher, c in report.get("cold", {}).items():
+        rows.append(f"cold start, {launcher}: server ready {c['server_ready_s']['median']:.2f} s, "
+                    f"first output {c['first_output_s']['median']:.2f} s after process start "
                     f"({c['output_after_ready_s']['median']:.2f} s after ready)")
     if "server" in report:
         s = report["server"]

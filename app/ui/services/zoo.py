@@ -87,9 +87,19 @@ def shipped_task(name: str) -> str:
 
 def models_with(kind: str) -> list[str]:
     """Shipped model names with at least one example of ``kind``, the showcase first."""
-    names = [m.name for m in list_shipped_models()
-             if any(e["kind"] == kind for e in examples_of_shipped(m.name))]
-    return sorted(names, key=lambda n: n != SHOWCASE.get(kind))
+    versions = tuple((m.name, str(m.path), _version(m.path / "examples.json"))
+                     for m in list_shipped_models())
+    return list(_models_with_cached(kind, versions))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _models_with_cached(kind: str, versions: tuple[tuple[str, str, float], ...]
+                        ) -> tuple[str, ...]:
+    """Keyed by every examples file's version: one lookup, not one per shipped model
+    (the Decode page asks twice per run; 16 lookups each were 30% of its server time)."""
+    names = [name for name, folder, version in versions
+             if any(e["kind"] == kind for e in _examples_cached(folder, version))]
+    return tuple(sorted(names, key=lambda n: n != SHOWCASE.get(kind)))
 
 
 @dataclass(frozen=True)
