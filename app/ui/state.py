@@ -144,6 +144,7 @@ REPLAY_CHART, REPLAY_EXPORT, REPLAY_ALIGNMENT = "replay_chart", "replay_export",
 # -- Links: the URL query <-> these keys (ui.url_state) --
 URL_PAGE = "url_page"  # the page whose query was read last (another one: read again)
 URL_PENDING = "url_pending"  # {parameter: raw value} read from the link, not applied yet
+URL_WRITTEN = "url_written"  # {parameter: value} this session last put in the URL
 URL_KEYS = "url_keys"  # {parameter: (session key, table part)} of the open page
 URL_NOTES = "url_notes"  # notes about the link's refused values, shown until a switch
 URL_NOTES_SLOT = "url_notes_slot"  # where this run drew them (redrawn at its end)

@@ -6,8 +6,10 @@ core and the widgets use) and how a value is written back. This module runs it:
 
 * ``begin(page)`` (main.py, before the sidebar): when a page opens (a new tab on a link,
   or a page switch, which clears the query string) the query is read once and kept as
-  *pending*; the shared field (``model``) is applied at once. ``?present=1`` belongs
-  to ``ui.presenter``, ``?run=`` to ``services.training.reattach``.
+  *pending*, but for values this session wrote itself for the page before (where the
+  query survives a switch, as in AppTest, they are not a link); the shared field
+  (``model``) is applied at once. ``?present=1`` belongs to ``ui.presenter``,
+  ``?run=`` to ``services.training.reattach``.
 * ``sync(view, **ctx)`` (a view, after its model is known): applies the view's pending
   fields, shows a note for each value it refused, writes the view's values back to the
   URL and draws the "Copy link" button. ``restore(part, **ctx)`` applies a part whose
@@ -44,8 +46,9 @@ def begin(page: str) -> None:
     ss = st.session_state
     if ss.get(state.URL_PAGE) != page:
         ss[state.URL_PAGE] = page
+        ours = ss.get(state.URL_WRITTEN, {})  # left from the page before: not a link
         ss[state.URL_PENDING] = {n: st.query_params[n] for n in st.query_params
-                                 if n in ALL_NAMES}
+                                 if n in ALL_NAMES and ours.get(n) != st.query_params[n]}
         ss[state.URL_KEYS], ss[state.URL_NOTES] = {}, []
         known = {e.run.run_id for e in state.runs()}
         for run_id in st.query_params.get_all("run"):
@@ -121,6 +124,7 @@ def write() -> None:
                 st.query_params[name] = wanted[name]
         elif name in st.query_params and name not in pending:
             del st.query_params[name]
+    ss[state.URL_WRITTEN] = wanted
 
 
 def link() -> str:

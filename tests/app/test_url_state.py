@@ -145,6 +145,17 @@ def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
     assert at.query_params["step"] == "2" and at.query_params["hyp"] == "beam 2"
 
 
+def test_values_written_for_the_page_before_are_not_a_link(pretrained):
+    """AppTest keeps the query across a page switch (a browser clears it): Decode's own
+    values must not be read on Beam search as if a link had named them."""
+    at = open_link("decode", {"src": "29.02.2004", "hyp": "beam 2"})
+    at.switch_page(PAGES["beam"]).run()
+    assert not at.exception and notes(at) == []
+    assert at.text_input(key=state.BEAM_SOURCE.widget).value != "29.02.2004"
+    assert at.selectbox(key=state.BEAM_ATTENTION).value.startswith("greedy: ")
+    assert at.query_params["src"] == at.text_input(key=state.BEAM_SOURCE.widget).value
+
+
 def too_long() -> str:
     """A dates input one token over the server's input limit (the core's number)."""
     return "1" * (services.server.limits().max_input_tokens + 1)
