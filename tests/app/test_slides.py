@@ -55,6 +55,9 @@ def test_presenter_style_raises_every_size_under_16_px_and_keeps_the_rest():
     assert [f["name"] for f in styled["frames"]] == ["0"]
     slider = styled["layout"]["sliders"][0]  # moved right of the larger Play/Pause buttons
     assert slider["x"] == slides.SLIDER_X and slider["x"] + slider["len"] <= 1
+    before_pad = fig.to_dict()["layout"]["updatemenus"][0]["pad"]["t"]
+    assert styled["layout"]["updatemenus"][0]["pad"]["t"] == before_pad + \
+        slides.CONTROLS_DROP_PX  # below the larger tick labels
     assert dict(fonts(fig.to_dict())) == before  # the original is left alone
 
 

@@ -208,7 +208,7 @@ def test_presenter_mode_draws_every_chart_text_at_16_px_or_more(page, app_url, s
     assert not any(small.values()), small
 
 
-def test_the_camera_exports_an_svg_named_after_view_model_and_input(page, app_url):
+def test_the_camera_exports_an_svg_named_after_view_model_and_input(page, app_url, tmp_path):
     open_page(page, app_url)
     type_source(page, "Source text", "March 3, 2021")
     heatmap = page.locator(chart("attention_heatmap"))
@@ -218,3 +218,17 @@ def test_the_camera_exports_an_svg_named_after_view_model_and_input(page, app_ur
     assert info.value.suggested_filename == "decode-dates-attention-March_3_2021.svg"
     path = Path(info.value.path())
     assert path.read_bytes().lstrip().startswith(b"<svg")
+
+    # The beam tree and the attention animation download as self-contained HTML.
+    for view, button, name in (
+            ("Beam search", "Export the tree (HTML)",
+             "beam-step11-dates-attention-March_3_2021.html"),
+            ("Attention", "Export the animation (HTML)",
+             "attention-dates-attention-March_3_2021.html")):
+        nav(page, view)
+        settle(page)
+        with page.expect_download(timeout=TIMEOUT) as info:
+            page.get_by_role("button", name=button).click()
+        assert info.value.suggested_filename == name
+        html = Path(info.value.path()).read_text(encoding="utf-8")
+        assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js is inside

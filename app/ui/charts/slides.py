@@ -16,6 +16,7 @@ MIN_PX = 16  # presenter mode: no chart text under this (the back of a room)
 BASE_PX = 18  # presenter mode: the figure's default text size (plotly's own is 12)
 NAME_CHARS = 60  # longest input part of an export's file name
 SLIDER_X = 0.3  # presenter mode: an animation's slider starts here, right of its buttons
+CONTROLS_DROP_PX = 30  # presenter mode: Play/Pause and sliders move down by this much
 
 
 def _at_least(size: Any, min_px: float) -> Any:
@@ -84,6 +85,11 @@ def presenter_style(fig: go.Figure, min_px: float = MIN_PX,
     for slider in layout.get("sliders", []):  # larger Play/Pause buttons sit to its left
         slider["x"] = max(slider.get("x", 0), SLIDER_X)
         slider["len"] = min(slider.get("len", 1), 1 - slider["x"])
+    for control in [*layout.get("sliders", []), *layout.get("updatemenus", [])]:
+        pad = control.setdefault("pad", {})  # below taller (rotated) tick labels
+        pad["t"] = pad.get("t", 0) + CONTROLS_DROP_PX
+    if layout.get("sliders") and "height" in layout:
+        layout["height"] += CONTROLS_DROP_PX  # the plot keeps its size
     for trace in spec.get("data", []):
         if trace.get("type") in ("heatmap", "contour") or "colorbar" in trace:
             _set_at_least(trace, ("colorbar", "tickfont"), base_px)
