@@ -13,6 +13,8 @@
   Decode output, with Chromium already running: ``--cold`` times for each launcher,
   ``streamlit run app/main.py`` and ``python app/serve.py`` (imports and the default model
   loaded before the server answers), alternating.
+* ``elements`` (not run by default): which element types hold up a new tab's first
+  output, on ``bench/element_page.py`` (``st.code`` and plotly or the data grid together).
 * ``server``: new sessions over the websocket as ``bench/load_harness.py`` connects (no
   browser): from connecting to the first script run's end (``script_finished``) for
   Decode, one at a time (``--single`` sessions) and ``--burst`` at once; median, p95, max,
@@ -90,7 +92,7 @@ def _load(browser, url: str, output: str) -> dict:
             page.wait_for_function(SETTLED, timeout=TIMEOUT_MS, polling=50)
             times["settled_s"] = time.perf_counter() - start
         else:
-            page.get_by_text(output).wait_for(timeout=TIMEOUT_MS)
+            page.get_by_text(output).first.wait_for(timeout=TIMEOUT_MS)
             times["output_s"] = times["title_s"] = time.perf_counter() - start
         return times
     finally:
@@ -147,6 +149,31 @@ def cold_starts(times: int) -> dict:
     return {launcher: {"server_ready_s": summary(ready), "first_output_s": summary(output),
                        "output_after_ready_s": summary([o - r for o, r in zip(output, ready)])}
             for launcher, (ready, output) in found.items()}
+
+
+ELEMENT_VARIANTS = ("markdown", "code", "widgets-code", "code-plotly-dataframe",
+                    "widgets-markdown-plotly-dataframe", "widgets-code-plotly-dataframe")
+
+
+def element_costs(repeats: int) -> dict:
+    """New tabs on ``bench/element_page.py``, each variant in turn ``repeats`` times:
+    seconds from goto to "OUTPUT-HERE" (median per variant)."""
+    from playwright.sync_api import sync_playwright
+
+    proc, url = start_streamlit(script="bench/element_page.py")
+    times = {v: [] for v in ELEMENT_VARIANTS}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            _load(browser, f"{url}/?el=markdown", "OUTPUT-HERE")  # warm
+            for _ in range(repeats):
+                for variant in ELEMENT_VARIANTS:
+                    loaded = _load(browser, f"{url}/?el={variant}", "OUTPUT-HERE")
+                    times[variant].append(loaded["output_s"])
+            browser.close()
+    finally:
+        stop(proc)
+    return {v: summary(t) for v, t in times.items()}
 
 
 # --- server, over the websocket ----------------------------------------------------------
@@ -210,6 +237,9 @@ def table(report: dict) -> str:
                     f"{b['decode']['output_s']['median']:.2f} s, settled "
                     f"{b['decode']['settled_s']['median']:.2f} s; ratio "
                     f"{b['ratio_output']:.2f}x")
+    if "elements" in report:
+        rows.append("first output by the page's elements (median s): " + ", ".join(
+            f"{v} {r['median']:.2f}" for v, r in report["elements"].items()))
     for launcher, c in report.get("cold", {}).items():
         rows.append(f"cold start, {launcher}: server ready {c['server_ready_s']['median']:.2f} s, "
                     f"first output {c['first_output_s']['median']:.2f} s after process start "
@@ -232,7 +262,7 @@ def table(report: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="browser,cold,server",
-                        help="comma-separated parts: browser, cold, server")
+                        help="comma-separated parts: browser, cold, server, elements")
     parser.add_argument("--repeats", type=int, default=5, help="browser alternations")
     parser.add_argument("--cold", type=int, default=2, help="cold starts")
     parser.add_argument("--single", type=int, default=20, help="sessions one at a time")
@@ -247,6 +277,8 @@ def main() -> None:
         report["browser"] = browser_pairs(args.repeats)
     if "cold" in parts:
         report["cold"] = cold_starts(args.cold)
+    if "elements" in parts:
+        report["elements"] = element_costs(args.repeats)
     print(table(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
