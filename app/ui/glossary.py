@@ -3,7 +3,9 @@
 One table (``GLOSSARY``) of terms, each with an anchor on the About page; a control's help
 text names the terms it uses with ``help_text(text, "beam-width", ...)``, which appends
 links to their entries (Streamlit opens a link in help text in a new tab, so the control's
-page keeps its state). Pure: no Streamlit.
+page keeps its state). A link names its term twice: ``?term=`` for the About page, which
+shows that entry first (the app rewrites the page's query, and with it the browser drops
+the ``#anchor`` before it can scroll there), and ``#anchor``. Pure: no Streamlit.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ABOUT_PATH = "about"  # the About page's url_path (relative: works under any base URL)
+TERM_PARAM = "term"  # the About page's query parameter: the entry to show first
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,9 @@ def link(anchor: str) -> str:
     Raises:
         KeyError: ``anchor`` is not in the glossary.
 
-    Example: link("pca") -> "[PCA](about#pca)".
+    Example: link("pca") -> "[PCA](about?term=pca#pca)".
     """
-    return f"[{TERMS[anchor].name}]({ABOUT_PATH}#{anchor})"
+    return f"[{TERMS[anchor].name}]({ABOUT_PATH}?{TERM_PARAM}={anchor}#{anchor})"
 
 
 def help_text(text: str, *anchors: str) -> str:
@@ -103,7 +106,7 @@ def help_text(text: str, *anchors: str) -> str:
         KeyError: an anchor is not in the glossary.
 
     Example: help_text("Hypotheses kept.", "beam-width") ->
-    "Hypotheses kept. Glossary: [Beam width K](about#beam-width)."
+    "Hypotheses kept. Glossary: [Beam width K](about?term=beam-width#beam-width)."
     """
     if not anchors:
         return text

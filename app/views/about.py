@@ -10,6 +10,9 @@ from ui import url_state
 
 st.title("About Seq2Seq Explorer")
 url_state.sync("about")
+asked = glossary.TERMS.get(st.query_params.get(glossary.TERM_PARAM, ""))
+if asked is not None:  # a control's help linked here: its entry on the first screen
+    st.info(f"**{asked.name}**: {asked.text} ([the whole glossary](#glossary))")
 st.markdown("""
 Seq2Seq Explorer trains small **sequence-to-sequence** models (an RNN encoder reads the
 input, an RNN decoder writes the output one token at a time) and lets you look inside

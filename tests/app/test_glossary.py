@@ -10,7 +10,7 @@ from ui import glossary
 ISSUE_TERMS = ("context-vector", "attention-weights", "alignment", "teacher-forcing",
                "beam-width", "length-penalty", "log-probability", "pca", "alignment-score",
                "exact-match", "bleu-chrf", "per")
-LINK = re.compile(r"\[([^\]]+)\]\(about#([a-z0-9-]+)\)")
+LINK = re.compile(r"\[([^\]]+)\]\(about\?term=([a-z0-9-]+)#\2\)")
 
 
 def test_every_term_the_room_needs_is_there_once_with_an_anchor():

@@ -13,7 +13,7 @@ from seq2seq_core.server import LimitError
 from ui import glossary, services, state
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
-LINK = re.compile(r"\]\(about#([a-z0-9-]+)\)")
+LINK = re.compile(r"\]\(about\?term=([a-z0-9-]+)#\1\)")
 
 
 def page(view: str) -> AppTest:
@@ -118,3 +118,15 @@ def test_the_live_panel_says_a_starting_run_is_reading_its_data(pretrained, monk
         gate.set()
         run.stop()
         run.join(60)
+
+
+def test_a_help_link_opens_about_on_its_term(pretrained):
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params[glossary.TERM_PARAM] = "pca"
+    at.run()
+    at.switch_page("views/about.py").run()
+    assert not at.exception, at.exception
+    assert at.info[0].value.startswith(f"**PCA**: {glossary.TERMS['pca'].text}")
+    at.query_params[glossary.TERM_PARAM] = "no-such-term"
+    at.run()
+    assert not at.info and not at.exception  # an unknown term is ignored
