@@ -8,7 +8,9 @@ import difflib
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from app_driver import TIMEOUT, assert_no_exception, open_page, screenshot, set_slider
@@ -43,6 +45,7 @@ def copied_link(page: Page) -> str:
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == shown_link
     page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")  # no focus tooltip on the button
     return copied.strip()
 
 
@@ -59,15 +62,29 @@ def open_fresh(browser: Browser, args: dict, url: str) -> Page:
     return other
 
 
+def main_pixels(page: Page, path: Path) -> np.ndarray:
+    """A screenshot of the main column (the mouse moved off every tooltip)."""
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.locator(MAIN).screenshot(path=str(path))
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
 def same_view(first: Page, second: Page, shots: Path, name: str) -> dict:
     """Both pages show the same (the new one may still be drawing: asked again for up
-    to 30 s), with a screenshot of each."""
+    to 30 s): the same text and widget values, and main columns whose screenshots
+    differ in under 1% of their pixels; then a full screenshot of each."""
     a = shown(first)
     for _ in range(30):
         b = shown(second)
         if b == a:
             break
         second.wait_for_timeout(1000)
+    pixels = [main_pixels(p, shots / f"link-{name}-{which}-main.png")
+              for p, which in ((first, "set"), (second, "opened"))]
+    assert pixels[0].shape == pixels[1].shape
+    changed = (np.abs(pixels[0] - pixels[1]).max(axis=2) > 16).mean()
+    assert changed < 0.01, f"{changed:.2%} of the main column's pixels differ"
     screenshot(first, shots / f"link-{name}-set.png")
     screenshot(second, shots / f"link-{name}-opened.png")
     diff = "\n".join(difflib.unified_diff(a["text"].splitlines(), b["text"].splitlines(),
@@ -86,6 +103,10 @@ def test_a_decode_link_opens_the_same_view(browser, context_args, app_url, shots
     source.press("Enter")
     set_slider(page, "Beam width K", 3)
     expect(page.get_by_text("Beam search (K=3, α=0)")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    page.get_by_role("combobox", name="Hypothesis").click()
+    page.get_by_role("option", name=re.compile(r"^beam 2: ")).click()
+    expect(page).to_have_url(re.compile(r"[?&]hyp=beam\+2(&|$)"), timeout=TIMEOUT)
     settle(page)
     url = page.url
     assert re.search(r"[?&]k=3\b", url) and "src=24+d%C3%A9cembre+1998" in url, url
@@ -122,7 +143,8 @@ def test_a_bad_link_shows_notes_and_the_defaults(page, app_url, shots):
     open_page(page, f"{app_url}/beam?k=99&step=abc&model=nope&src=" + "1" * 400)
     notes = page.locator(MAIN).get_by_text("was not used")
     expect(notes).to_have_count(4, timeout=TIMEOUT)
-    expect(page.get_by_label("Model", exact=True)).to_have_value("dates-attention")
+    picker = page.get_by_role("combobox", name="Model", exact=True)
+    expect(picker).to_have_value("dates-attention", timeout=TIMEOUT)  # the default
     settle(page)
     screenshot(page, shots / "link-bad-notes.png")
     assert_no_exception(page)
