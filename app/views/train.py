@@ -44,7 +44,7 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     elif snap.status == "paused":
         st.info(f"Paused at step {snap.step}: Step takes one optimisation step and "
                 "evaluates, so every chart, the model below and the replay show it.")
-    curves, samples = st.columns([3, 2])  # loss, accuracy and samples on the first screen
+    curves, samples = st.columns(2)  # loss, accuracy and samples on the first screen
     if snap.history:
         with curves:
             figures.show(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES,

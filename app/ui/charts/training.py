@@ -21,7 +21,8 @@ def training_curves(history: Sequence[StepEvent]) -> go.Figure:
     points = [history[i] for i in downsample_indices(len(history))]
     steps = [e.step for e in points]
     fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "training loss (nats per token)", "token accuracy, teacher-forced"))
+        "training loss<br>(nats per token)", "token accuracy<br>(teacher-forced)"))  # half a
+    # screen wide beside the sample predictions: two lines each
     fig.add_trace(go.Scatter(x=steps, y=[e.loss for e in points], mode="lines", name="loss"),
                   row=1, col=1)
     fig.add_trace(go.Scatter(x=steps, y=[e.token_accuracy for e in points], mode="lines",
@@ -29,7 +30,7 @@ def training_curves(history: Sequence[StepEvent]) -> go.Figure:
     fig.update_xaxes(title_text="step")
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_layout(height=CURVES_HEIGHT, showlegend=False,
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
 
 
