@@ -20,7 +20,7 @@ import seq2seq_core as core
 from seq2seq_core import EvalEvent
 from seq2seq_core.server import LimitError, ServerBusy
 from ui import charts, services, state, url_state, widgets
-from ui import figures
+from ui import figures, tables
 from ui.services.models import ModelHandle
 from ui.text import code_span_safe, md_escape
 
@@ -152,9 +152,8 @@ def greedy_vs_beam_table(handles: list[ModelHandle], names: list[str], compariso
     except core.InputError as err:
         st.error(md_escape(str(err)))
         return
-    st.table(charts.compare.greedy_beam_frame(sources, [r[0] if r else None  # wraps: every
-                                                       for r in refs], outputs),  # column
-             hide_index=True)
+    tables.wrapped_table(charts.compare.greedy_beam_frame(
+        sources, [r[0] if r else None for r in refs], outputs))
     st.caption(f"A: {md_escape(names[0])} · B: {md_escape(names[1])}. ✓ marks an output "
                "that matches a reference. The first row is the input above; the others "
                "are the models' telling examples.")
@@ -273,7 +272,7 @@ def greedy_vs_beam(entries: list[state.RunEntry], event: EvalEvent) -> None:
             rows.append(tuple(zip(texts, services.decode.correct(handle, texts, [ref]))))
         outputs[letter] = rows
     st.markdown("**Greedy vs beam (K=5) on the same held-out inputs**")
-    st.table(charts.compare.greedy_beam_frame(sources, refs, outputs), hide_index=True)
+    tables.wrapped_table(charts.compare.greedy_beam_frame(sources, refs, outputs))
 
 
 def live_compare(entries: list[state.RunEntry], polling: bool) -> None:

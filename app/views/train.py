@@ -11,7 +11,7 @@ import functools
 import streamlit as st
 
 from seq2seq_core.server import LimitError, ServerBusy
-from ui import charts, figures, presenter, services, state, url_state, widgets
+from ui import charts, figures, presenter, services, state, tables, url_state, widgets
 
 POLL_SECONDS = 1.0
 QUEUED_POLL_SECONDS = 3.0  # a waiting run changes little; 30 waiting tabs polling at 1 s
@@ -52,8 +52,7 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     if snap.evals:
         with samples.container(key=state.TRAIN_SAMPLES):
             st.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
-            st.table(charts.training.samples_frame(snap.evals[-1]),  # wraps, cuts nothing
-                     hide_index=True)
+            tables.wrapped_table(charts.training.samples_frame(snap.evals[-1]))
         with curves:
             figures.show(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE,
                          view="train-heldout", model=entry.name)

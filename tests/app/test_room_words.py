@@ -130,3 +130,15 @@ def test_a_help_link_opens_about_on_its_term(pretrained):
     at.query_params[glossary.TERM_PARAM] = "no-such-term"
     at.run()
     assert not at.info and not at.exception  # an unknown term is ignored
+
+
+def test_wrapped_table_is_a_table_whose_long_tokens_may_break():
+    def script():
+        import pandas as pd
+        from ui import tables
+        tables.wrapped_table(pd.DataFrame({"source": ["x" * 80], "prediction": ["y z"]}))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, at.exception
+    assert at.table[0].value["source"].tolist() == ["x" * 80]  # the text itself, unchanged
+    assert "overflow-wrap: anywhere" in at.get("html")[0].proto.body
