@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import state
 from ui.services import models
@@ -140,13 +141,16 @@ def sync(view: str, **ctx: Any) -> None:
     """A view's URL state, after its title: apply the link's values for ``view``, show
     every note about refused values, write the URL and draw the Copy link button (in
     the sidebar)."""
-    restore(view, **ctx) if view in FIELDS else write()
+    if view in FIELDS:
+        restore(view, **ctx)
+    else:
+        write()
     notes = st.empty()
     _show_notes(notes)
     st.session_state[state.URL_NOTES_SLOT] = (notes, copy_link())  # redrawn by ``finish``
 
 
-def _show_notes(slot) -> None:
+def _show_notes(slot: DeltaGenerator) -> None:
     notes = [note_text(*note) for note in st.session_state.get(state.URL_NOTES, [])]
     if notes:  # one box: a link with several stale values costs one box of height
         slot.warning(notes[0] if len(notes) == 1 else "\n".join(f"- {n}" for n in notes))
@@ -164,7 +168,7 @@ def finish() -> None:
         _show_link(slots[1])
 
 
-def copy_link():
+def copy_link() -> DeltaGenerator:
     """The "Copy link" button, at the foot of the sidebar (on every view, taking no room
     from the view's pictures): a popover showing this view's link in a code box, whose
     own button copies it (Streamlit's clipboard copy; no script of ours in the page).
@@ -178,7 +182,7 @@ def copy_link():
     return slot
 
 
-def _show_link(slot) -> None:
+def _show_link(slot: DeltaGenerator) -> None:
     with slot.container():
         st.code(link(), language=None, wrap_lines=True)
         runs = st.query_params.get_all("run")
