@@ -228,8 +228,9 @@ def _digits_section(info: dict) -> str:
                    for n, r in info["heldout_by_digits"].items())
     score = info.get("heldout_alignment_score")
     align = ("" if score is None else
-             f"\nAlignment score (mean attention mass on each digit's ink columns, or the "
-             f"column after, teacher-forced, first 200 held-out strips): {score:.3f}\n")
+             f"\nAlignment score (mean attention mass on each digit's ink columns, "
+             f"teacher-forced, first 200 held-out strips; `inside.alignment`): "
+             f"{score:.3f}\n")
     art = "\n".join("    " + "".join(" .:-=+*#%@"[min(9, int(v * 10))] for v in row)
                     for row in strip_image(info["example"]["source"]))
     return ("\n## Held-out strips by number of digits\n\n"

@@ -35,7 +35,7 @@ def test_dates_attention_meets_its_goal():
     assert info["heldout_exact_match"] >= 0.995 and info["heldout_pairs"] == 1000
 
 
-ZOO = {"dates", "reverse", "g2p", "translation-en-fr"}
+ZOO = {"dates", "reverse", "g2p", "translation-en-fr", "digits"}
 
 
 def test_every_zoo_task_has_an_attention_and_a_fixed_model_of_the_same_size():
@@ -66,3 +66,14 @@ def test_task_metrics_are_on_the_card(name):
     for key, value in info["heldout_scores"]["greedy"].items():
         shown = f"{value:.2%}" if key in PERCENT else f"{value:.1f}"
         assert f"greedy {shown}" in card, key
+
+
+def test_digits_attention_reads_long_strips_better_than_the_fixed_context():
+    """The card's claim: one context vector falls off with the number of digits."""
+    by = {kind: load(PRETRAINED / f"digits-{kind}").info["heldout_by_digits"]
+          for kind in ("attention", "fixed")}
+    assert set(by["attention"]) == {str(n) for n in range(1, 9)}
+    assert by["attention"]["8"]["exact_match"] > by["fixed"]["8"]["exact_match"] + 0.2
+    assert by["fixed"]["1"]["exact_match"] > by["fixed"]["8"]["exact_match"]
+    info = load(PRETRAINED / "digits-attention").info
+    assert info["heldout_alignment_score"] > 0.8
