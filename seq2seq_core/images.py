@@ -144,8 +144,8 @@ def read_image(data: bytes, max_pixels: int = MAX_PIXELS) -> str:
     Steps: decode with Pillow (its decompression-bomb check on, and ``max_pixels``
     checked from the header before any pixel is decoded); flatten alpha onto a
     background that contrasts with the ink; grey; invert when the paper is light (so ink
-    is high, as in the UCI digits); crop to the ink; scale so the ink is DIGIT_HEIGHT
-    rows high, centred in STRIP_HEIGHT rows; quantise to 0..16. A blank image gives a
+    is high, as in the UCI digits); crop to the ink; scale so a digit is DIGIT_HEIGHT
+    rows high and the ink fits STRIP_HEIGHT rows, centred; quantise to 0..16. A blank image gives a
     blank strip (what the model reads, shown honestly), not an error.
 
     Raises:
@@ -202,23 +202,31 @@ def _grey(image: object) -> np.ndarray:
 
 
 def _to_levels(grey: np.ndarray) -> np.ndarray:
-    """Crop to the ink, scale it DIGIT_HEIGHT rows high inside STRIP_HEIGHT, quantise."""
+    """Crop to the ink, scale it so a digit is DIGIT_HEIGHT rows high (the 90th percentile
+    of the inked columns' heights, as a digit's strokes span it) while the whole ink fits
+    STRIP_HEIGHT rows, centre it vertically, quantise to 0..16."""
     from PIL import Image
 
     ink = grey > max(0.15, 0.3 * float(grey.max()))
     if not ink.any():  # blank: a blank strip one digit wide
         return np.zeros((STRIP_HEIGHT, DIGIT_HEIGHT), dtype=np.uint8)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     crop = grey[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] / float(grey.max())
-    scale = DIGIT_HEIGHT / crop.shape[0]
+    inked = ink.any(axis=0)
+    tops = ink.argmax(axis=0)[inked]
+    bottoms = ink.shape[0] - ink[::-1].argmax(axis=0)[inked]
+    digit = float(np.percentile(bottoms - tops, 90))  # rows a digit spans
+    scale = min(DIGIT_HEIGHT / digit, STRIP_HEIGHT / crop.shape[0])
+    height = min(STRIP_HEIGHT, max(1, round(crop.shape[0] * scale)))
     width = max(1, round(crop.shape[1] * scale))
     _check_width(width + 2)
     small = Image.fromarray((crop * 255).astype(np.uint8)).resize(
-        (width, DIGIT_HEIGHT), Image.Resampling.BOX)  # area average, as the UCI 4x4 blocks
+        (width, height), Image.Resampling.BOX)  # area average, as the UCI 4x4 blocks
     levels = np.rint(np.asarray(small, dtype=np.float32) / 255.0 * (GREY_LEVELS - 1))
-    top = (STRIP_HEIGHT - DIGIT_HEIGHT) // 2
+    top = (STRIP_HEIGHT - height) // 2
     out = np.zeros((STRIP_HEIGHT, width + 2), dtype=np.uint8)  # a blank column each side
-    out[top:top + DIGIT_HEIGHT, 1:width + 1] = levels.astype(np.uint8)
+    out[top:top + height, 1:width + 1] = levels.astype(np.uint8)
     return out
 
 
