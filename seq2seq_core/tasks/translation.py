@@ -30,9 +30,9 @@ from seq2seq_core.tasks.tatoeba import (
 from seq2seq_core.vocab import Vocab
 
 Tokenization = Literal["word", "bpe", "unigram"]
-TRANSLATION_EXAMPLES: tuple[str, ...] = ("I am cold.", "She is very happy.",
-                                         "We are not ready yet.", "You're my best friend.",
-                                         "They are in the garden.", "He is a good teacher.")
+TRANSLATION_EXAMPLES: tuple[str, ...] = ("Where is the station?", "I am cold.",
+                                         "Do you speak French?", "Tom is my best friend.",
+                                         "I love you.", "Thank you very much.")
 NORMALIZER = "sentence"  # see tatoeba.normalize: the vocabularies read input the same way
 CREDIT = ("Sentence pairs from the Tatoeba Project (tatoeba.org) via ManyThings "
           "(www.manythings.org/anki), licence CC-BY 2.0 FR.")
