@@ -35,8 +35,9 @@ def test_task_picker_lists_every_task_with_its_description(pretrained):
     at = train_page("dates")
     picker = at.selectbox(key="train_task")
     names = {option.split(":")[0] for option in picker.options}  # "name: description"
-    assert names == {"dates", "reverse", "g2p", "translation", "upload"}
+    assert names == {"dates", "reverse", "g2p", "translation", "digits", "upload"}
     assert any(o.startswith("g2p: Spell English words") for o in picker.options)
+    assert any(o.startswith("digits: ") for o in picker.options)
 
 
 def test_upload_needs_a_file_before_the_form_shows(pretrained):
