@@ -70,9 +70,14 @@ def matrix_app(request, tmp_path_factory) -> Iterator[tuple[str, dict]]:
         stop(proc)
 
 
+def readable(token: str) -> str:
+    """A token as charts draw it: a space, or a subword piece's word-start mark, as "␣"."""
+    return SPACE if token == " " else token.replace("\u2581", SPACE)
+
+
 def shown(labels: list[str]) -> list[str]:
     """Chart labels as the browser shows them (``token_labels`` un-escaped)."""
-    return [f"{i}:{SPACE if t == ' ' else t}" for i, t in enumerate(labels)]
+    return [f"{i}:{readable(t)}" for i, t in enumerate(labels)]
 
 
 def labels_of(page: Page, key: str) -> dict:
@@ -173,7 +178,7 @@ def test_inside_views_in_chromium(row, matrix_app, page, shots):
     type_source(page, "Source text", text)
     beam = decode_text(tm, text, DecodeConfig(strategy="beam", beam_size=5, max_len=50,
                                               n_best=5))
-    want = sorted(SPACE if n.token == " " else n.token for n in beam.tree.nodes)
+    want = sorted(readable(n.token) for n in beam.tree.nodes)
     # The tree of the page's first input is drawn until the typed one's run comes back:
     # wait for the redraw (on a loaded machine it can take seconds) before comparing.
     tree = labels_eventually(page, "beam_tree_chart",
