@@ -1,0 +1,52 @@
+"""The image-attention chart: each frame overlays exactly one step's attention row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seq2seq_core import images
+from seq2seq_core.tasks.digits import compose_digits
+from ui.charts.image_attention import strip_attention
+
+
+def _attention(steps: int, width: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    raw = rng.random((steps, width + 1))
+    return raw / raw.sum(axis=1, keepdims=True)
+
+
+def test_each_frame_overlays_its_steps_attention_row():
+    pair = compose_digits("407", seed=1)
+    strip = images.strip_image(pair.source)
+    width = strip.shape[1]
+    attention = _attention(4, width)
+    fig = strip_attention(strip, attention, ["4", "0", "7", "<eos>"],
+                          images.strip_spans(pair.source))
+    assert len(fig.frames) == 4  # one frame per output step
+    for t, frame in enumerate(fig.frames):
+        bars, band = frame.data
+        assert list(frame.traces) == [1, 2]
+        np.testing.assert_allclose(band.z[0], attention[t])
+        np.testing.assert_allclose(bars.customdata, attention[t])
+        heights = np.asarray(bars.y)
+        assert heights.argmax() == attention[t].argmax()  # tallest bar: heaviest column
+        assert np.isclose(heights.max(), images.STRIP_HEIGHT)
+    assert "&lt;eos&gt;" in fig.frames[3].layout.title.text
+    assert fig.frames[1].layout.title.text == "step 1: writing 0"
+    np.testing.assert_allclose(fig.data[2].z[0], attention[-1])  # starts on the last step
+    assert len(fig.layout.shapes) == 3  # one gold box per digit
+
+
+def test_the_strip_is_drawn_top_row_first_ink_dark():
+    strip = np.zeros((images.STRIP_HEIGHT, 3))
+    strip[0, 1] = 1.0  # ink at the top row, middle column
+    fig = strip_attention(strip, _attention(1, 3), ["<eos>"])
+    z = np.asarray(fig.data[0].z)
+    assert z[-1, 1] == 0.0 and z.sum() == z.size - 1  # top row drawn last (y up), ink 0
+    assert len(fig.frames) == 1 and not fig.layout.shapes
+
+
+def test_shapes_that_disagree_are_refused():
+    with pytest.raises(ValueError, match="does not fit"):
+        strip_attention(np.zeros((12, 5)), _attention(2, 4), ["1", "<eos>"])
