@@ -82,6 +82,16 @@ TRAJECTORIES = "trajectories"
 NEIGHBOURS_INPUT, NEIGHBOURS_AT = "neighbours_input", "neighbours_at"
 NEIGHBOURS_K = "neighbours_k"
 
+# -- Image input (digit strips): one set per source box, filled with its widget key --
+STRIP_MODE, STRIP_HELDOUT = "strip_mode_{}", "strip_heldout_{}"  # how to pick; which strip
+STRIP_DIGITS, STRIP_SEED = "strip_digits_{}", "strip_seed_{}"  # compose: digits, images
+STRIP_COMPOSE = "strip_compose_{}"  # the Compose button
+STRIP_UPLOAD = "strip_upload_{}"  # the PNG/JPEG uploader
+STRIP_UPLOAD_SEEN = "strip_upload_seen_{}"  # digest of the last upload read (read once)
+STRIP_ERROR = "strip_error_{}"  # why the last compose or upload was refused
+STRIP_REFERENCES = "strip_references"  # {strip text: its digits}: strips picked or composed
+STRIP_ATTENTION = "strip_attention"  # Attention: the strip with one step's weights on it
+
 # -- Train --
 TRAIN_TASK, TASK_EXAMPLE = "train_task", "task_example_{}"
 G2P_STRESS = "g2p_stress"

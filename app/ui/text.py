@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from seq2seq_core import images
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:$=])")
 
 
@@ -44,3 +46,20 @@ def code_span(text: str) -> str:
     pad = " " if (flat[0] == "`" or flat[-1] == "`"
                   or (flat[0] == " " and flat[-1] == " " and flat.strip())) else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def source_label(text: str, reference: str | None = None) -> str:
+    """How a view names a source in captions, tables and titles: the text itself, or for
+    an image strip (a source text "img:...") its digits when known, else its width.
+
+    Examples: "abc" -> "abc"; a 40-column strip -> "strip of 40 columns"; with
+    reference "4071" -> "strip of 4071 (40 columns)".
+    """
+    if not text.startswith(images.PREFIX):
+        return text
+    try:
+        width = images.strip_width(text)
+    except ValueError:
+        return "damaged strip"
+    columns = f"{width} column{'' if width == 1 else 's'}"
+    return f"strip of {reference} ({columns})" if reference else f"strip of {columns}"

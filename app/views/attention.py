@@ -10,9 +10,10 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import charts, services, state, url_state, widgets
+from seq2seq_core import images
+from seq2seq_core.inside import merge_pieces
 from ui import figures
 from ui.charts import slides
-from seq2seq_core.inside import merge_pieces
 from ui.text import md_escape
 
 st.title("Attention")
@@ -23,7 +24,7 @@ view_left, view_right = st.columns([2, 3])  # the input beside the animation: on
 with view_left:
     widgets.sidebar.model_line(handle)
     first = widgets.decode.first_source(handle)
-    text = widgets.decode.source_box("Source text", state.INSIDE_SOURCE, first, handle.task)
+    text = widgets.image_input.source_input("Source text", state.INSIDE_SOURCE, handle, first)
 try:
     tr = services.inside.trace_text(handle, text)
 except core.InputError as err:
@@ -62,6 +63,14 @@ if handle.has_attention:
                       "while writing output token t.")
     animation = charts.attention.attention_animation(shown)
     with view_right:
+        if widgets.image_input.is_image_model(handle.tm):  # the weights on the pixels
+            figures.show(charts.image_attention.strip_attention(
+                images.strip_image(text), tr.attention, tr.output_tokens,
+                images.strip_spans(text)), key=state.STRIP_ATTENTION,
+                view="attention-strip", model=handle.name, source=text)
+            st.caption("Orange: where the decoder looked while writing the digit in the "
+                       "title (bars scaled to the step's largest weight); dashed boxes: "
+                       "each digit's true columns, where known. Play, or drag the slider.")
         figures.show(animation, key=state.ATTENTION_ANIMATION, view="attention",
                      model=handle.name, source=text)
     with view_left:

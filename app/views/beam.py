@@ -85,7 +85,11 @@ heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
 top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # the tree next
 with top_left:
-    text = widgets.beam.source_picker(handle.task, handle.tm, heldout)
+    if widgets.image_input.is_image_model(handle.tm):  # held-out strips are offered there
+        text = widgets.image_input.strip_input(state.BEAM_SOURCE, handle,
+                                               widgets.decode.first_source(handle))
+    else:
+        text = widgets.beam.source_picker(handle.task, handle.tm, heldout)
 with top_right:
     cfg = widgets.decode.decode_controls()
 try:
@@ -123,7 +127,8 @@ widgets.beam.tree_player(draw_tree, tree.num_steps,
 st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
            "ones were pruned. Red: the best path; orange band: greedy's path; orange "
            "ring: where greedy and beam part. Play, or move the step slider.")
-widgets.beam.examples_panel(handle.task, task.examples if task else (), heldout)
+if not widgets.image_input.is_image_model(handle.tm):
+    widgets.beam.examples_panel(handle.task, task.examples if task else (), heldout)
 telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")
 reference = references.get(text.strip())
 if reference is None:  # a telling example of a model whose held-out set is not at hand

@@ -60,7 +60,7 @@ examples = task.examples if task else ()
 first = widgets.decode.first_source(handle)
 top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # results next
 with top_left:
-    text = widgets.decode.source_box("Source text", state.DECODE_SOURCE, first, handle.task)
+    text = widgets.image_input.source_input("Source text", state.DECODE_SOURCE, handle, first)
 with top_right:
     cfg = widgets.decode.decode_controls()
 
@@ -69,7 +69,8 @@ try:
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
     st.stop()
-unknown = core.unknown_note(handle.tm, text)  # a subword model reads them as <unk>
+unknown = None if widgets.image_input.is_image_model(handle.tm) else \
+    core.unknown_note(handle.tm, text)  # a subword model reads them as <unk>
 if unknown:
     st.info(text_md.md_escape(unknown))
 

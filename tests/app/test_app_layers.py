@@ -28,6 +28,7 @@ NOT_EXPORTED_YET = {  # submodule -> what the app takes from it
     "seq2seq_core.inside.alignment": "default_slack",
     "seq2seq_core.vocab": "EOS_ID",
     "seq2seq_core.tasks.tatoeba": "parse_manythings",
+    "seq2seq_core.tasks.digits": "compose_digits",
     "seq2seq_core.attention": "SCORES",
     "seq2seq_core.cells": "CELLS",
     "seq2seq_core.decoders": "DECODERS, FIXED_CONTEXTS",

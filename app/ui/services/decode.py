@@ -94,17 +94,21 @@ def _task_cached(task: str, seed: int, options_json: str) -> Regenerated:
                        tuple(sample), len(train))
 
 
-def regenerated(handle: ModelHandle, runs: list[RunEntry]) -> Regenerated | None:
-    """The model's task data regenerated with the run's (or the checkpoint's) seed and
-    options, or None where it cannot be (e.g. an upload of uploaded pairs)."""
+def task_spec(handle: ModelHandle, runs: list[RunEntry]) -> tuple[str, int, dict]:
+    """(task, seed, task options) that made the model's data: the run's, else those its
+    checkpoint records (seed 0 when it records none)."""
     entry = next((e for e in runs if handle.key.startswith(f"{e.key}:")), None)
     if entry is not None:
         spec = entry.run.spec
-        task, seed, options = spec.task, spec.train.seed, dict(spec.task_options)
-    else:
-        train = handle.info.get("train_config") or {}
-        task, seed = handle.task, int(train.get("seed", 0))
-        options = dict(handle.info.get("task_options") or {})
+        return spec.task, spec.train.seed, dict(spec.task_options)
+    train = handle.info.get("train_config") or {}
+    return handle.task, int(train.get("seed", 0)), dict(handle.info.get("task_options") or {})
+
+
+def regenerated(handle: ModelHandle, runs: list[RunEntry]) -> Regenerated | None:
+    """The model's task data regenerated with the run's (or the checkpoint's) seed and
+    options, or None where it cannot be (e.g. an upload of uploaded pairs)."""
+    task, seed, options = task_spec(handle, runs)
     if task not in core.TASKS or task == "upload":
         return None
     try:

@@ -12,7 +12,7 @@ import streamlit as st
 from ui import state
 from ui.services import zoo
 from ui.services.models import ModelHandle, shipped_folder, shipped_key
-from ui.text import md_escape
+from ui.text import md_escape, source_label
 
 KIND_TITLES = {"greedy-vs-beam": "greedy vs beam", "fixed-vs-attention": "fixed vs attention"}
 LABEL_SOURCE_CHARS = 28  # the source as the button shows it (the tooltip has all)
@@ -41,7 +41,7 @@ def label(example: dict) -> str:
     "ttzncecnfs"} -> "greedy vs beam, beam right: ttzncecnfs".
     """
     title = KIND_TITLES.get(example["kind"], example["kind"])
-    source = example["source"]
+    source = source_label(example["source"], example.get("reference"))  # a strip: its digits
     if len(source) > LABEL_SOURCE_CHARS:
         source = source[: LABEL_SOURCE_CHARS - 1] + "…"
     return md_escape(f"{title}, {verdict(example['note'])}: {source}", 120)

@@ -1,0 +1,158 @@
+"""The views with an image model picked: every page renders, the input is the strip
+widget (held-out, composed, uploaded), a refused upload keeps the previous strip, and
+the Attention view draws the strip with the attention of each step."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import seq2seq_core as core
+from seq2seq_core import images
+from seq2seq_core.tasks.digits import compose_digits
+from ui import services, state
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = str(ROOT / "app" / "main.py")
+MODELS = ("digits-attention", "digits-fixed")
+PAGES = {"views/decode.py": "Decode", "views/beam.py": "Beam search",
+         "views/attention.py": "Attention", "views/hidden_states.py": "Hidden states",
+         "views/compare.py": "Compare", "views/train.py": "Train",
+         "views/replay.py": "Training replay"}
+BOX = state.DECODE_SOURCE
+
+
+@pytest.fixture(scope="module")
+def digits_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("digits_pretrained")
+    for name in MODELS:
+        if not (ROOT / "pretrained" / name / "config.json").is_file():
+            pytest.fail(f"pretrained/{name} is missing")  # shipped with the repository
+        shutil.copytree(ROOT / "pretrained" / name, out / name)
+    return out
+
+
+@pytest.fixture
+def digits(monkeypatch, digits_dir) -> Path:
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(digits_dir))
+    return digits_dir
+
+
+def start(model: str) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    assert not at.exception, at.exception
+    at.selectbox(key=state.MODEL).set_value(f"shipped:{model}").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def strip_shown(at: AppTest, box: state.SourceBox = BOX) -> str:
+    """The strip the view decodes (as kept in its box), checked to be drawn as an image."""
+    text = at.session_state[box.text]
+    assert text.startswith(images.PREFIX)
+    assert at.get("image"), "the strip is not drawn"
+    return text
+
+
+def png(pixels: np.ndarray) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(pixels.astype(np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_page_renders_with_the_strip_input(digits, model):
+    at = start(model)
+    for page, title in PAGES.items():
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.title[0].value.startswith(title)
+        if page in ("views/decode.py", "views/beam.py", "views/attention.py"):
+            box = {"views/decode.py": BOX, "views/beam.py": state.BEAM_SOURCE,
+                   "views/attention.py": state.INSIDE_SOURCE}[page]
+            strip_shown(at, box)
+            assert not [t for t in at.text_input if t.key == box.widget]  # no text box
+            assert at.radio(key=state.STRIP_MODE.format(box.widget)).options == [
+                "Held-out strip", "Compose digits", "Upload an image"]
+            assert "img:" not in " ".join(m.value for m in [*at.markdown, *at.caption])
+            assert "img:" not in " ".join(str(b.label) for b in at.button)
+
+
+def test_a_held_out_strip_is_picked_and_decoded(digits):
+    at = start("digits-attention")
+    picker = at.selectbox(key=state.STRIP_HELDOUT.format(BOX.widget))
+    picker.set_value(3).run()
+    assert not at.exception, at.exception
+    info = core.load(digits / "digits-attention").info
+    pair = core.make_task("digits", seed=info["train_config"]["seed"],
+                          **info["task_options"]).heldout[3]
+    assert strip_shown(at) == pair.source
+    assert any(f"strip of {pair.target} " in c.value for c in at.caption)
+
+
+def test_composed_digits_become_the_strip_and_show_as_its_label(digits):
+    at = start("digits-attention")
+    seed = core.load(digits / "digits-attention").info["train_config"]["seed"]
+    composed = compose_digits("4071", seed=0, split_seed=seed).source
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Compose digits").run()
+    at.text_input(key=state.STRIP_DIGITS.format(BOX.widget)).set_value("4071").run()
+    at.button(key=state.STRIP_COMPOSE.format(BOX.widget)).click().run()
+    assert not at.exception, at.exception
+    assert strip_shown(at) == composed  # held-out images of the model's own split
+    assert any("strip of 4071" in c.value for c in at.caption)
+    at.text_input(key=state.STRIP_DIGITS.format(BOX.widget)).set_value("12a").run()
+    at.button(key=state.STRIP_COMPOSE.format(BOX.widget)).click().run()
+    assert at.error and "Cannot compose" in at.error[0].value
+    assert strip_shown(at) == composed  # kept
+
+
+def test_a_bad_upload_says_why_and_keeps_the_previous_strip(digits):
+    at = start("digits-attention")
+    before = strip_shown(at)
+    outputs_before = [m.value for m in at.markdown]
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Upload an image").run()
+    at.file_uploader(key=state.STRIP_UPLOAD.format(BOX.widget)).set_value(
+        ("digits.png", b"not an image at all", "image/png")).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "not an image" in at.error[0].value
+    assert strip_shown(at) == before
+    assert [m.value for m in at.markdown] == outputs_before
+
+
+def test_an_uploaded_image_becomes_the_strip(digits):
+    at = start("digits-attention")
+    pixels = images.text_to_strip(compose_digits("52", seed=3).source).astype(float)
+    big = np.kron(255 - pixels * 15, np.ones((5, 5)))  # dark ink on white, 5x
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Upload an image").run()
+    at.file_uploader(key=state.STRIP_UPLOAD.format(BOX.widget)).set_value(
+        ("two.png", png(big), "image/png")).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert strip_shown(at) == images.read_image(png(big))
+
+
+def test_attention_draws_the_strip_with_one_frame_per_output_step(digits):
+    at = start("digits-attention")
+    at.switch_page("views/attention.py").run()
+    assert not at.exception, at.exception
+    text = strip_shown(at, state.INSIDE_SOURCE)
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    strip_figs = [s for s in specs if s.get("layout", {}).get("xaxis", {}).get(
+        "title", {}).get("text") == "source column"]
+    assert len(strip_figs) == 1
+    fig = strip_figs[0]
+    width = images.strip_width(text)
+    assert len(fig["data"][0]["z"][0]) == width
+    output = at.code[0].value
+    assert len(fig["frames"]) == len(output) + 1  # each digit, then <eos>
+    for frame in fig["frames"]:
+        bars, band = frame["data"]
+        assert np.isclose(sum(bars["customdata"]), 1.0, atol=1e-4)  # a whole row, <eos> too
+        assert bars["customdata"] == band["z"][0] and len(band["z"][0]) == width + 1
