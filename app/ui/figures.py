@@ -11,18 +11,20 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import presenter
+from ui.text import source_label
 from ui.charts import slides
 
 
 def show(fig: go.Figure, *, key: str, view: str, model: str, source: str = "",
          **kwargs: Any) -> Any:
     """``st.plotly_chart`` of ``fig`` (presenter-styled when presenter mode is on) with
-    the SVG export of ``slides.figure_config``; ``kwargs`` go to ``st.plotly_chart``
-    (``on_select``, ...). Returns what ``st.plotly_chart`` returns."""
+    the SVG export of ``slides.figure_config`` (an image strip named by its width, not
+    its pixels); ``kwargs`` go to ``st.plotly_chart`` (``on_select``, ...). Returns what
+    ``st.plotly_chart`` returns."""
     if presenter.is_on():
         fig = slides.presenter_style(fig)
-    return st.plotly_chart(fig, key=key, config=slides.figure_config(view, model, source),
-                           **kwargs)
+    config = slides.figure_config(view, model, source_label(source))
+    return st.plotly_chart(fig, key=key, config=config, **kwargs)
 
 
 def html_download(fig: go.Figure, *, key: str, label: str, name: str) -> None:

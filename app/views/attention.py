@@ -76,7 +76,8 @@ if handle.has_attention:
     with view_left:
         figures.html_download(animation, key=state.ATTENTION_EXPORT,
                               label="Export the animation (HTML)",
-                              name=slides.export_name("attention", handle.name, text))
+                              name=slides.export_name("attention", handle.name,
+                                                      widgets.image_input.label(text)))
     st.subheader("Alignment")
     st.caption("Source on top, output below; a line's width is the attention weight "
                f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")

@@ -17,6 +17,8 @@ import seq2seq_core as core
 from seq2seq_core import images
 from seq2seq_core.tasks.digits import compose_digits
 from ui import services, state
+from ui import text as text_md
+from ui.charts import slides
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "app" / "main.py")
@@ -156,3 +158,23 @@ def test_attention_draws_the_strip_with_one_frame_per_output_step(digits):
         bars, band = frame["data"]
         assert np.isclose(sum(bars["customdata"]), 1.0, atol=1e-4)  # a whole row, <eos> too
         assert bars["customdata"] == band["z"][0] and len(band["z"][0]) == width + 1
+
+
+def test_a_strip_is_named_by_its_digits_or_width_never_its_pixels():
+    text = compose_digits("907", seed=2).source
+    width = images.strip_width(text)
+    assert text_md.source_label("March 3, 2021") == "March 3, 2021"
+    assert text_md.source_label(text) == f"strip of {width} columns"
+    assert text_md.source_label(text, "907") == f"strip of 907 ({width} columns)"
+    name = slides.figure_config("attention", "digits-attention",
+                                text_md.source_label(text))["toImageButtonOptions"]
+    assert name["filename"] == f"attention-digits-attention-strip_of_{width}_columns"
+
+
+def test_chart_exports_name_the_strip_not_its_pixels(digits):
+    at = start("digits-attention")
+    at.switch_page("views/attention.py").run()
+    names = [json.loads(c.proto.config)["toImageButtonOptions"]["filename"]
+             for c in at.get("plotly_chart")]
+    assert names and all("img" not in n and "000000" not in n for n in names)
+    assert any("strip_of_" in n for n in names)
