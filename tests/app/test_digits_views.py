@@ -146,8 +146,8 @@ def test_attention_draws_the_strip_with_one_frame_per_output_step(digits):
     assert not at.exception, at.exception
     text = strip_shown(at, state.INSIDE_SOURCE)
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    strip_figs = [s for s in specs if s.get("layout", {}).get("xaxis", {}).get(
-        "title", {}).get("text") == "source column"]
+    strip_figs = [s for s in specs if s.get("layout", {}).get("title", {}).get(
+        "text", "").startswith("step ")]
     assert len(strip_figs) == 1
     fig = strip_figs[0]
     width = images.strip_width(text)

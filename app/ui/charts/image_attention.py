@@ -81,7 +81,7 @@ def strip_attention(strip: np.ndarray, attention: np.ndarray, output_tokens: Seq
         fig.add_shape(type="rect", x0=a - 0.5, x1=b - 0.5, y0=-0.5, y1=height - 0.5,
                       line={"color": "#1f6feb", "width": 1, "dash": "dash"})
     ticks = list(range(0, width, max(1, width // 12))) + [width]
-    fig.update_xaxes(range=[-0.5, width + 0.5], tickvals=ticks, title_text="source column",
+    fig.update_xaxes(range=[-0.5, width + 0.5], tickvals=ticks,  # no title: the slider's
                      ticktext=[str(i) for i in ticks[:-1]] + ["&lt;eos&gt;"])
     fig.update_yaxes(range=[-BAND_GAP - 1.2, height - 0.5], showticklabels=False,
                      scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False)
