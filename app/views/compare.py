@@ -22,7 +22,7 @@ from seq2seq_core.server import LimitError, ServerBusy
 from ui import charts, services, state, url_state, widgets
 from ui import figures, tables
 from ui.services.models import ModelHandle
-from ui.text import code_span_safe, md_escape
+from ui.text import code_span_safe, md_escape, source_label
 
 POLL_SECONDS = 1.0
 PROBES = 3  # held-out sources decoded greedy and beam by both models (live runs)
@@ -184,7 +184,8 @@ def split_panel(names: list[str], comparison, strategy: str, task: str) -> None:
     frame.insert(0, "right", ["only B"] * min(len(b_only), SPLIT_SHOWN)
                  + ["only A"] * (len(rows) - min(len(b_only), SPLIT_SHOWN)))
     st.dataframe(frame, hide_index=True, height=260)
-    shown = {f"{r[0].source}  ({'only B' if i < len(b_only) else 'only A'} right)":
+    shown = {f"{source_label(r[0].source, (r[0].references or (None,))[0])}  "
+             f"({'only B' if i < len(b_only) else 'only A'} right)":
              r[0].source for i, r in enumerate(rows)}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     state.choice(state.COMPARE_SPLIT_PICK, list(shown))

@@ -50,3 +50,20 @@ def test_the_strip_is_drawn_top_row_first_ink_dark():
 def test_shapes_that_disagree_are_refused():
     with pytest.raises(ValueError, match="does not fit"):
         strip_attention(np.zeros((12, 5)), _attention(2, 4), ["1", "<eos>"])
+
+
+def test_tables_name_a_strip_by_its_digits_not_its_pixels():
+    from ui.charts import compare as compare_charts
+    from ui.charts import training as training_charts
+    from seq2seq_core import EvalEvent
+
+    pair = compose_digits("58", seed=4)
+    frame = compare_charts.greedy_beam_frame([pair.source, "abc"], ["58", "cba"],
+                                             {"A": [(("58", True), ("58", True)),
+                                                    (("cba", True), ("cba", True))]})
+    width = images.strip_width(pair.source)
+    assert frame["source"].tolist() == [f"strip of 58 ({width} columns)", "abc"]
+    event = EvalEvent(1, 0.5, 0.5, ((pair.source, "58", "59"),), 1.0,
+                      samples_correct=(False,))
+    assert training_charts.samples_frame(event)["source"].tolist() == [
+        f"strip of 58 ({width} columns)"]

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from seq2seq_core import METRIC_LABELS, PERCENT_METRICS, EvalEvent, Figures, PairResult, Trace
 from seq2seq_core.server import RunSnapshot
 from ui.charts.common import COLORS, MARGIN, downsample_indices, token_labels
+from ui.text import source_label
 
 Bucket = tuple[str, int, float]  # (label, pairs, exact match share)
 
@@ -110,7 +111,7 @@ def greedy_beam_frame(sources: Sequence[str], references: Sequence[str | None],
     """
     rows = []
     for i, (src, ref) in enumerate(zip(sources, references)):
-        row = {"source": src, "reference": ref or ""}
+        row = {"source": source_label(src, ref), "reference": ref or ""}
         for name, pairs in outputs.items():
             for kind, (text, ok) in zip(("greedy", "beam"), pairs[i]):
                 row[f"{name} {kind}"] = text + (" ✓" if ok else "")
@@ -289,7 +290,8 @@ def split_rows(a: Figures, b: Figures, strategy: str = "greedy"
 def split_frame(pairs: Sequence[tuple[PairResult, PairResult]], names: tuple[str, str],
                 strategy: str = "greedy") -> pd.DataFrame:
     """One row per input: source, reference, length and both models' outputs."""
-    rows = [{"source": x.source, "reference": x.references[0] if x.references else "",
+    rows = [{"source": source_label(x.source, x.references[0] if x.references else None),
+             "reference": x.references[0] if x.references else "",
              "length": x.length, names[0]: getattr(x, strategy),
              names[1]: getattr(y, strategy)} for x, y in pairs]
     return pd.DataFrame(rows, columns=["source", "reference", "length", *names])

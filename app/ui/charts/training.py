@@ -12,6 +12,7 @@ from seq2seq_core import EvalEvent, StepEvent
 from seq2seq_core.metrics import LABELS, PERCENT
 from seq2seq_core.server import RunSnapshot
 from ui.charts.common import downsample_indices
+from ui.text import source_label
 
 CURVES_HEIGHT = 250  # px: the live curves and the sample predictions fit a 1280x720 screen
 
@@ -69,7 +70,7 @@ def samples_frame(event: EvalEvent) -> pd.DataFrame:
     is correct (the evaluation's own decision, ``EvalEvent.samples_correct``, which
     accepts any of a source's references; None where the event carries no decision)."""
     correct = event.samples_correct or (None,) * len(event.samples)
-    rows = [{"source": s, "reference": r, "prediction": p, "correct": ok}
+    rows = [{"source": source_label(s, r), "reference": r, "prediction": p, "correct": ok}
             for (s, r, p), ok in zip(event.samples, correct)]
     return pd.DataFrame(rows, columns=["source", "reference", "prediction", "correct"])
 

@@ -21,6 +21,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.tasks import CREDIT, LANGUAGES, MAX_BYTES, MIN_PAIRS, OptionSpec, default_dir
 from ui import state, tables
+from ui.text import source_label
 from ui.services import models, task_data
 from ui.widgets.common import KEEP
 
@@ -245,7 +246,7 @@ def data_preview(task: str, options: dict[str, Any]) -> bool:
     with st.expander(f"Data: {len(data.train):,} training pairs, {len(data.heldout):,} "
                      "held out", expanded=info.pairs_file):
         st.markdown("\n".join(f"- {note}" for note in data.notes))
-        tables.wrapped_table([{"source": p.source, "target": p.target}
+        tables.wrapped_table([{"source": source_label(p.source, p.target), "target": p.target}
                               for p in data.train[:5]])
     if data.vocabs is not None:
         split_preview(data)
