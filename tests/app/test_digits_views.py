@@ -178,3 +178,16 @@ def test_chart_exports_name_the_strip_not_its_pixels(digits):
              for c in at.get("plotly_chart")]
     assert names and all("img" not in n and "000000" not in n for n in names)
     assert any("strip_of_" in n for n in names)
+
+
+def test_the_held_out_picker_shows_the_strip_in_use(digits):
+    at = start("digits-attention")
+    picker = at.selectbox(key=state.STRIP_HELDOUT.format(BOX.widget))
+    assert picker.value == 0  # the view starts on the first held-out strip
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Compose digits").run()
+    at.text_input(key=state.STRIP_DIGITS.format(BOX.widget)).set_value("33").run()
+    at.button(key=state.STRIP_COMPOSE.format(BOX.widget)).click().run()
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Held-out strip").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=state.STRIP_HELDOUT.format(BOX.widget)).value is None
+    assert any("strip of 33 " in c.value for c in at.caption)  # the composed one is kept

@@ -36,3 +36,13 @@ def test_the_strip_attention_of_a_composed_strip(page, app_url, shots):
     screenshot(page, shots / "digits-attention-step-0.png")
     assert strip_chart_step(page, 0.75) == "step 3: writing 1"
     screenshot(page, shots / "digits-attention-step-3.png")
+
+
+def test_decode_and_beam_show_the_strip_never_its_pixel_text(page, app_url, shots):
+    for view, path in (("decode", ""), ("beam", "beam")):  # Decode is the home page
+        open_page(page, f"{app_url}/{path}?model=digits-attention")
+        expect(page.get_by_text("What the model sees").first).to_be_visible(timeout=TIMEOUT)
+        settle(page)
+        screenshot(page, shots / f"digits-{view}.png")
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "img:" not in body, view

@@ -122,9 +122,11 @@ def strip_input(box: state.SourceBox, handle: ModelHandle, default: str) -> str:
     mode = st.radio("Input strip", MODES, key=state.STRIP_MODE.format(key), horizontal=True,
                     on_change=_clear_error, args=(box,),
                     help="This model reads a strip of handwritten digits, 12 pixels high.")
-    if mode == MODES[0] and heldout:
+    if mode == MODES[0] and heldout:  # it shows the strip in use when that is held out
+        ss[state.STRIP_HELDOUT.format(key)] = next(
+            (i for i, p in enumerate(heldout) if p.source == ss[box.text]), None)
         st.selectbox("Held-out strip (reference known)", range(len(heldout)),
-                     key=state.STRIP_HELDOUT.format(key), index=None,
+                     key=state.STRIP_HELDOUT.format(key),
                      placeholder="Pick a held-out strip",
                      format_func=lambda i: f"{i + 1}: {heldout[i].target} "
                                            f"({images.strip_width(heldout[i].source)} columns)",
