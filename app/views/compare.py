@@ -87,7 +87,8 @@ def one_input(handles: list[ModelHandle], names: list[str], comparison,
     first = next((e["source"] for e in examples if e["kind"] == "fixed-vs-attention"),
                  widgets.decode.default_source(task, handles[0].tm))
     url_state.restore("compare.input", tm=handles[0].tm, task=task)
-    text = widgets.decode.source_box("Source text", state.COMPARE_SOURCE, first, task)
+    text = widgets.image_input.source_input("Source text", state.COMPARE_SOURCE, handles[0],
+                                            first)
     widgets.examples.telling_examples(handles[1], state.COMPARE_SOURCE, "compare",
                                       kinds=("fixed-vs-attention", "greedy-vs-beam"),
                                       more=handles[:1], most=EXAMPLES_PER_KIND)

@@ -39,9 +39,9 @@ if not readable(second):  # a word-level vocabulary may not know the changed wor
                   first)
 col_a, col_b = inputs_area.columns(2)
 with col_a:
-    text_a = widgets.decode.source_box("Input A", state.STATES_A, first, handle.task)
+    text_a = widgets.image_input.source_input("Input A", state.STATES_A, handle, first)
 with col_b:
-    text_b = widgets.decode.source_box("Input B", state.STATES_B, second, handle.task)
+    text_b = widgets.image_input.source_input("Input B", state.STATES_B, handle, second)
 texts = [text_a, text_b]
 try:
     traces = [services.inside.trace_text(handle, t) for t in texts]
@@ -50,14 +50,14 @@ except (core.InputError, ValueError) as err:
     st.error(md_escape(str(err)))
     st.stop()
 
-titles = [f"{name}: {t} → {tr.output_text}"
+titles = [f"{name}: {widgets.image_input.label(t)} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
 panels = charts.trajectory.trajectory_panels(traces, titles, basis, sel)
 with plot_area:
     figures.show(charts.trajectory.trajectory_figure(panels, dims,
                                                      basis.explained_variance_ratio),
                  key=state.TRAJECTORIES, view="hidden-states", model=handle.name,
-                 source=f"{text_a} vs {text_b}")
+                 source=" vs ".join(map(widgets.image_input.label, texts)))
 what = "an encoder state h_i, one per source token" if sel.part == "encoder" else \
     "a decoder state s_t, one per output token"
 fitted_on = ("the task's held-out inputs" if services.decode.heldout_pairs(handle, state.runs())

@@ -28,6 +28,10 @@ PAGES = {"views/decode.py": "Decode", "views/beam.py": "Beam search",
          "views/compare.py": "Compare", "views/train.py": "Train",
          "views/replay.py": "Training replay"}
 BOX = state.DECODE_SOURCE
+STRIP_BOXES = {"views/decode.py": [BOX], "views/beam.py": [state.BEAM_SOURCE],
+               "views/attention.py": [state.INSIDE_SOURCE],
+               "views/hidden_states.py": [state.STATES_A, state.STATES_B],
+               "views/compare.py": [state.COMPARE_SOURCE]}
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +80,7 @@ def test_every_page_renders_with_the_strip_input(digits, model):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert at.title[0].value.startswith(title)
-        if page in ("views/decode.py", "views/beam.py", "views/attention.py"):
-            box = {"views/decode.py": BOX, "views/beam.py": state.BEAM_SOURCE,
-                   "views/attention.py": state.INSIDE_SOURCE}[page]
+        for box in STRIP_BOXES.get(page, ()):
             strip_shown(at, box)
             assert not [t for t in at.text_input if t.key == box.widget]  # no text box
             assert at.radio(key=state.STRIP_MODE.format(box.widget)).options == [
