@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from ui import presenter, tables
 
 from bench.common import settle
 
@@ -119,10 +120,13 @@ def screenshot(page: Page, path: Path) -> None:
     assert_no_exception(page)
 
 
-INJECTION_CHECK = r"""() => {
+INJECTION_CHECK = r"""(ownCss) => {
   const app = document.querySelector('[data-testid="stApp"]');
+  // The app's own stylesheets (presenter mode, wrapped tables) are allowed, character
+  // for character; any other style element came from somewhere else.
+  const foreign = e => e.tagName !== 'STYLE' || !ownCss.includes(e.textContent.trim());
   const tags = ['style', 'script', 'iframe', 'form', 'meta']
-    .filter(t => app.querySelectorAll(t).length > 0);
+    .filter(t => [...app.querySelectorAll(t)].some(foreign));
   const live = a => a.name.startsWith('on') || (['src', 'href', 'action', 'http-equiv']
     .includes(a.name) && /__pwned|javascript:|about:blank|127\.0\.0\.1:9/.test(a.value));
   const attrs = [...document.querySelectorAll('*')]
@@ -131,11 +135,19 @@ INJECTION_CHECK = r"""() => {
 }"""
 
 
+def _stylesheet_bodies(*blocks: str) -> list[str]:
+    return [re.sub(r"</?style>", "", block).strip() for block in blocks]
+
+
+OWN_CSS = _stylesheet_bodies(presenter.CSS, tables.WRAP_CSS)
+
+
 def assert_nothing_injected(page: Page) -> None:
     """No style/script/iframe/form/meta element in the app, no event-handler attribute and
     no link or source taken from a payload anywhere, and no payload ran. (Payload text in
     an input's value or a label is text, as it should be.)"""
-    assert page.evaluate(INJECTION_CHECK) == {"tags": [], "attrs": 0, "pwned": False}
+    found = page.evaluate(INJECTION_CHECK, OWN_CSS)
+    assert found == {"tags": [], "attrs": 0, "pwned": False}, found
 
 
 def upload_checkpoint(page: Page, name: str, data: bytes) -> None:
