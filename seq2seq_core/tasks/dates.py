@@ -44,7 +44,7 @@ from babel.dates import (
     tokenize_pattern,
 )
 
-from seq2seq_core.tasks.base import Pair, TaskData, split_unique
+from seq2seq_core.tasks.base import Pair, TaskData, check_sizes, split_unique
 
 DATE_LOCALES: tuple[str, ...] = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES")
 
@@ -260,10 +260,7 @@ def generate_dates(
         ValueError: if ``n_train < 1``, ``n_heldout < 1``, ``locales`` is empty
             or names an unknown locale, or too few unique sources can be drawn.
     """
-    if n_train < 1 or n_heldout < 1:
-        raise ValueError(
-            f"need n_train >= 1 and n_heldout >= 1, got {n_train}, {n_heldout}"
-        )
+    check_sizes(n_train, n_heldout)
     if not locales:
         raise ValueError(f"locales is empty; choose from {', '.join(DATE_LOCALES)}")
     for locale in locales:

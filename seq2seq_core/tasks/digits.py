@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from seq2seq_core.images import MAX_COLUMNS, STRIP_HEIGHT, compose_text
-from seq2seq_core.tasks.base import Pair, TaskData
+from seq2seq_core.tasks.base import Pair, TaskData, check_sizes
 from seq2seq_core.tasks.options import option
 from seq2seq_core.vocab import SPECIALS, Vocab
 
@@ -137,11 +137,7 @@ def generate_digits(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
     Raises:
         ValueError: for counts below 1 or a digit range outside 1-8.
     """
-    if n_train < 1 or n_heldout < 1:
-        raise ValueError("n_train and n_heldout must be at least 1")
-    if not 1 <= min_digits <= max_digits <= MAX_DIGITS:
-        raise ValueError(f"digit counts must satisfy 1 <= min_digits <= max_digits <= "
-                         f"{MAX_DIGITS}; got {min_digits}-{max_digits}")
+    check_sizes(n_train, n_heldout, ("digit counts", min_digits, max_digits), MAX_DIGITS)
     train_pool, heldout_pool = split_images(seed)
     rng = np.random.default_rng([seed, 1])
     train = _compose_many(rng, train_pool, n_train, min_digits, max_digits)

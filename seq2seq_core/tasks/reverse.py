@@ -10,7 +10,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from seq2seq_core.tasks.base import Pair, TaskData, split_unique
+from seq2seq_core.tasks.base import Pair, TaskData, check_sizes, split_unique
 from seq2seq_core.tasks.options import option
 
 ALPHABET = string.ascii_lowercase
@@ -35,11 +35,7 @@ def generate_reverse(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
     Raises:
         ValueError: for counts below 1 or a length range outside 1-40.
     """
-    if n_train < 1 or n_heldout < 1:
-        raise ValueError("n_train and n_heldout must be at least 1")
-    if not 1 <= min_len <= max_len <= MAX_SUPPORTED_LEN:
-        raise ValueError(f"lengths must satisfy 1 <= min_len <= max_len <= "
-                         f"{MAX_SUPPORTED_LEN}; got {min_len}-{max_len}")
+    check_sizes(n_train, n_heldout, ("lengths", min_len, max_len), MAX_SUPPORTED_LEN)
     rng = random.Random(seed)
     pairs, seen = [], set()
     wanted = n_train + n_heldout
