@@ -108,20 +108,22 @@ def split_by_source(pairs: list[Pair], n_heldout: int, seed: int,
     return train, heldout, {s: tuple(groups[s]) for s in sources[cut:]}
 
 
-def check_sizes(n_train: int, n_heldout: int, span: tuple[str, int, int] | None = None,
-                limit: int = 0) -> None:
+def check_sizes(n_train: int, n_heldout: int, what: str = "",
+                bounds: dict[str, int] | None = None, limit: int = 0) -> None:
     """The checks every generated task makes of its arguments.
 
-    ``span``, if given, is ``(what, low, high)``: the range of source sizes asked for
-    (lengths, digit counts), which must satisfy ``1 <= low <= high <= limit``.
+    ``bounds``, if given, names the lower and upper source size asked for (lengths,
+    digit counts), in that order, e.g. ``{"min_len": 5, "max_len": 15}``; they must
+    satisfy ``1 <= low <= high <= limit``.
 
     Raises:
         ValueError: for counts below 1 or a range outside 1-``limit``, naming both.
     """
     if n_train < 1 or n_heldout < 1:
         raise ValueError(f"need n_train >= 1 and n_heldout >= 1, got {n_train}, {n_heldout}")
-    if span is None:
+    if not bounds:
         return
-    what, low, high = span
+    (low_name, low), (high_name, high) = bounds.items()
     if not 1 <= low <= high <= limit:
-        raise ValueError(f"{what} must satisfy 1 <= min <= max <= {limit}; got {low}-{high}")
+        raise ValueError(f"{what} must satisfy 1 <= {low_name} <= {high_name} <= {limit}; "
+                         f"got {low}-{high}")

@@ -137,7 +137,8 @@ def generate_digits(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
     Raises:
         ValueError: for counts below 1 or a digit range outside 1-8.
     """
-    check_sizes(n_train, n_heldout, ("digit counts", min_digits, max_digits), MAX_DIGITS)
+    check_sizes(n_train, n_heldout, "digit counts",
+                {"min_digits": min_digits, "max_digits": max_digits}, MAX_DIGITS)
     train_pool, heldout_pool = split_images(seed)
     rng = np.random.default_rng([seed, 1])
     train = _compose_many(rng, train_pool, n_train, min_digits, max_digits)

@@ -35,7 +35,8 @@ def generate_reverse(n_train: int = 20000, n_heldout: int = 1000, seed: int = 0,
     Raises:
         ValueError: for counts below 1 or a length range outside 1-40.
     """
-    check_sizes(n_train, n_heldout, ("lengths", min_len, max_len), MAX_SUPPORTED_LEN)
+    check_sizes(n_train, n_heldout, "lengths", {"min_len": min_len, "max_len": max_len},
+                MAX_SUPPORTED_LEN)
     rng = random.Random(seed)
     pairs, seen = [], set()
     wanted = n_train + n_heldout

@@ -16,9 +16,10 @@ def test_counts_below_one_are_refused_with_both_named(generate):
 
 
 @pytest.mark.parametrize("generate, low, high, message", [
-    (generate_reverse, 6, 5, r"lengths must satisfy 1 <= min <= max <= 40; got 6-5"),
+    (generate_reverse, 6, 5, r"lengths must satisfy 1 <= min_len <= max_len <= 40; got 6-5"),
     (generate_reverse, 1, 41, r"lengths .* got 1-41"),
-    (generate_digits, 0, 3, r"digit counts must satisfy 1 <= min <= max <= 8; got 0-3"),
+    (generate_digits, 0, 3,
+     r"digit counts must satisfy 1 <= min_digits <= max_digits <= 8; got 0-3"),
     (generate_digits, 2, 9, r"digit counts .* got 2-9"),
 ])
 def test_size_ranges_outside_the_task_are_refused(generate, low, high, message):
