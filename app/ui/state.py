@@ -115,6 +115,7 @@ TRAIN_DROPOUT, TRAIN_LR, TRAIN_BATCH = "train_dropout", "train_lr", "train_batch
 TRAIN_STEPS, TRAIN_TF, TRAIN_SEED = "train_steps", "train_tf", "train_seed"
 TRAIN_EVAL_EVERY, TRAIN_EVAL_SIZE = "train_eval_every", "train_eval_size"
 TRAIN_MINUTES, TRAIN_DEVICE = "train_minutes", "train_device"
+TRAIN_DEFAULTS_FOR = "train_defaults_for"  # the task whose defaults the form was set to
 VIEW_RUN = "train_view_run"  # the run the Train view shows (its picker key)
 TRAIN_STOP, USE_IN_DECODE = "train_stop", "use_in_decode"
 TRAIN_PAUSE, TRAIN_RESUME = "train_pause", "train_resume"

@@ -52,6 +52,9 @@ class TaskInfo:
         encoder: the ``cnn_encoder.ENCODERS`` entry its sources need.
         reading: what making the task reads, for a run's "starting" message ("" for a
             task generated from nothing).
+        train_defaults: ``(field, value)`` pairs of ``ModelConfig``/``TrainConfig`` fields a
+            live run of this task starts from where they differ from the general ones
+            (the Train form applies them when the task is picked).
     """
 
     name: str
@@ -64,6 +67,7 @@ class TaskInfo:
     reads_data: bool = False
     encoder: str = "rnn"
     reading: str = ""
+    train_defaults: tuple[tuple[str, Any], ...] = ()
 
     @property
     def option_specs(self) -> tuple[OptionSpec, ...]:
@@ -89,7 +93,11 @@ TASKS: dict[str, TaskInfo] = {
                             reads_data=True),
     "digits": TaskInfo("digits", "Read a strip of 1-8 handwritten digits (UCI digits, "
                        "Alpaydin and Kaynak): images in, text out.", (), generate_digits,
-                       options=DigitsOptions, encoder="cnn-rnn"),
+                       options=DigitsOptions, encoder="cnn-rnn",
+                       # bench/digits_live.py: 80% held-out exact match in about 40 s of
+                       # CPU on one thread (a one-way GRU-128 at batch 64 is slower to it)
+                       train_defaults=(("bidirectional", True), ("emb_dim", 32),
+                                       ("hidden_dim", 64), ("batch_size", 32))),
     "upload": TaskInfo("upload", "Your own source/target pairs from a TSV or CSV file.", (),
                        generate_upload, options=UploadOptions, pairs_file=True),
 }

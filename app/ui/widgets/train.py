@@ -15,10 +15,41 @@ from ui.services.training import arch_label
 from ui.widgets.common import KEEP, choice_args
 
 
+# The form's general defaults of the fields a task may set otherwise (TaskInfo.train_defaults):
+# field -> (session-state key, value). The widgets below start from these values.
+FORM_DEFAULTS: dict[str, tuple[str, Any]] = {
+    "bidirectional": (state.TRAIN_BIDIRECTIONAL, False),
+    "emb_dim": (state.TRAIN_EMB, 32),
+    "hidden_dim": (state.TRAIN_HIDDEN, 128),
+    "batch_size": (state.TRAIN_BATCH, 64),
+}
+
+
+def task_defaults(task: str) -> dict[str, Any]:
+    """The values the form's fields start from for ``task``: its own where it has them,
+    else the general ones (``FORM_DEFAULTS``).
+
+    Raises:
+        KeyError: a task default names a field the form does not have.
+    """
+    own = dict(core.TASKS[task].train_defaults)
+    unknown = set(own) - set(FORM_DEFAULTS)
+    if unknown:
+        raise KeyError(f"{task}'s train_defaults name fields the Train form lacks: {unknown}")
+    return {name: own.get(name, value) for name, (_, value) in FORM_DEFAULTS.items()}
+
+
 def task_picker() -> str:
-    """Task select box listing every task with its one-line description."""
-    return st.selectbox("Task", list(core.TASKS), key=state.TRAIN_TASK, persist_state=KEEP,
+    """Task select box listing every task with its one-line description. When the task
+    changes (or on a first visit), the form's fields move to that task's defaults."""
+    task = st.selectbox("Task", list(core.TASKS), key=state.TRAIN_TASK, persist_state=KEEP,
                         format_func=lambda t: f"{t}: {core.TASKS[t].description}")
+    ss = st.session_state
+    if ss.get(state.TRAIN_DEFAULTS_FOR) != task:
+        for name, value in task_defaults(task).items():
+            ss[FORM_DEFAULTS[name][0]] = value  # before the form's widgets are drawn
+        ss[state.TRAIN_DEFAULTS_FOR] = task
+    return task
 
 
 def decoder_picker() -> str:
@@ -55,18 +86,22 @@ def _decoder_fields(column, decoder: str) -> dict[str, Any]:
     return fields
 
 
+def _default(name: str) -> Any:
+    return FORM_DEFAULTS[name][1]
+
+
 def _model_fields(decoder: str) -> dict[str, Any]:
     left, right = st.columns(2)
     fields = {
         "cell": left.radio("Encoder/decoder cell", **choice_args("cell", "gru"),
                            horizontal=True, key=state.TRAIN_CELL, persist_state=KEEP),
-        "bidirectional": left.checkbox("Bidirectional encoder", key=state.TRAIN_BIDIRECTIONAL,
-                                       persist_state=KEEP),
+        "bidirectional": left.checkbox("Bidirectional encoder", _default("bidirectional"),
+                                       key=state.TRAIN_BIDIRECTIONAL, persist_state=KEEP),
         "num_layers": left.slider("Layers", 1, 4, 1, key=state.TRAIN_LAYERS,
                                   persist_state=KEEP),
-        "emb_dim": int(left.number_input("Embedding size", 1, 512, 32, key=state.TRAIN_EMB,
-                                         persist_state=KEEP)),
-        "hidden_dim": int(left.number_input("Hidden size", 1, 1024, 128,
+        "emb_dim": int(left.number_input("Embedding size", 1, 512, _default("emb_dim"),
+                                         key=state.TRAIN_EMB, persist_state=KEEP)),
+        "hidden_dim": int(left.number_input("Hidden size", 1, 1024, _default("hidden_dim"),
                                             key=state.TRAIN_HIDDEN, persist_state=KEEP)),
         **_decoder_fields(right, decoder),
     }
@@ -80,8 +115,8 @@ def _train_fields() -> dict[str, Any]:
     fields = {
         "learning_rate": c1.number_input("Learning rate", 1e-5, 0.1, 3e-3, format="%.4f",
                                          step=1e-3, key=state.TRAIN_LR, persist_state=KEEP),
-        "batch_size": int(c1.number_input("Batch size", 1, 512, 64, key=state.TRAIN_BATCH,
-                                          persist_state=KEEP)),
+        "batch_size": int(c1.number_input("Batch size", 1, 512, _default("batch_size"),
+                                          key=state.TRAIN_BATCH, persist_state=KEEP)),
         "steps": int(c2.number_input("Steps", 1, 100_000, 1000, step=100,
                                      key=state.TRAIN_STEPS, persist_state=KEEP)),
         "teacher_forcing": c2.slider("Teacher forcing ratio", 0.0, 1.0, 1.0, 0.05,
