@@ -55,9 +55,10 @@ entry = state.find_run(run_col.selectbox("Run", list(names)[::-1], format_func=n
 last_tm = entry.run.replay.snapshots()[-1].tm
 url_state.restore("replay.probe", tm=last_tm, task=entry.task,
                   cfg=last_tm.model.cfg)
-with probe_col:
-    probe = widgets.decode.source_box("Probe input", state.REPLAY_PROBE,
-                                  widgets.decode.default_source(entry.task, last_tm), entry.task)
+last_handle = services.models.snapshot_handle(entry, entry.run.replay.snapshots()[-1])
+with probe_col:  # a strip input for an image model, else the text box
+    probe = widgets.image_input.source_input("Probe input", state.REPLAY_PROBE, last_handle,
+                                             widgets.decode.first_source(last_handle))
 plot_area = st.container()  # the replay above its settings: one screen
 sel, _ = widgets.inside.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg,
                                        allow_3d=False)
