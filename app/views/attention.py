@@ -45,7 +45,8 @@ if aligned is not None:
                       "its state still carries the character).")
 elif handle.has_attention:
     right.caption("No alignment score: the gold alignment of this input is unknown "
-                  "(reverse: always; dates: when the output is this input's date).")
+                  "(known for reverse always; dates: when the output is this input's date; "
+                  "digits: for a held-out or composed strip read with as many digits).")
 
 shown = tr  # the attention charts' trace: pieces, or words on request
 subword = "subword" in (handle.tm.src_vocab.level, handle.tm.tgt_vocab.level)

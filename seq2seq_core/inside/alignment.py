@@ -89,10 +89,10 @@ def known_reference(task: str, source: str, prediction: str) -> tuple[str, Gold]
 
     ``reverse``: the reversed source. ``dates``: the model's ``prediction`` if it is an
     ISO date that some known format renders as ``source`` (the task has no parser).
-    ``digits``: None; the pixels do not say which digits they show.
+    ``digits``: the ``prediction`` if the strip records its digits' columns (a held-out
+    or composed strip, not an upload) and the prediction has as many digits: the gold is
+    positional (the t-th digit's columns), whichever digit the model read there.
     """
-    if task == "digits":
-        return None
     reference = source[::-1] if task == "reverse" else prediction
     gold = gold_alignment(task, source, reference)
     return None if gold is None else (reference, gold)

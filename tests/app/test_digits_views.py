@@ -193,3 +193,14 @@ def test_the_held_out_picker_shows_the_strip_in_use(digits):
     assert not at.exception, at.exception
     assert at.selectbox(key=state.STRIP_HELDOUT.format(BOX.widget)).value is None
     assert any("strip of 33 " in c.value for c in at.caption)  # the composed one is kept
+
+
+def test_attention_scores_the_alignment_of_a_held_out_strip(digits):
+    at = start("digits-attention")
+    at.switch_page("views/attention.py").run()
+    assert not at.exception, at.exception
+    text = strip_shown(at, state.INSIDE_SOURCE)
+    assert images.strip_spans(text) is not None  # a held-out strip records its columns
+    scores = [m for m in at.metric if m.label == "Alignment score"]
+    assert len(scores) == 1 and 0.0 <= float(scores[0].value) <= 1.0
+    assert not [c for c in at.caption if "No alignment score" in c.value]
