@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from app_driver import TIMEOUT, open_page, screenshot, settle
+from app_driver import TIMEOUT, click_animation_slider, open_page, screenshot, settle
 
 
 def strip_chart_step(page: Page, fraction: float) -> str:
     """Click the strip chart's slider at ``fraction`` of its rail; return its title."""
     figure = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="writing")
-    figure.scroll_into_view_if_needed()
-    rail = figure.locator("rect.slider-rail-touch-rect").first
-    box = rail.bounding_box()
-    assert box is not None, "the strip chart has no animation slider"
-    page.mouse.click(box["x"] + 8 + fraction * (box["width"] - 16),
-                     box["y"] + box["height"] / 2)
-    page.wait_for_timeout(800)
+    click_animation_slider(page, figure, fraction)
     return figure.locator("text.gtitle").first.text_content() or ""
 
 

@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app_driver import (TIMEOUT, assert_no_exception, fill_number, nav, open_page,
+from app_driver import (TIMEOUT, assert_no_exception, click_animation_slider, fill_number,
+                        nav, open_page,
                         screenshot, settle)
 
 
@@ -15,13 +16,7 @@ def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
     """Click the animation slider of the ``chart``-th plotly chart at ``fraction`` of its
     rail (0 = first frame, 1 = last) and return the slider's current-value text."""
     figure = page.locator('[data-testid="stPlotlyChart"]').nth(chart)
-    figure.scroll_into_view_if_needed()
-    rail = figure.locator("rect.slider-rail-touch-rect").first
-    box = rail.bounding_box()
-    assert box is not None, "the chart has no animation slider"
-    page.mouse.click(box["x"] + 8 + fraction * (box["width"] - 16),
-                     box["y"] + box["height"] / 2)
-    page.wait_for_timeout(800)  # the frame transition
+    click_animation_slider(page, figure, fraction)
     # plotly draws the current value as the slider's first label; SVG has no innerText
     return figure.locator("text.slider-label").first.text_content() or ""
 
