@@ -79,7 +79,8 @@ if found is None:
             "uploaded pairs), so there is nothing to search.")
     st.stop()
 index, where = found
-which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces])
+which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces],
+                                                   handle.has_attention)
 try:
     near = services.inside.neighbours(index, traces[which], step, k)
 except ValueError as err:
@@ -87,8 +88,7 @@ except ValueError as err:
     st.stop()
 st.dataframe(charts.neighbours.neighbours_frame(near), hide_index=True,
              column_config={"distance": st.column_config.NumberColumn(format="%.3f")})
-state_name = (("final encoder state (the context vector c)" if not handle.has_attention
-               else "final encoder state") if step is None else
+state_name = (widgets.inside.final_state_name(handle.has_attention) if step is None else
               f"decoder state after output {step + 1}")
 st.caption(f"The {k} training pairs whose {state_name} lies nearest input "
            f"{'AB'[which]}'s, by Euclidean distance, among {where}."

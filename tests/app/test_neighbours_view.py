@@ -61,3 +61,14 @@ def test_the_neighbours_frame():
     frame = neighbour_charts.neighbours_frame([Neighbour("ab", "ba", 0.25, 1, "ba")])
     assert frame.to_dict("records")[0]["matched step"] == 2
     assert neighbour_charts.step_label(0, " ") == "decoder state after output 1: '␣'"
+
+
+def test_the_final_state_is_called_the_context_vector_only_for_a_fixed_context_model(pretrained):
+    from ui import state
+    at = hidden_states()  # dates-attention
+    picker = at.selectbox(key=state.NEIGHBOURS_AT)
+    assert picker.format_func(None) == "final encoder state"
+    at.selectbox(key=state.MODEL).set_value("shipped:dates-fixed").run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key=state.NEIGHBOURS_AT)
+    assert picker.format_func(None) == "final encoder state (the context vector c)"

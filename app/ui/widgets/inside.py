@@ -51,7 +51,15 @@ def state_controls(cfg: core.ModelConfig, allow_3d: bool = True) -> tuple[StateS
     return StateSelection(part, int(layer), int(direction), bool(cell)), int(dims)
 
 
-def neighbour_controls(output_tokens: Sequence[Sequence[str]]) -> tuple[int, int | None, int]:
+def final_state_name(has_attention: bool) -> str:
+    """The final encoder state's name: the context vector c only where a fixed-context
+    decoder reads it alone."""
+    return "final encoder state" if has_attention else \
+        "final encoder state (the context vector c)"
+
+
+def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bool
+                       ) -> tuple[int, int | None, int]:
     """Which input (A or B), which of its states (the final encoder state, or the decoder
     state after one output token) and how many neighbours. ``output_tokens``: each
     input's greedy output tokens. Returns (input index, step or None, k)."""
@@ -62,7 +70,7 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]]) -> tuple[int, int
     options: list[int | None] = [None, *range(len(tokens))]
     state.choice(state.NEIGHBOURS_AT, options, None)
     at = c2.selectbox("State", options, key=state.NEIGHBOURS_AT,
-                      format_func=lambda s: "final encoder state (the context vector c)"
+                      format_func=lambda s: final_state_name(has_attention)
                       if s is None else neighbours_chart.step_label(s, tokens[s]))
     k = c3.number_input("Neighbours", 1, 20, 5, key=state.NEIGHBOURS_K, persist_state=KEEP)
     return int(which), at, int(k)
