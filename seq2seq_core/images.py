@@ -23,6 +23,7 @@ import numpy as np
 
 STRIP_HEIGHT = 12  # rows: an 8-row digit plus 4 rows of vertical jitter
 DIGIT_HEIGHT = 8  # rows a digit's ink spans (the UCI digits are 8x8)
+DRAWN_GLYPH_WIDTH = 5  # columns: the median ink width of a UCI 1 (other digits: 5-6)
 GREY_LEVELS = 17  # grey levels 0..16
 ALPHABET = "0123456789abcdefg"  # level i is ALPHABET[i]
 PREFIX = "img:"
@@ -138,7 +139,7 @@ def strip_image(text: str) -> np.ndarray:
     return text_to_strip(text).astype(np.float32) / (GREY_LEVELS - 1)
 
 
-def read_image(data: bytes, max_pixels: int = MAX_PIXELS) -> str:
+def read_image(data: bytes, max_pixels: int = MAX_PIXELS, min_glyph_width: int = 1) -> str:
     """An uploaded image as a strip text: the task's height, grey levels and polarity.
 
     Steps: decode with Pillow (its decompression-bomb check on, and ``max_pixels``
@@ -175,7 +176,7 @@ def read_image(data: bytes, max_pixels: int = MAX_PIXELS) -> str:
                          "down or crop it.") from None
     except (OSError, SyntaxError, EOFError) as err:
         raise ValueError(f"The image is corrupt or truncated ({err}); save it again.") from None
-    return strip_to_text(_to_levels(_grey(image)))
+    return strip_to_text(_to_levels(_grey(image), min_glyph_width))
 
 
 def _grey(image: object) -> np.ndarray:
@@ -201,10 +202,18 @@ def _grey(image: object) -> np.ndarray:
     return np.clip(grey - paper, 0.0, 1.0)
 
 
-def _to_levels(grey: np.ndarray) -> np.ndarray:
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of equal values in a 1-D boolean array."""
+    edges = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    bounds = [0, *edges.tolist(), len(flags)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _to_levels(grey: np.ndarray, min_glyph_width: int) -> np.ndarray:
     """Crop to the ink, scale it so a digit is DIGIT_HEIGHT rows high (the 90th percentile
     of the inked columns' heights, as a digit's strokes span it) while the whole ink fits
-    STRIP_HEIGHT rows, centre it vertically, quantise to 0..16."""
+    STRIP_HEIGHT rows, widen glyphs to ``min_glyph_width``, centre the ink vertically,
+    quantise to 0..16."""
     from PIL import Image
 
     ink = grey > max(0.15, 0.3 * float(grey.max()))
@@ -219,11 +228,20 @@ def _to_levels(grey: np.ndarray) -> np.ndarray:
     digit = float(np.percentile(bottoms - tops, 90))  # rows a digit spans
     scale = min(DIGIT_HEIGHT / digit, STRIP_HEIGHT / crop.shape[0])
     height = min(STRIP_HEIGHT, max(1, round(crop.shape[0] * scale)))
-    width = max(1, round(crop.shape[1] * scale))
+    # Scaled whole, or (to widen glyphs) each run of inked or blank columns on its own.
+    runs = _runs(inked) if min_glyph_width > 1 else [(0, len(inked))]
+    pieces = []
+    for start, end in runs:
+        width = max(1, round((end - start) * scale))
+        if min_glyph_width > 1 and inked[start]:
+            width = max(width, min_glyph_width)
+        piece = Image.fromarray((crop[:, start:end] * 255).astype(np.uint8))
+        pieces.append(np.asarray(piece.resize((width, height), Image.Resampling.BOX),
+                                 dtype=np.float32))  # area average, as the UCI 4x4 blocks
+    small = np.hstack(pieces)  # (height, width)
+    width = small.shape[1]
     _check_width(width + 2)
-    small = Image.fromarray((crop * 255).astype(np.uint8)).resize(
-        (width, height), Image.Resampling.BOX)  # area average, as the UCI 4x4 blocks
-    levels = np.rint(np.asarray(small, dtype=np.float32) / 255.0 * (GREY_LEVELS - 1))
+    levels = np.rint(small / 255.0 * (GREY_LEVELS - 1))
     top = (STRIP_HEIGHT - height) // 2
     out = np.zeros((STRIP_HEIGHT, width + 2), dtype=np.uint8)  # a blank column each side
     out[top:top + height, 1:width + 1] = levels.astype(np.uint8)

@@ -84,7 +84,7 @@ def test_every_page_renders_with_the_strip_input(digits, model):
             strip_shown(at, box)
             assert not [t for t in at.text_input if t.key == box.widget]  # no text box
             assert at.radio(key=state.STRIP_MODE.format(box.widget)).options == [
-                "Held-out strip", "Compose digits", "Upload an image"]
+                "Held-out strip", "Compose digits", "Upload an image", "Draw digits"]
             assert "img:" not in " ".join(m.value for m in [*at.markdown, *at.caption])
             assert "img:" not in " ".join(str(b.label) for b in at.button)
 
@@ -204,3 +204,15 @@ def test_attention_scores_the_alignment_of_a_held_out_strip(digits):
     scores = [m for m in at.metric if m.label == "Alignment score"]
     assert len(scores) == 1 and 0.0 <= float(scores[0].value) <= 1.0
     assert not [c for c in at.caption if "No alignment score" in c.value]
+
+
+def test_the_drawing_canvas_opens_with_the_previous_strip_kept(digits):
+    """Choosing Draw digits shows the canvas (drawing on it is tested in Chromium) and,
+    until something is drawn, leaves the strip as it was."""
+    at = start("digits-attention")
+    before = strip_shown(at)
+    at.radio(key=state.STRIP_MODE.format(BOX.widget)).set_value("Draw digits").run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert strip_shown(at) == before
+    assert any("Write digits left to right" in c.value for c in at.caption)

@@ -40,3 +40,37 @@ def test_decode_and_beam_show_the_strip_never_its_pixel_text(page, app_url, shot
         screenshot(page, shots / f"digits-{view}.png")
         body = page.locator('[data-testid="stMain"]').inner_text()
         assert "img:" not in body, view
+
+
+# Strokes of a 2 and a 3, left to right, in fractions of the canvas (x, y).
+TWO = [(0.05, 0.3), (0.1, 0.15), (0.15, 0.3), (0.05, 0.85), (0.16, 0.85)]
+THREE = [(0.22, 0.2), (0.3, 0.18), (0.25, 0.5), (0.31, 0.7), (0.22, 0.85)]
+
+
+def draw(page: Page, canvas, stroke: list[tuple[float, float]]) -> None:
+    """Draw one stroke with the mouse through the points (fractions of the canvas box)."""
+    box = canvas.bounding_box()
+    assert box is not None
+    points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in stroke]
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(x, y, steps=12)
+    page.mouse.up()
+
+
+def test_digits_drawn_on_the_canvas_are_read(page, app_url, shots):
+    """The canvas works offline (its front end ships in the package): two digits drawn
+    with the mouse become the strip the model reads, and the model writes them."""
+    open_page(page, f"{app_url}/?model=digits-attention")
+    expect(page.get_by_text("What the model sees").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_text("Draw digits", exact=True).click()
+    canvas = page.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=TIMEOUT)
+    for stroke in (TWO, THREE):
+        draw(page, canvas, stroke)
+        settle(page)
+    greedy = page.locator('[data-testid="stMain"]').get_by_text("Greedy", exact=True)
+    expect(greedy.locator("xpath=following::code[1]")).to_have_text("23", timeout=TIMEOUT)
+    settle(page)
+    screenshot(page, shots / "digits-drawn.png")

@@ -148,3 +148,25 @@ def test_cli_evaluates_a_folder_of_images_with_labels(task, digits_model, tmp_pa
     (tmp_path / "labels.tsv").write_text("missing.png\t12\n")
     assert main(["evaluate", "--model", str(digits_model), "--pairs", str(tmp_path)]) == 2
     assert "missing.png" in capsys.readouterr().err
+
+
+def test_a_drawing_s_slim_glyphs_are_widened_to_a_uci_digit_s_width():
+    """A drawn 1 is a bar a few pixels wide: read as a drawing it becomes DRAWN_GLYPH_WIDTH
+    columns (the UCI digits fill their box), read as a scan it keeps its slim shape, and
+    a glyph already wider than that keeps its scaled width either way."""
+    from seq2seq_core.images import DRAWN_GLYPH_WIDTH
+
+    canvas = np.full((100, 300), 255, dtype=np.uint8)
+    canvas[10:90, 40:50] = 0  # a 1: a bar 10 pixels wide and 80 high
+    canvas[10:90, 150:250] = 0  # a block 100 wide: 10 columns at 8 rows per 80 pixels
+
+    def glyph_widths(strip: np.ndarray) -> list[int]:
+        inked = strip.any(axis=0).astype(np.int8)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], inked, [0]])))
+        return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
+
+    scan = glyph_widths(text_to_strip(read_image(_png(canvas))))
+    drawing = glyph_widths(text_to_strip(read_image(_png(canvas),
+                                                    min_glyph_width=DRAWN_GLYPH_WIDTH)))
+    assert scan == [1, 10]
+    assert drawing == [DRAWN_GLYPH_WIDTH, 10]

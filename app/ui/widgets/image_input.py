@@ -1,6 +1,7 @@
 """The source input of an image model (a digit strip) in place of the text box: pick a
 held-out strip, compose one from typed digits, or upload a PNG/JPEG; the strip is shown
-as the model sees it. Drawing on a canvas (streamlit-drawable-canvas) is not offered.
+as the model sees it, or draw one on a canvas (streamlit-drawable-canvas, whose
+front end ships inside the package, so it works offline).
 
 The input is a strip's source text ("img:...", ``seq2seq_core.images``), kept in the
 view's ``SourceBox`` like typed text, so every view passes it to the core unchanged.
@@ -23,10 +24,12 @@ from ui.services import server
 from ui.services.models import ModelHandle
 from ui.widgets.decode import source_box
 
-MODES = ("Held-out strip", "Compose digits", "Upload an image")
+MODES = ("Held-out strip", "Compose digits", "Upload an image", "Draw digits")
 HELDOUT_SHOWN = 50  # held-out strips offered
 SCALE = 6  # screen pixels per strip pixel (nearest neighbour: the pixels stay square)
 MAX_REFERENCES = 256  # strips whose digits a session remembers
+CANVAS_HEIGHT, CANVAS_WIDTH = 110, 330  # screen pixels: fits the input column at 1280 wide
+INK_WIDTH = 18  # screen pixels: a stroke about 2 of a digit's 8 rows, as in the UCI digits
 
 
 def is_image_model(tm: core.TrainedModel) -> bool:
@@ -80,24 +83,46 @@ def _compose(box: state.SourceBox, task: str, split_seed: int) -> None:
     _use(box, task, pair.source, pair.target)
 
 
-def _read_upload(box: state.SourceBox, task: str) -> None:
-    """Read a new upload once: a good one becomes the strip; a refused one leaves the
-    previous strip and says why."""
+def read_picture(box: state.SourceBox, task: str, data: bytes, name: str,
+                 min_glyph_width: int = 1) -> None:
+    """Read an uploaded or drawn picture once (a new one is known by its digest): a good
+    one becomes the strip; a refused one leaves the previous strip and says why.
+    ``min_glyph_width``: as ``images.read_image``."""
     ss = st.session_state
-    upload = ss.get(state.STRIP_UPLOAD.format(box.widget))
-    if upload is None:
-        return
-    data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     if ss.get(state.STRIP_UPLOAD_SEEN.format(box.widget)) == digest:
         return
     ss[state.STRIP_UPLOAD_SEEN.format(box.widget)] = digest
     try:
-        text = images.read_image(data, max_pixels=server.limits().max_image_pixels)
+        text = images.read_image(data, max_pixels=server.limits().max_image_pixels,
+                                 min_glyph_width=min_glyph_width)
     except ValueError as err:
-        ss[state.STRIP_ERROR.format(box.widget)] = f"{upload.name}: {err}"
+        ss[state.STRIP_ERROR.format(box.widget)] = f"{name}: {err}"
         return
     _use(box, task, text, None)
+
+
+def _read_upload(box: state.SourceBox, task: str) -> None:
+    upload = st.session_state.get(state.STRIP_UPLOAD.format(box.widget))
+    if upload is not None:
+        read_picture(box, task, upload.getvalue(), upload.name)
+
+
+def _draw(box: state.SourceBox, task: str) -> None:
+    """The canvas: dark ink on white, read like an upload after each stroke. An empty
+    canvas leaves the strip as it was."""
+    from streamlit_drawable_canvas import st_canvas  # its front end loads only here
+
+    drawing = st_canvas(stroke_width=INK_WIDTH, stroke_color="#000000",
+                        background_color="#ffffff", height=CANVAS_HEIGHT, width=CANVAS_WIDTH,
+                        drawing_mode="freedraw", return_image_data=True,
+                        key=state.STRIP_CANVAS.format(box.widget))
+    st.caption("Write digits left to right; the model reads the drawing after each stroke. "
+               "The bin in the canvas's toolbar clears it.")
+    objects = (drawing.json_data or {}).get("objects") or []
+    data = drawing.image_bytes
+    if objects and data:
+        read_picture(box, task, data, "The drawing", images.DRAWN_GLYPH_WIDTH)
 
 
 def strip_picture(text: str) -> np.ndarray:
@@ -143,10 +168,12 @@ def strip_input(box: state.SourceBox, handle: ModelHandle, default: str) -> str:
                             help="Which held-out image of each digit, and the gaps.")
             st.button("Compose", key=state.STRIP_COMPOSE.format(key), on_click=_compose,
                       args=(box, task, split_seed))
-    else:
+    elif mode == MODES[2]:
         st.file_uploader("PNG or JPEG of a row of digits", type=["png", "jpg", "jpeg"],
                          key=state.STRIP_UPLOAD.format(key))
         _read_upload(box, task)
+    else:
+        _draw(box, task)
     error = ss.get(state.STRIP_ERROR.format(key))
     if error:
         st.error(text_md.md_escape(error))
