@@ -245,7 +245,8 @@ def figures_by_length(named: Sequence[tuple[str, Figures]], strategy: str = "gre
             fig.add_trace(go.Scatter(
                 x=x, y=[b[3].get(metric) for b in buckets], mode="lines+markers", name=name,
                 legendgroup=name, showlegend=False, line={"color": color, "dash": "dot"},
-                customdata=n, marker=MARKERS[i % len(MARKERS)], hovertemplate=f"{name}<br>length %{{x}}<br>"
+                customdata=n, marker=MARKERS[i % len(MARKERS)],
+                hovertemplate=f"{name}<br>length %{{x}}<br>"
                 f"{metric_label(metric)} %{{y:.3g}}<br>%{{customdata}} pairs<extra></extra>"),
                 row=1, col=2)
     order.sort(key=lambda label: int(label.split("-")[0]))
