@@ -13,8 +13,8 @@ Each model is trained on one CPU thread, evaluated on its task's full held-out s
 counts any of them) and saved as a checkpoint folder with a CARD.md. The card's example
 has a known correct output, which tests/core/test_pretrained.py checks. The translation
 models store float16 weights (half the bytes, so the zoo stays under 40 MB); they are
-rounded to float16 before evaluation, so the card's figures are those of the shipped file. The translation
-models need the Tatoeba files (see README: Data); the others need nothing downloaded.
+rounded to float16 before evaluation, so the card's figures are those of the shipped
+file. The translation models need the Tatoeba files (see README: Data); the others need nothing downloaded.
 """
 
 from __future__ import annotations
@@ -64,17 +64,36 @@ G2P_TRAIN = TrainConfig(steps=8000, batch_size=64, learning_rate=3e-3, seed=1,
                         eval_every=1000, lr_schedule="linear")
 # Everyday sentences on BPE subwords (the card says why these choices): 2,000 pieces a
 # side, separate vocabularies, lower-cased, at most 12 words a side; sized to train in
-# under 10 minutes of one CPU thread.
+# about 25 minutes of one CPU thread (5,000 steps).
 TRANSLATION_MODEL = dict(cell="gru", emb_dim=64, hidden_dim=192, dropout=0.1)
-TRANSLATION_TRAIN = TrainConfig(steps=2000, batch_size=64, learning_rate=3e-3, seed=1,
+TRANSLATION_TRAIN = TrainConfig(steps=5000, batch_size=64, learning_rate=3e-3, seed=1,
                                 eval_every=1000, eval_size=200, lr_schedule="linear")
 TRANSLATION_TASK = {"lang": "fra", "tutorial_prefixes": False, "max_len": 12,
                     "lowercase": True, "tokenization": "bpe", "vocab_size": 2000}
-TRANSLATION_EXAMPLES = (("Do you speak French?", "parlez-vous français ?"),
-                        ("Where is the station?", "où est la gare ?"),
-                        ("I am cold.", "j'ai froid."), ("I'm hungry.", "j'ai faim."),
-                        ("Thank you.", "merci."), ("I love you.", "je t'aime."),
-                        ("She is very happy.", "elle est très heureuse."))
+# Per target language: candidate card examples (source, a correct output), first tried first.
+TRANSLATION_EXAMPLES = {
+    "fra": (("Do you speak French?", "parlez-vous français ?"),
+            ("Where is the station?", "où est la gare ?"),
+            ("I am cold.", "j'ai froid."), ("I'm hungry.", "j'ai faim."),
+            ("Thank you.", "merci."), ("I love you.", "je t'aime."),
+            ("She is very happy.", "elle est très heureuse.")),
+    "deu": (("Where is the station?", "wo ist der bahnhof?"),
+            ("I'm hungry.", "ich habe hunger."), ("Thank you.", "danke."),
+            ("I love you.", "ich liebe dich."), ("Good morning.", "guten morgen."),
+            ("I am tired.", "ich bin müde.")),
+    "spa": (("Where is the station?", "¿dónde está la estación?"),
+            ("I'm hungry.", "tengo hambre."), ("Thank you.", "gracias."),
+            ("I love you.", "te quiero."), ("Good morning.", "buenos días."),
+            ("I am tired.", "estoy cansado.")),
+}
+
+
+def _translation(name: str, lang: str, model: dict) -> Recipe:
+    examples = TRANSLATION_EXAMPLES[lang]
+    return Recipe(name, "translation", {**TRANSLATION_MODEL, **model}, TRANSLATION_TRAIN,
+                  examples[0], {**TRANSLATION_TASK, "lang": lang}, examples[1:], "float16")
+
+
 RECIPES = (
     Recipe("dates-attention", "dates", {**DATES_MODEL, "decoder": "attention",
                                          "score": "additive"},
@@ -97,14 +116,13 @@ RECIPES = (
     Recipe("g2p-fixed", "g2p", {**G2P_MODEL, "decoder": "fixed", "fixed_context": "cho"},
            G2P_TRAIN,
            ("speech", "S P IY CH"), G2P_TASK, (("phoneme", "F OW N IY M"),)),
-    Recipe("translation-en-fr-attention", "translation",
-           {**TRANSLATION_MODEL, "decoder": "attention", "score": "additive"},
-           TRANSLATION_TRAIN,
-           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:], "float16"),
-    Recipe("translation-en-fr-fixed", "translation",
-           {**TRANSLATION_MODEL, "decoder": "fixed", "fixed_context": "cho"},
-           TRANSLATION_TRAIN,
-           TRANSLATION_EXAMPLES[0], TRANSLATION_TASK, TRANSLATION_EXAMPLES[1:], "float16"),
+    _translation("translation-en-fr-attention", "fra",
+                 {"decoder": "attention", "score": "additive"}),
+    _translation("translation-en-fr-fixed", "fra", {"decoder": "fixed", "fixed_context": "cho"}),
+    _translation("translation-en-de-attention", "deu",
+                 {"decoder": "attention", "score": "additive"}),
+    _translation("translation-en-es-attention", "spa",
+                 {"decoder": "attention", "score": "additive"}),
 )
 # Handwritten digit strips: a bidirectional GRU over the CNN's column features; the
 # examples are composed from held-out images (tasks.digits.compose_digits).
