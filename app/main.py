@@ -22,11 +22,12 @@ from ui import presenter  # noqa: E402
 
 VIEWS = APP_DIR / "views"
 
+presenter.init()  # ?present=1
+# Set on every run: the sidebar collapses when presenter mode is switched on.
 st.set_page_config(page_title="Seq2Seq Explorer", layout="wide",
                    initial_sidebar_state=presenter.sidebar_state())
 services.server.limit_torch_threads()
 state.init_defaults()
-presenter.init()  # ?present=1
 services.training.reattach()  # a reload finds its runs by the ids in the URL
 
 # No page icons: :material/ icons fetch a font from Google (the app must work offline) and

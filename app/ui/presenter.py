@@ -3,9 +3,9 @@ sidebar toggle or by ``?present=1`` in the URL (read when the session starts).
 
 When it is on, every figure goes through ``charts.slides.presenter_style`` (chart text
 16 px or more; see ``ui.figures.show``), the beam tree's nodes grow to fit their
-labels, metrics and text grow (CSS; not the canvas-drawn tables), the Train settings
-start collapsed, and a session opened with ``?present=1`` starts with the sidebar
-collapsed.
+labels, metrics, tables and text grow (CSS; ``tables.show``), the Train settings
+start collapsed, and the sidebar collapses (when the mode is switched on, and in a
+session opened with ``?present=1``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ from ui import state
 
 QUERY = "present"  # ?present=1
 LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
-# Larger text outside the charts. Not the tables: st.dataframe draws on a canvas sized
-# to its columns, and a CSS zoom pushed it out of its column (seen at 1280x720).
+# Larger text outside the charts, tables included: in presenter mode ``tables.show``
+# draws them as HTML tables (st.dataframe draws on a canvas, and a CSS zoom pushed it out
+# of its column at 1280x720).
 CSS = """<style>
+[data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stTable"] td,
+[data-testid="stMain"] [data-testid="stTable"] td p { font-size: 1.2rem; }
 [data-testid="stMain"] [data-testid="stMarkdown"] p,
 [data-testid="stMain"] [data-testid="stMarkdown"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.25rem; }
@@ -37,9 +41,10 @@ def requested() -> bool:
 
 
 def sidebar_state() -> Literal["auto", "collapsed"]:
-    """``initial_sidebar_state`` for ``st.set_page_config``: collapsed for a presenter's
-    link (Streamlit applies it when the page first loads, not on a later toggle)."""
-    return "collapsed" if requested() else "auto"
+    """``initial_sidebar_state`` for ``st.set_page_config``, called on every run:
+    collapsed in presenter mode. Streamlit applies a change of the value, so switching
+    the mode on collapses the sidebar once; reopening it by hand is not undone."""
+    return "collapsed" if is_on() else "auto"
 
 
 def init() -> None:

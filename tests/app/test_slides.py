@@ -96,8 +96,9 @@ def test_presenter_beam_tree_nodes_fit_their_labels_and_rows_fit_the_nodes():
     for trace in nodes:
         for label, font, size in zip(trace.text, trace.textfont.size, trace.marker.size):
             assert font == 16
-            chars = len(label.replace("&lt;", "<").replace("&gt;", ">"))
-            assert size >= 0.6 * 16 * min(chars, 5) + 8, (label, size)  # about 0.6 em a char
+            lines = label.replace("&lt;", "<").replace("&gt;", ">").split("<br>")
+            box = (0.6 * 16 * max(map(len, lines)), 1.2 * 16 * len(lines))  # about 0.6 em a char
+            assert size >= (box[0] ** 2 + box[1] ** 2) ** 0.5, (label, size)  # inside the circle
     rows = max(max(t.y) for t in nodes) + 1
     largest = max(s for t in nodes for s in t.marker.size)
     assert (big.layout.height - 130) / rows >= largest  # no two nodes of a step touch
@@ -106,5 +107,8 @@ def test_presenter_beam_tree_nodes_fit_their_labels_and_rows_fit_the_nodes():
     for trace in (t for t in normal.data if t.mode == "markers+text"):
         assert set(trace.marker.size) == {20.0}
         assert set(trace.textfont.size) <= {9, 11}
-    assert bc.node_px("7", 16) == 20.0 and bc.node_px("<eos>", 16) == 59.6
-    assert bc.node_px("▁something", 16) == bc.node_px("<eos>", 16)  # capped at 5 chars
+    # a long subword piece wraps onto two lines of 5 characters, cut with "…" after 9
+    assert bc.node_label("▁something", 16) == "␣some<br>thing"
+    assert bc.node_label("▁internationally", 16) == "␣inte<br>rnat…"
+    assert bc.node_label("▁something") == "␣something"  # the default does not wrap
+    assert bc.node_px("▁something", 16) > bc.node_px("<eos>", 16) > bc.node_px("7", 16)

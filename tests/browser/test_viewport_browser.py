@@ -232,3 +232,18 @@ def test_the_camera_exports_an_svg_named_after_view_model_and_input(page, app_ur
         assert info.value.suggested_filename == name
         html = Path(info.value.path()).read_text(encoding="utf-8")
         assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js is inside
+
+
+def test_switching_presenter_mode_on_collapses_the_sidebar(page, app_url, shots):
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    open_page(page, app_url)
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    expect(expand).not_to_be_visible()
+    page.locator(".st-key-present_mode").get_by_text("Presenter mode").click()
+    expect(expand).to_be_visible(timeout=TIMEOUT)  # collapsed: the room sees the view
+    page.screenshot(path=str(shots / "viewport-present-switched-on.png"))
+    expand.click()  # reopened by hand, it stays open while the presenter navigates
+    nav(page, "Beam search")
+    settle(page)
+    expect(page.locator(".st-key-present_mode input")).to_be_checked()
+    expect(expand).not_to_be_visible()

@@ -9,6 +9,7 @@ step share a row. Every token shown is HTML-escaped (plotly would swallow ``<eos
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,6 +22,7 @@ from ui.charts.common import token_text, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
+LINE_CHARS = 5  # presenter mode: characters on a line of a node label (two lines at most)
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
 # status -> (legend name, marker fill, marker outline, label colour, symbol)
 STYLE = {
@@ -125,8 +127,9 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                      selected: int | None = None, label_px: int = LABEL_PX) -> go.Figure:
     """The search tree up to step ``upto`` (default: all of it); prefixes are spelled by
     ``vocab``, the model's target vocabulary. ``label_px`` above ``LABEL_PX`` (presenter
-    mode) draws every label at that size in a node grown to fit it (``node_px``) and
-    spaces the rows to the largest node.
+    mode) draws every label at that size, wrapped onto two lines when long
+    (``node_label``), in a node grown to fit it (``node_px``), and spaces the rows to
+    the largest node.
 
     Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
     ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
@@ -159,7 +162,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         on_best = set(b_path)
         fig.add_trace(go.Scatter(
             x=[n.step for n in nodes], y=[y[n.id] for n in nodes], mode="markers+text",
-            name=html.escape(name), text=[token_text(n.token) for n in nodes],
+            name=html.escape(name), text=[node_label(n.token, label_px) for n in nodes],
             textfont={"size": [_label_size(n.token, label_px) for n in nodes], "color": label},
             textposition="middle center",
             customdata=[[n.id] for n in nodes], hoverinfo="text",
@@ -191,16 +194,40 @@ def _label_size(token: str, label_px: int) -> int:
     return label_px - 2 if label_px <= LABEL_PX and len(token) >= 3 else label_px
 
 
-def node_px(token: str, label_px: int = LABEL_PX) -> float:
-    """A node's marker diameter in pixels: 20 at the default label size; above it, wide
-    enough for a label of up to 5 characters (about 0.62 em each plus 10 px, so
-    ``<eos>`` fits); longer tokens (subwords) keep the 5-character size and overflow.
+def _label_lines(token: str, label_px: int) -> list[str]:
+    """A node label's lines, unescaped: one line by default; above ``LABEL_PX``
+    (presenter mode) at most ``LINE_CHARS`` characters a line on at most two lines, a
+    longer token cut with "…" (the hover keeps it whole)."""
+    shown = html.unescape(token_text(token))
+    if label_px <= LABEL_PX or len(shown) <= LINE_CHARS:
+        return [shown]
+    rest = shown[LINE_CHARS:]
+    if len(rest) > LINE_CHARS:
+        rest = rest[:LINE_CHARS - 1] + "…"
+    return [shown[:LINE_CHARS], rest]
 
-    Example: node_px("7", 16) -> 20.0; node_px("<eos>", 16) -> 59.6.
+
+def node_label(token: str, label_px: int = LABEL_PX) -> str:
+    """A node's label as plotly text: escaped, lines joined by <br>.
+
+    Example: node_label("▁station", 16) -> "␣stat<br>ion"; node_label("<eos>") -> "&lt;eos&gt;".
+    """
+    return "<br>".join(html.escape(line) for line in _label_lines(token, label_px))
+
+
+def node_px(token: str, label_px: int = LABEL_PX) -> float:
+    """A node's marker diameter in pixels: 20 at the default label size; above it
+    (presenter mode), the diagonal of the label's box plus 4 px, so the label fits
+    inside the circle: a character about 0.62 em wide, a line 1.25 em high.
+
+    Example: node_px("7", 16) -> 26.3; node_px("<eos>", 16) -> 57.5.
     """
     if label_px <= LABEL_PX:
         return 20.0
-    return round(max(20.0, 0.62 * label_px * min(len(token), 5) + 10), 1)
+    lines = _label_lines(token, label_px)
+    width = 0.62 * label_px * max(len(line) for line in lines)
+    height = 1.25 * label_px * len(lines)
+    return round(max(20.0, math.hypot(width, height) + 4), 1)
 
 
 def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,
