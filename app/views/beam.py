@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 from ui import charts, services, state, url_state, widgets
-from ui import figures, presenter
+from ui import figures, presenter, tables
 from ui import text as text_md
 from ui.services.models import ModelHandle
 
@@ -68,9 +68,8 @@ def sweep_panel(handle: ModelHandle, heldout: tuple[core.Pair, ...],
                    "still wrong (only training can fix it). Unknown: the exact search ran "
                    "out of budget. A width above the tokens the model can produce is "
                    "searched as that many, as beam search itself clamps it.")
-        percent = st.column_config.NumberColumn(format="percent")
-        st.dataframe(charts.sweep.sweep_frame(rows), hide_index=True,
-                     column_config=dict.fromkeys(charts.sweep.percent_columns(rows), percent))
+        tables.show(charts.sweep.sweep_frame(rows),
+                    percent=charts.sweep.percent_columns(rows))
 
 
 st.title("Beam search")
@@ -136,8 +135,7 @@ if reference is None:  # a telling example of a model whose held-out set is not 
                      None)
 
 st.subheader("n-best list")
-st.dataframe(charts.decode.nbest_table(beam, matches(list(beam.hypotheses))),
-             hide_index=True)
+tables.show(charts.decode.nbest_table(beam, matches(list(beam.hypotheses))))
 if reference is None:
     st.caption("Pick a held-out example to see which hypotheses match its reference.")
 
@@ -151,8 +149,8 @@ samples = [(f"sample, seed {seed}", services.decode.search(handle, text, core.De
     strategy="sample", max_len=cfg.max_len, beam_size=1, n_best=1, temperature=temperature,
     top_k=top_k, seed=seed)).best) for seed in range(n_samples)]
 rows = [("greedy", greedy.best), (f"beam K={cfg.beam_size}, best", beam.best), *samples]
-st.dataframe(charts.beam.strategies_table(rows, cfg.length_penalty,
-                                          matches([h for _, h in rows])), hide_index=True)
+tables.show(charts.beam.strategies_table(rows, cfg.length_penalty,
+                                         matches([h for _, h in rows])))
 st.caption("Samples draw each token from softmax(logits / temperature) over the top-k "
            "tokens; every log-prob is the model's own (temperature 1), so the rows compare.")
 

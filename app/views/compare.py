@@ -184,7 +184,7 @@ def split_panel(names: list[str], comparison, strategy: str, task: str) -> None:
     frame = charts.compare.split_frame(rows, ("A " + search, "B " + search), strategy)
     frame.insert(0, "right", ["only B"] * min(len(b_only), SPLIT_SHOWN)
                  + ["only A"] * (len(rows) - min(len(b_only), SPLIT_SHOWN)))
-    st.dataframe(frame, hide_index=True, height=260)
+    tables.show(frame, height=260)
     shown = {f"{source_label(r[0].source, (r[0].references or (None,))[0])}  "
              f"({'only B' if i < len(b_only) else 'only A'} right)":
              r[0].source for i, r in enumerate(rows)}
@@ -239,11 +239,8 @@ def two_models() -> None:
             st.caption("The two lines coincide: both models score the same on these "
                        "inputs (the dates pair is right on every one). The reverse pair "
                        "shows the fixed context vector's limit on long inputs.")
-        percent = st.column_config.NumberColumn(format="percent")
-        frame = charts.compare.overall_frame(named)
-        st.dataframe(frame, hide_index=True, column_config={
-            c: percent for c in frame.columns
-            if c in ("exact match", "word accuracy", "phoneme error rate")})
+        tables.show(charts.compare.overall_frame(named),
+                    percent=("exact match", "word accuracy", "phoneme error rate"))
         st.caption(f"Over {comparison.where}. The shipped fixed-context and attention pair "
                    "of a task to start with; any two models of one task (your runs and "
                    "uploads too) compare the same way.")
@@ -292,9 +289,8 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
     figures.show(charts.compare.compare_curves(named), key=state.COMPARE_CURVES,
                  view="compare-curves", model="-vs-".join(e.name for e in entries))
     if latest:
-        percent = st.column_config.NumberColumn(format="percent")
-        st.dataframe(charts.compare.alignment_frame(named), hide_index=True,
-                     column_config={"exact match": percent, "token accuracy": percent})
+        tables.show(charts.compare.alignment_frame(named),
+                    percent=("exact match", "token accuracy"))
         greedy_vs_beam(entries, latest[0][1])
     if polling and not any(s.active for _, s in named):
         st.rerun()

@@ -7,7 +7,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core.metrics import LABELS, PERCENT
 from ui import charts, services, state, url_state, widgets
-from ui import figures
+from ui import figures, tables
 from ui import text as text_md
 from ui.services.models import ModelHandle
 
@@ -88,7 +88,7 @@ if shown is not None:
                f"{text_md.md_escape(shown['note'], 400)}")
 
 st.subheader("n-best list (beam search)")
-st.dataframe(charts.decode.nbest_table(beam), hide_index=True)
+tables.show(charts.decode.nbest_table(beam))
 
 options = charts.decode.hypothesis_options(greedy, beam)
 url_state.restore("decode.hypothesis", labels=list(options))

@@ -11,7 +11,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from ui import charts, services, state, url_state, widgets
-from ui import figures
+from ui import figures, tables
 from ui.text import md_escape
 
 st.title("Hidden states")
@@ -86,8 +86,7 @@ try:
 except ValueError as err:
     st.error(md_escape(str(err)))
     st.stop()
-st.dataframe(charts.neighbours.neighbours_frame(near), hide_index=True,
-             column_config={"distance": st.column_config.NumberColumn(format="%.3f")})
+tables.show(charts.neighbours.neighbours_frame(near), formats={"distance": "%.3f"})
 state_name = (widgets.inside.final_state_name(handle.has_attention) if step is None else
               f"decoder state after output {step + 1}")
 st.caption(f"The {k} training pairs whose {state_name} lies nearest input "

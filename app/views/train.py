@@ -58,10 +58,9 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
                          view="train-heldout", model=entry.name)
     model_actions(entry, snap)
     st.subheader("All runs this session")
-    percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(charts.training.runs_frame([(e.name, e.run.snapshot())
-                                             for e in state.runs()]),
-                 hide_index=True, column_config={"held-out exact match": percent})
+    tables.show(charts.training.runs_frame([(e.name, e.run.snapshot())
+                                            for e in state.runs()]),
+                percent=("held-out exact match",))
     has_model = entry.run.latest_model() is not None
     left_queue = was_queued and snap.status != "queued"
     if polling and (not snap.active or has_model != had_model or left_queue):
