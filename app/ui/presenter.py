@@ -31,6 +31,8 @@ CSS = """<style>
 [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.3rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
 </style>"""
 

@@ -91,5 +91,7 @@ def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
         "sliders": [{"active": active, "steps": steps, "x": 0.25, "len": 0.75,  # right of
                      # the buttons, also where the figure is only a column wide
                      "y": -0.02, "yanchor": "top", "pad": {"t": 40},
-                     "currentvalue": {"prefix": prefix, "font": {"size": 13}}}],
+                     # the label at the slider's right end, clear of Play and Pause
+                     "currentvalue": {"prefix": prefix, "font": {"size": 13},
+                                      "xanchor": "right"}}],
     }

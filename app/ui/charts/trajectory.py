@@ -18,8 +18,12 @@ from plotly.subplots import make_subplots
 
 from seq2seq_core.inside import PCABasis, ReplayFrame, StateSelection, Trace, project
 from ui.charts.common import COLORS, animation_controls, thinned_ticks, token_labels
+from ui.charts.label_place import label_positions
 
 HEIGHT = 400  # px of the two panels: the inputs and the plot fit a 1280x720 screen
+PLOT_WIDTH_PX, PLOT_HEIGHT_PX = 700, 260  # the panels' plot areas together, about
+MARKER_PX, STAR_PX = 7, 15  # point and final-state marker diameters
+LABEL_FONT_PX = 16  # point labels are placed for presenter mode's size (normal: 11)
 REPLAY_HEIGHT = 450  # px of the replay with its Play button and slider: one screen too
 
 
@@ -65,7 +69,24 @@ def scene_labels(tokens: Sequence[str]) -> list[str]:
             .replace("&quot;", '"').replace("&#x27;", "'") for label in token_labels(tokens)]
 
 
-def _panel_traces(panel: TrajectoryPanel, dims: int, color: str) -> list:
+def _text_positions(panel: TrajectoryPanel, ranges: Sequence[Sequence[float]],
+                    plot_px: tuple[float, float], labels: Sequence[str]) -> list[str]:
+    """Label positions of a 2-D panel that keep its labels apart (``label_place``),
+    for labels at presenter size (the larger of the two modes)."""
+    pts = np.asarray(panel.points)[:, :2]  # (N, 2)
+    (x0, x1), (y0, y1) = ranges[0], ranges[1]
+    xy = np.stack([(pts[:, 0] - x0) / (x1 - x0) * plot_px[0],
+                   (pts[:, 1] - y0) / (y1 - y0) * plot_px[1]], axis=1)  # (N, 2) pixels
+    star = []
+    if panel.final is not None:
+        fx, fy = xy[panel.final]
+        star = [(fx - STAR_PX / 2, fy - STAR_PX / 2, fx + STAR_PX / 2, fy + STAR_PX / 2)]
+    shown = [html.unescape(label) for label in labels]
+    return label_positions(xy, shown, LABEL_FONT_PX, plot_px, MARKER_PX, star)
+
+
+def _panel_traces(panel: TrajectoryPanel, dims: int, color: str,
+                  positions: Sequence[str] | None = None) -> list:
     pts = np.asarray(panel.points)
     labels = scene_labels(panel.tokens) if dims == 3 else token_labels(panel.tokens)
     common = {"text": labels, "hovertext": labels, "hoverinfo": "text", "showlegend": False}
@@ -75,14 +96,15 @@ def _panel_traces(panel: TrajectoryPanel, dims: int, color: str) -> list:
                             textfont={"size": 10}, **common)
     else:
         path = go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines+markers+text",
-                          line={"color": color}, marker={"size": 7}, textposition="top center",
+                          line={"color": color}, marker={"size": MARKER_PX},
+                          textposition=list(positions) if positions else "top center",
                           textfont={"size": 11}, **common)
     out = [path]
     if panel.final is not None:
         f = pts[panel.final]
         star = {"mode": "markers", "name": "final state = context c", "hoverinfo": "name",
                 "marker": {"symbol": "diamond" if dims == 3 else "star", "size": 6 if dims == 3
-                           else 15, "color": "#111"}, "showlegend": False}
+                           else STAR_PX, "color": "#111"}, "showlegend": False}
         out.append(go.Scatter3d(x=[f[0]], y=[f[1]], z=[f[2]], **star) if dims == 3
                    else go.Scatter(x=[f[0]], y=[f[1]], **star))
     return out
@@ -104,10 +126,13 @@ def trajectory_figure(panels: Sequence[TrajectoryPanel], dims: int = 2,
     specs = [[{"type": "scene"} if dims == 3 else {"type": "xy"}] * n]
     fig = make_subplots(rows=1, cols=n, subplot_titles=titles, specs=specs,
                         horizontal_spacing=0.06)
-    for col, panel in enumerate(panels, start=1):
-        for tr in _panel_traces(panel, dims, COLORS[(col - 1) % len(COLORS)]):
-            fig.add_trace(tr, row=1, col=col)
     ranges = axis_ranges([p.points for p in panels], dims)
+    plot_px = (PLOT_WIDTH_PX / n, PLOT_HEIGHT_PX)  # nominal: at 1280 wide, sidebar open
+    for col, panel in enumerate(panels, start=1):
+        positions = None if dims == 3 else _text_positions(
+            panel, ranges, plot_px, token_labels(panel.tokens))
+        for tr in _panel_traces(panel, dims, COLORS[(col - 1) % len(COLORS)], positions):
+            fig.add_trace(tr, row=1, col=col)
     if dims == 3:
         axes = {f"{a}axis": {"range": r, "title": {"text": _axis_title(i, explained, True)}}
                 for i, (a, r) in enumerate(zip("xyz", ranges))}

@@ -1,0 +1,90 @@
+"""Where to put a scatter's point labels so they keep apart: a greedy placement.
+
+Plotly draws each label at one of nine positions around its point and never moves it
+to avoid another, so labels of nearby points overprint. ``label_positions`` picks,
+point by point in order, the first of ``POSITIONS`` whose label box overlaps least the
+labels already placed, every other marker and the plot's edges. Boxes are estimated in
+pixels (a character about 0.6 em wide, a line 1.2 em high) from the points' pixel
+coordinates, which the caller maps from data units with the plot's nominal size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+POSITIONS = ("top center", "bottom center", "middle right", "middle left",
+             "top right", "top left", "bottom right", "bottom left")
+CHAR_EM, LINE_EM = 0.6, 1.2
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
+
+
+def label_box(x: float, y: float, position: str, width: float, height: float,
+              gap: float) -> Box:
+    """The box a label of ``width`` x ``height`` px takes at ``position`` around the point
+    (x, y), ``gap`` px from its centre."""
+    vertical, horizontal = position.split()
+    if horizontal == "center":
+        x0 = x - width / 2
+    elif horizontal == "right":
+        x0 = x + (gap if vertical == "middle" else gap / 2)
+    else:
+        x0 = x - (gap if vertical == "middle" else gap / 2) - width
+    if vertical == "middle":
+        y0 = y - height / 2
+    elif vertical == "top":
+        y0 = y + (gap if horizontal == "center" else gap / 2)
+    else:
+        y0 = y - (gap if horizontal == "center" else gap / 2) - height
+    return x0, y0, x0 + width, y0 + height
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _outside(box: Box, size: tuple[float, float]) -> float:
+    """The box's area beyond the plot (0..width, 0..height)."""
+    inside = _overlap(box, (0.0, 0.0, size[0], size[1]))
+    return (box[2] - box[0]) * (box[3] - box[1]) - inside
+
+
+def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
+                    plot_px: tuple[float, float], marker_px: float = 7.0,
+                    obstacles: Sequence[Box] = ()) -> list[str]:
+    """One plotly ``textposition`` per point.
+
+    Args:
+        xy_px: (N, 2) the points in pixels from the plot's bottom-left corner, y up.
+        labels: (N,) the label texts as drawn (one line each).
+        font_px: the labels' font size in pixels.
+        plot_px: (width, height) of the plot area in pixels.
+        marker_px: the markers' diameter in pixels (the labels keep clear of them).
+        obstacles: more boxes to keep clear of (a star marking a point, say).
+
+    Returns:
+        (N,) positions from ``POSITIONS``: for each point in order, the first position
+        whose box overlaps least the labels placed before it, the other markers, the
+        obstacles and the area outside the plot.
+    """
+    pts = np.asarray(xy_px, dtype=float).reshape(-1, 2)  # (N, 2)
+    half = marker_px / 2
+    markers = [(x - half, y - half, x + half, y + half) for x, y in pts]
+    placed: list[Box] = []
+    out = []
+    for i, ((x, y), text) in enumerate(zip(pts, labels)):
+        width, height = CHAR_EM * font_px * len(text), LINE_EM * font_px
+        others = [m for j, m in enumerate(markers) if j != i] + list(obstacles) + placed
+
+        def cost(position: str) -> float:
+            box = label_box(x, y, position, width, height, half + 2)
+            return sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
+
+        best = min(POSITIONS, key=cost)  # min keeps the first of equal costs
+        out.append(best)
+        placed.append(label_box(x, y, best, width, height, half + 2))
+    return out

@@ -1,0 +1,43 @@
+"""Point labels kept apart (app/ui/charts/label_place.py), checked on the boxes."""
+
+from __future__ import annotations
+
+import numpy as np
+from ui.charts import label_place as lp
+
+PLOT = (400.0, 300.0)
+
+
+def boxes(xy, labels, positions, font=16.0, marker=7.0):
+    return [lp.label_box(x, y, p, lp.CHAR_EM * font * len(t), lp.LINE_EM * font, marker / 2 + 2)
+            for (x, y), t, p in zip(xy, labels, positions)]
+
+
+def overlap(a, b):
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def test_points_far_apart_keep_the_first_position():
+    xy = np.array([[50.0, 50.0], [200.0, 150.0], [350.0, 250.0 - 30]])
+    assert lp.label_positions(xy, ["0:a", "1:b", "2:c"], 16, PLOT) == ["top center"] * 3
+
+
+def test_a_cluster_of_points_gets_labels_that_do_not_overprint():
+    xy = np.array([[200.0, 150.0], [206.0, 152.0], [198.0, 158.0], [210.0, 146.0]])
+    labels = ["10:0", "11:2", "12:1", "13:<eos>"]
+    positions = lp.label_positions(xy, labels, 16, PLOT)
+    placed = boxes(xy, labels, positions)
+    assert len(set(positions)) == 4
+    assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1:])
+    # all at the first position, they would overprint
+    first = boxes(xy, labels, ["top center"] * 4)
+    assert overlap(first[0], first[1]) > 0
+
+
+def test_a_label_at_the_plot_edge_turns_inwards_and_obstacles_are_avoided():
+    assert lp.label_positions(np.array([[200.0, 295.0]]), ["0:M"], 16, PLOT) == ["bottom center"]
+    assert lp.label_positions(np.array([[395.0, 150.0]]), ["0:long label"], 16, PLOT)[0] \
+        .endswith(("center", "left"))
+    star = (190.0, 155.0, 210.0, 175.0)  # above the point
+    assert lp.label_positions(np.array([[200.0, 150.0]]), ["7:x"], 16, PLOT,
+                              obstacles=[star]) == ["bottom center"]
