@@ -1,10 +1,18 @@
 """The correctness matrix: every core path on every kind of model.
 
-Rows are the model kinds in ``KINDS`` (characters, phonemes, words, subwords, and the
-architecture variants); columns are the core paths, one test module per layer
+Rows are the model kinds in ``KINDS``: characters (dates), phonemes (g2p), words,
+subwords (BPE, unigram), the architecture variants on the dates task (LSTM,
+bidirectional, two layers, the two fixed-context decoders), and images (digit strips
+read by the CNN encoder). Columns are the core paths, one test module per layer
 (``test_search_matrix``, ``test_inside_matrix``, ``test_evaluate_matrix``,
-``test_cli_matrix``). Every test takes the ``kind`` fixture, so adding a kind of model
-is one builder below and one row in ``KINDS``.
+``test_cli_matrix``, and every page of the app in ``test_views_matrix``). Every test
+takes the ``kind`` fixture, so adding a kind of model is one builder below and one row
+in ``KINDS``.
+
+For the images row a cell checks the image equivalent of its idea: "as typed" is a strip
+without its "#..." tail of gold spans (or, at the CLI, the strip as a PNG drawn 6x
+with the other polarity), the CLI is given PNG files and a folder of PNGs with
+labels.tsv, and by-length figures count a strip's digits.
 
 A cell that fails because of a known core bug is listed in ``KNOWN_BUGS`` with the bug;
 it is then marked ``xfail(strict=True)``, so the cell turns red the moment the bug is
@@ -230,6 +238,29 @@ def subwords_unigram() -> Kind:
     return _translation_kind("subwords-unigram", "unigram", 40)
 
 
+# ---- images: digit strips read by the CNN encoder ----------------------------------
+
+DIGITS = {"n_train": 1000, "n_heldout": 30, "max_digits": 3}
+
+
+def strip_variants(texts) -> tuple[tuple[str, str], ...]:
+    """(as an upload gives it, as the task writes it): a strip without and with its
+    "#..." tail of gold digit spans, which the model must not read."""
+    return tuple((t.split("#", 1)[0], t) for t in texts if "#" in t)
+
+
+@cache
+def images() -> Kind:
+    """Images: digit strips (1-3 digits), the task's CNN encoder before a biGRU."""
+    task = core.make_task("digits", seed=0, **DIGITS)
+    defaults = dict(core.TASKS["digits"].train_defaults)
+    tm = _train(task, {"bidirectional": defaults["bidirectional"]}, 60, lr=0.01)
+    assert tm.model.cfg.encoder == "cnn-rnn"  # the row exists for the CNN encoder
+    variants = strip_variants(_known(tm, [p.source for p in task.heldout], 2))
+    assert len(variants) == 2  # composed strips carry their spans: "as typed" is not empty
+    return _kind("images", task, tm, variants=variants, task_options=DIGITS)
+
+
 # ---- the rows ---------------------------------------------------------------------
 
 KINDS: dict[str, Callable[[], Kind]] = {
@@ -243,6 +274,7 @@ KINDS: dict[str, Callable[[], Kind]] = {
     "two-layer": two_layer,
     "fixed-cho": fixed_cho,
     "fixed-sutskever-lstm": fixed_sutskever,
+    "images": images,
 }
 
 # (kind, test function) -> the core bug that makes that cell fail today; empty when the

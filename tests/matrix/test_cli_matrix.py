@@ -1,7 +1,12 @@
 """The command line on every kind of model, from a checkpoint saved with
 ``seq2seq_core.save``: ``decode`` prints what ``decode_text`` finds, ``evaluate`` what
 ``evaluate`` reports. Run in-process through ``cli.main`` (as tests/core/test_cli.py
-does); one slow test runs ``python -m seq2seq_core`` itself, on the words kind."""
+does); one slow test runs ``python -m seq2seq_core`` itself, on the words kind.
+
+An image model's CLI takes PNG files where a text model takes texts, and a folder of
+PNGs with ``labels.tsv`` as its pairs: its cells give each strip as a PNG, and compare
+with the core on the strip each PNG is read as (``images.read_image``); "as typed" is
+then the same strip drawn 6x larger with the other polarity."""
 
 from __future__ import annotations
 
@@ -12,13 +17,45 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from seq2seq_core import DecodeConfig, decode_text, evaluate, load, save
+from seq2seq_core import DecodeConfig, Pair, decode_text, evaluate, load, save
 from seq2seq_core.cli import main
+from seq2seq_core.images import read_image, strip_image, strip_width
 from seq2seq_core.vocab import EOS
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def is_image(kind) -> bool:
+    return kind.tm.src_vocab.level == "image"
+
+
+def png(text: str, scale: int = 1, dark_on_light: bool = True) -> bytes:
+    """A strip drawn as a PNG, ``scale`` screen pixels per strip pixel."""
+    ink = np.kron(strip_image(text), np.ones((scale, scale)))
+    grey = (1.0 - ink) if dark_on_light else ink
+    out = io.BytesIO()
+    Image.fromarray(np.rint(grey * 255).astype(np.uint8)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def cli_sources(kind, texts, folder: Path, scale: int = 1,
+                dark_on_light: bool = True) -> tuple[list[str], list[str]]:
+    """(what the CLI is given, the source text each is read as): the texts, or for an
+    image model a PNG file of each strip and the strip read back from it."""
+    if not is_image(kind):
+        return list(texts), list(texts)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, read = [], []
+    for i, text in enumerate(texts):
+        data = png(text, scale, dark_on_light)
+        (folder / f"s{i}.png").write_bytes(data)
+        paths.append(str(folder / f"s{i}.png"))
+        read.append(read_image(data))
+    return paths, read
 
 
 def decode_json(capsys, checkpoint, kind, texts, *flags):
@@ -28,13 +65,16 @@ def decode_json(capsys, checkpoint, kind, texts, *flags):
     return code, records
 
 
-def check_record(kind, record, text, width):
-    """A printed hypothesis is the one decode_text finds, spelled by the vocabulary."""
+def check_record(kind, record, text, width, given=None):
+    """A printed hypothesis is the one decode_text finds, spelled by the vocabulary
+    (``given``: what the CLI was given for ``text``, an image file)."""
     src, vocab = kind.tm.src_vocab, kind.tm.tgt_vocab
     cfg = DecodeConfig(strategy="beam" if width else "greedy", beam_size=max(width, 1),
                        n_best=max(width, 1), max_len=kind.max_len)
     result = decode_text(kind.tm, text, cfg)
-    assert record["source"] == text
+    assert record["source"] == (text if given is None else given)
+    if is_image(kind):
+        assert record["columns"] == strip_width(text)
     assert record["source_tokens"] == [*src.split(text), EOS]
     assert [h["text"] for h in record["hypotheses"]] == [h.text for h in result.hypotheses]
     for shown, hyp in zip(record["hypotheses"], result.hypotheses):
@@ -52,30 +92,35 @@ def test_checkpoint_round_trip(kind, checkpoint):
 
 
 @pytest.mark.parametrize("width", [0, 3])
-def test_cli_decode(kind, checkpoint, capsys, width):
-    code, records = decode_json(capsys, checkpoint, kind, kind.inputs, "--beam", str(width),
+def test_cli_decode(kind, checkpoint, capsys, tmp_path, width):
+    given, texts = cli_sources(kind, kind.inputs, tmp_path)
+    code, records = decode_json(capsys, checkpoint, kind, given, "--beam", str(width),
                                 "--n-best", str(max(width, 1)))
     assert code == 0 and len(records) == len(kind.inputs)
-    for record, text in zip(records, kind.inputs):
-        check_record(kind, record, text, width)
+    for record, text, arg in zip(records, texts, given, strict=True):
+        check_record(kind, record, text, width, arg)
 
 
-def test_cli_decode_plain_from_stdin(kind, checkpoint, capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("".join(t + "\n" for t in kind.inputs)))
+def test_cli_decode_plain_from_stdin(kind, checkpoint, capsys, monkeypatch, tmp_path):
+    given, texts = cli_sources(kind, kind.inputs, tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(t + "\n" for t in given)))
     assert main(["decode", "--model", str(checkpoint), "--max-len", str(kind.max_len)]) == 0
     lines = capsys.readouterr().out.splitlines()
     cfg = DecodeConfig(strategy="greedy", max_len=kind.max_len)
-    assert [line.rsplit("\t", 1)[0] for line in lines] == \
-        [decode_text(kind.tm, t, cfg).best.text for t in kind.inputs]
+    best = [decode_text(kind.tm, t, cfg).best.text for t in texts]
+    if is_image(kind):  # file<TAB>text<TAB>score
+        assert [line.split("\t")[:2] for line in lines] == [list(p) for p in zip(given, best)]
+    else:
+        assert [line.rsplit("\t", 1)[0] for line in lines] == best
 
 
-def test_cli_decode_as_typed(kind, checkpoint, capsys):
-    typed = [t for t, _ in kind.variants]
+def test_cli_decode_as_typed(kind, checkpoint, capsys, tmp_path):
+    typed, _ = cli_sources(kind, [t for t, _ in kind.variants], tmp_path / "typed", 6, False)
+    written, _ = cli_sources(kind, [w for _, w in kind.variants], tmp_path / "written")
     code, records = decode_json(capsys, checkpoint, kind, typed, "--beam", "2",
                                 "--n-best", "2")
     assert code == 0 and [r.get("error") for r in records] == [None] * len(typed)
-    _, want = decode_json(capsys, checkpoint, kind, [w for _, w in kind.variants],
-                          "--beam", "2", "--n-best", "2")
+    _, want = decode_json(capsys, checkpoint, kind, written, "--beam", "2", "--n-best", "2")
     for got, expected in zip(records, want, strict=True):
         assert got["source_tokens"] == expected["source_tokens"]
         assert got["hypotheses"] == expected["hypotheses"]
@@ -86,15 +131,28 @@ def write_pairs(path, pairs):
     return path
 
 
+def cli_pairs(kind, pairs, folder: Path, scale: int = 1,
+              dark_on_light: bool = True) -> tuple[Path, list[Pair]]:
+    """(what ``evaluate --pairs`` is given, the pairs it is read as): a pairs file, or for
+    an image model a folder of PNGs with labels.tsv."""
+    if not is_image(kind):
+        folder.mkdir(parents=True, exist_ok=True)
+        return write_pairs(folder / "pairs.tsv", pairs), list(pairs)
+    given, texts = cli_sources(kind, [p.source for p in pairs], folder, scale, dark_on_light)
+    (folder / "labels.tsv").write_text("".join(
+        f"{Path(g).name}\t{p.target}\n" for g, p in zip(given, pairs)), encoding="utf-8")
+    return folder, [Pair(t, p.target) for t, p in zip(texts, pairs)]
+
+
 @pytest.mark.parametrize("width", [0, 3])
 def test_cli_evaluate(kind, checkpoint, tmp_path, capsys, width):
-    pairs = write_pairs(tmp_path / "pairs.tsv", kind.pairs)
-    assert main(["evaluate", "--model", str(checkpoint), "--pairs", str(pairs), "--json",
+    path, pairs = cli_pairs(kind, kind.pairs, tmp_path / "pairs")
+    assert main(["evaluate", "--model", str(checkpoint), "--pairs", str(path), "--json",
                  "--max-len", str(kind.max_len), "--beam", str(width)]) == 0
     printed = json.loads(capsys.readouterr().out)
     cfg = DecodeConfig(strategy="beam" if width else "greedy", beam_size=max(width, 1),
                        n_best=1, max_len=kind.max_len)
-    report = evaluate(kind.tm, kind.pairs, cfg, metrics=kind.metrics)
+    report = evaluate(kind.tm, pairs, cfg, metrics=kind.metrics)
     assert printed["n"] == report.n == len(kind.pairs)
     assert printed["exact_match"] == pytest.approx(report.exact_match)
     assert printed["token_accuracy"] == pytest.approx(report.token_accuracy)
@@ -109,12 +167,13 @@ def test_cli_evaluate(kind, checkpoint, tmp_path, capsys, width):
 
 def test_cli_evaluate_as_typed(kind, checkpoint, tmp_path, capsys):
     """A pairs file written as a user types gives the figures of the same file as the
-    task writes it."""
+    task writes it (an image model: a folder of the strips drawn 6x with the other
+    polarity gives the figures of the folder drawn 1x)."""
     target = kind.pairs[0].target
     reports = []
     for side in (0, 1):
-        path = write_pairs(tmp_path / f"pairs{side}.tsv",
-                           [type(kind.pairs[0])(v[side], target) for v in kind.variants])
+        path, _ = cli_pairs(kind, [Pair(v[side], target) for v in kind.variants],
+                            tmp_path / f"pairs{side}", 6 if side == 0 else 1, side == 1)
         assert main(["evaluate", "--model", str(checkpoint), "--pairs", str(path), "--json",
                      "--max-len", str(kind.max_len)]) == 0
         reports.append(json.loads(capsys.readouterr().out))

@@ -34,6 +34,7 @@ from ui.services.training import QUERY_KEY
 from ui.widgets.task_options import option_key
 
 import seq2seq_core as core
+from seq2seq_core import images
 from seq2seq_core.inside import StateSelection, trace
 from seq2seq_core.vocab import EOS
 from tests.matrix.app_models import app_options, save_app_model
@@ -138,6 +139,15 @@ def decode_settings(at: AppTest) -> core.DecodeConfig:
                              n_best=min(int(at.number_input(key=state.N_BEST).value), beam))
 
 
+def named(kind, text: str, pairs=None) -> str:
+    """How a view names a source in titles and tables: the text, or a held-out strip (of
+    ``pairs``, default the kind's) by its digits and its width in columns."""
+    if kind.tm.src_vocab.level != "image":
+        return text
+    digits = next(p.target for p in (pairs or kind.pairs) if p.source == text)
+    return f"strip of {digits} ({len(source_tokens(kind.tm, text)) - 1} columns)"
+
+
 def greedy_of(cfg: core.DecodeConfig) -> core.DecodeConfig:
     return core.DecodeConfig(strategy="greedy", max_len=cfg.max_len, beam_size=1, n_best=1)
 
@@ -231,6 +241,13 @@ def test_beam_view(kind, shipped):
         assert not has_chart(at, state.BEAM_ATTENTION_HEATMAP)
     # The held-out picker offers the kind's own held-out pairs (the task regenerated).
     readable = [p for p in kind.pairs if not tm.src_vocab.unknown_tokens(p.source)]
+    if tm.src_vocab.level == "image":  # the strip input's picker: digits and width
+        strips = at.selectbox(key=state.STRIP_HELDOUT.format(state.BEAM_SOURCE.widget))
+        assert strips.options[:len(readable)] == [
+            f"{i + 1}: {p.target} ({images.strip_width(p.source)} columns)"
+            for i, p in enumerate(readable)]
+        assert readable[strips.index].source == text  # it shows the strip in use
+        readable = []  # no text picker beside it
     pickers = [s for s in at.selectbox if s.key == state.BEAM_HELDOUT]
     offered = pickers[0].options if pickers else []
     assert [f"{p.source}  →  {p.target}" for p in readable] == offered[:len(readable)]
@@ -272,9 +289,10 @@ def test_attention_view(kind, shipped):
         assert rows["data"][0]["y"] == token_labels(output)
 
 
-def check_trajectories(at: AppTest, tm, texts: list[str], sel: StateSelection,
+def check_trajectories(at: AppTest, kind, texts: list[str], sel: StateSelection,
                        dims: int) -> None:
     """Both panels: titles "A: input → output", points labelled by the tokens."""
+    tm = kind.tm
     fig = chart(at, state.TRAJECTORIES)
     paths = [t for t in fig["data"] if "text" in t["mode"]]
     titles = [a["text"] for a in fig["layout"]["annotations"]][:2]
@@ -289,7 +307,7 @@ def check_trajectories(at: AppTest, tm, texts: list[str], sel: StateSelection,
                       .replace("&quot;", '"').replace("&#x27;", "'") for lab in labels]
         assert path["text"] == labels
         assert path["type"] == ("scatter3d" if dims == 3 else "scatter")
-        assert title == html.escape(f"{letter}: {text} → {tr.output_text}")
+        assert title == html.escape(f"{letter}: {named(kind, text)} → {tr.output_text}")
 
 
 def test_hidden_states_view(kind, shipped):
@@ -299,7 +317,7 @@ def test_hidden_states_view(kind, shipped):
     at = open_page("views/hidden_states.py", shipped, tm.task,
                    {state.STATES_A: texts[0], state.STATES_B: texts[1]})
     layer = cfg.num_layers - 1
-    check_trajectories(at, tm, texts, StateSelection("encoder", layer), 2)
+    check_trajectories(at, kind, texts, StateSelection("encoder", layer), 2)
     # The architecture's own choices: the other direction, a lower layer, the LSTM cell.
     if cfg.bidirectional:
         at.radio(key=state.STATES_DIRECTION).set_value(1)
@@ -310,11 +328,11 @@ def test_hidden_states_view(kind, shipped):
         at.checkbox(key=state.STATES_CELL).check()
     at.run()
     assert_clean(at)
-    check_trajectories(at, tm, texts, StateSelection("encoder", layer), 2)
+    check_trajectories(at, kind, texts, StateSelection("encoder", layer), 2)
     at.radio(key=state.STATES_PART).set_value("decoder")
     at.radio(key=state.STATES_DIMS).set_value(3).run()
     assert_clean(at)
-    check_trajectories(at, tm, texts, StateSelection("decoder", layer), 3)
+    check_trajectories(at, kind, texts, StateSelection("decoder", layer), 3)
 
 
 def test_pages_open_on_an_input_the_model_reads(kind, shipped):
@@ -341,8 +359,14 @@ def preset_task_options(at: AppTest, kind, app_dir: Path) -> dict[str, object]:
     task = kind.tm.task
     info = core.TASKS[task]
     options = app_options(kind, app_dir)
-    keys = {option_key(task, s.name): options[s.name] for s in info.option_specs
-            if s.name in options}
+    shared: dict[str, list] = {}  # a min/max pair shares one range slider
+    for spec in info.option_specs:
+        shared.setdefault(option_key(task, spec.name), []).append(spec)
+    keys = {}
+    for key, specs in shared.items():
+        if any(s.name in options for s in specs):
+            values = [options.get(s.name, s.default) for s in specs]
+            keys[key] = tuple(values) if len(values) > 1 else values[0]
     if info.reads_data and "n_heldout" in options:
         keys[state.TR_HELDOUT] = options["n_heldout"]
     for key, value in keys.items():
@@ -403,8 +427,9 @@ def test_train_view(kind, tiny_run):
     pairs = task.heldout[:TINY["eval_size"]]
     max_len = max(len(tm.tgt_vocab.encode(p.target)) for p in pairs) + 5
     greedy = core.DecodeConfig(strategy="greedy", max_len=max_len)
-    sources = column(at, "source", having=("prediction",))
-    assert sources == [p.source for p in pairs[:len(sources)]] and sources
+    shown_sources = column(at, "source", having=("prediction",))
+    sources = [p.source for p in pairs[:len(shown_sources)]]
+    assert shown_sources == [named(kind, t, pairs) for t in sources] and sources
     predictions = column(at, "prediction")
     assert predictions == list(core.evaluate(tm, pairs, greedy).predictions[:len(sources)])
     for source, text in zip(sources, predictions):
@@ -483,7 +508,7 @@ def test_compare_view(kind, kinds, shipped, app_dir):
             assert panel["data"][0]["y"] == ["c"]
             assert len(panel["data"][0]["z"][0]) == len(tr.context)
     table = [d.value for d in at.table if "A greedy" in d.value.columns]
-    assert table and table[0]["source"].tolist()[0] == text.strip()
+    assert table and table[0]["source"].tolist()[0] == named(kind, text.strip())
     assert {"A greedy", "A beam", "B greedy", "B beam"} <= set(table[0].columns)
 
 
