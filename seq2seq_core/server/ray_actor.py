@@ -148,7 +148,8 @@ class RunActor:
         """Everything new since ``cursor`` (see ``PollReply``)."""
         self._contact = time.monotonic()
         snap = self.run.snapshot()
-        self._pollers[cursor.poller] = (self._contact, not snap.active)
+        acked = self._pollers.get(cursor.poller, (0.0, False))[1]
+        self._pollers[cursor.poller] = (self._contact, acked)
         history, n = snap.history, cursor.history_len
         reset = n > len(history) or (n > 0 and history[n - 1].step != cursor.history_last)
         snaps = self.run.replay.snapshots()
@@ -164,9 +165,17 @@ class RunActor:
                          snap.evals[cursor.evals_len:], replay, latest_serial,
                          {serial: model_to_bytes(tm) for serial, tm in wanted.items()})
 
+    def ack(self, poller: str) -> None:
+        """``poller`` has applied a reply with the run's end: it needs nothing more. (A
+        reply marked as sent is not enough: a loaded client may give up waiting for it
+        and ask again, and the actor must still be there to answer.)"""
+        self._contact = time.monotonic()
+        self._pollers[poller] = (self._contact, True)
+
     def collected(self) -> bool:
-        """True once the run has ended and every recent poller has its final state, or
-        nobody polled nor touched for ``linger_s``: the actor is no longer needed."""
+        """True once the run has ended and every recent poller acknowledged its final
+        state (``ack``), or nobody polled nor touched for ``linger_s``: the actor is no
+        longer needed."""
         if self.run.snapshot().active:
             return False
         now = time.monotonic()

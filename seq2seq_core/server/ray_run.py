@@ -231,6 +231,11 @@ class RayRun:
             self._latest = self._models[reply.latest]
         self._reply = reply
         self._ended = reply.status not in ACTIVE  # all is copied; the actor exits by itself
+        if self._ended:  # once told we have it all (fire and forget)
+            try:
+                self._actor.ack.remote(self._poller)
+            except RayError:
+                pass
 
     def _lost_message(self, err: Exception) -> str:
         step = self._reply.step if self._reply else 0
