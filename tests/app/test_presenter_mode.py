@@ -1,6 +1,7 @@
 """Presenter mode shows the views' tables as HTML tables (whose text its CSS enlarges)
-with the same rows and the dataframes' number formats; the normal mode keeps the
-sortable dataframes."""
+with the same rows and the dataframes' number formats, and folds the search settings
+into a collapsed expander; the normal mode keeps the sortable dataframes and the open
+form."""
 
 from __future__ import annotations
 
@@ -36,3 +37,17 @@ def test_the_n_best_list_is_an_html_table_in_presenter_mode_only():
                                     if "normalized score" in d.value.columns]
     assert list(shown[0]["text"]) == list(nbest["text"])
     assert set(shown[0]["finished"]) <= {"yes", "no"}
+
+
+def test_the_search_settings_fold_into_an_expander_in_presenter_mode():
+    at = AppTest.from_file(MAIN, default_timeout=90).run()
+    assert not [e for e in at.expander if e.label.startswith("Search settings")]
+    assert at.slider(key=state.BEAM_SIZE).value == 5
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    (folded,) = [e for e in at.expander if e.label.startswith("Search settings")]
+    assert folded.proto.expanded is False
+    assert folded.slider(key=state.BEAM_SIZE).value == 5  # the same widget, kept
+    folded.slider(key=state.BEAM_SIZE).set_value(3).run()
+    assert not at.exception, at.exception
+    assert any("K=3" in h.value for h in at.subheader)

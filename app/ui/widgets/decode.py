@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 import seq2seq_core as core
-from ui import glossary, state
+from ui import glossary, presenter, state
 from ui.services import decode as services_decode
 from ui.services import server
 from ui.services.models import ModelHandle
@@ -73,7 +73,16 @@ def example_buttons(examples: tuple[str, ...], task: str, box: state.SourceBox,
 
 
 def decode_controls() -> core.DecodeConfig:
-    """Beam width, length penalty, max length and n-best -> a beam DecodeConfig."""
+    """Beam width, length penalty, max length and n-best -> a beam DecodeConfig. In
+    presenter mode they sit in a collapsed expander (a fixed label keeps it open while
+    they change), so the room sees the outputs and pictures rather than the form."""
+    if not presenter.is_on():
+        return _controls()
+    with st.expander("Search settings: beam width K, length penalty α, max length, n-best"):
+        return _controls()
+
+
+def _controls() -> core.DecodeConfig:
     c1, c2, c3, c4 = st.columns(4)
     lim = server.limits()
     beam = c1.slider("Beam width K", 1, lim.max_beam_size, min(5, lim.max_beam_size),
