@@ -45,7 +45,7 @@ def test_attention_animation_fills_one_row_per_frame():
     assert slider.active == 3 and [list(s.args[0]) for s in slider.steps] == [
         ["1"], ["2"], ["3"], ["4"]]
     assert [s.label for s in slider.steps] == list(heat.y)  # the slider names the rows
-    assert slider.currentvalue.prefix == "output token "
+    assert slider.currentvalue.prefix == "row "
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
     with pytest.raises(ValueError, match="no attention"):
         inside_charts.attention_animation(hand_trace())

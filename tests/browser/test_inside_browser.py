@@ -28,9 +28,9 @@ def test_the_attention_animation_at_its_first_and_last_step(page, app_url, shots
     source.press("Enter")
     expect(page.get_by_text("2021-03-03").first).to_be_visible(timeout=TIMEOUT)
     settle(page)
-    assert re.search(r"output token 0:2\b", plotly_slider_to(page, 0, 0.0))  # row 0:2
+    assert re.search(r"row 0:2\b", plotly_slider_to(page, 0, 0.0))  # row 0:2
     screenshot(page, shots / "attention-step-1.png")
-    assert re.search(r"output token 10:&lt;eos&gt;|output token 10:<eos>",
+    assert re.search(r"row 10:&lt;eos&gt;|row 10:<eos>",
                      plotly_slider_to(page, 0, 1.0))  # the last row, 10:<eos>
     screenshot(page, shots / "attention-step-11.png")
 

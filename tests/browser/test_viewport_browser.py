@@ -38,6 +38,19 @@ FONT_SIZES = """() => {
   return {texts, hover};
 }"""
 
+# Each animation's current-value label and its Play/Pause buttons: boxes that intersect.
+CONTROLS_OVERLAP = """() => {
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+                        && b.top < a.bottom;
+  const out = [];
+  for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+    const labels = [...gd.querySelectorAll('text.slider-label')].map(t => t.getBoundingClientRect());
+    const buttons = [...gd.querySelectorAll('g.updatemenu-button')].map(b => b.getBoundingClientRect());
+    for (const l of labels) for (const b of buttons) if (hit(l, b)) out.push([l.left, b.right]);
+  }
+  return out;
+}"""
+
 
 def to_top(page: Page) -> None:
     """Back to the top of the page (Playwright scrolled to whatever it clicked)."""
@@ -199,6 +212,7 @@ def test_presenter_mode_draws_every_chart_text_at_16_px_or_more(page, app_url, s
         page.screenshot(path=str(shots / f"viewport-present-{view}.png"))
         assert_no_exception(page)
         texts, hover = small_texts(page)
+        assert not page.evaluate(CONTROLS_OVERLAP), view
         sizes = page.evaluate(FONT_SIZES)
         counts[view] = len(sizes["texts"])
         small[view] = texts + [f"hover {h}" for h in hover if h is None or h < MIN_PX]

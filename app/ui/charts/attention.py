@@ -55,7 +55,7 @@ def attention_animation(tr: Trace) -> go.Figure:
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
     fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
                       **animation_controls(names, _step_labels(tr.output_tokens),
-                                           steps - 1, "output token "))
+                                           steps - 1, "row "))  # short: clear of Pause
     return fig
 
 

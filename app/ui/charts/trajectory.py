@@ -139,7 +139,8 @@ def trajectory_figure(panels: Sequence[TrajectoryPanel], dims: int = 2,
         fig.update_scenes(aspectmode="cube", **axes)
     else:
         fig.update_xaxes(range=ranges[0], title_text=_axis_title(0, explained))
-        fig.update_yaxes(range=ranges[1], title_text=_axis_title(1, explained))
+        fig.update_yaxes(range=ranges[1])  # one y title, left: between panels it overprints
+        fig.update_yaxes(title_text=_axis_title(1, explained), row=1, col=1)
     fig.update_layout(height=HEIGHT, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 
