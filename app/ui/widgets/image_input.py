@@ -113,6 +113,7 @@ def _draw(box: state.SourceBox, task: str) -> None:
     canvas leaves the strip as it was."""
     from streamlit_drawable_canvas import st_canvas  # its front end loads only here
 
+    st.space(40)  # the canvas's toolbar floats this far above it
     drawing = st_canvas(stroke_width=INK_WIDTH, stroke_color="#000000",
                         background_color="#ffffff", height=CANVAS_HEIGHT, width=CANVAS_WIDTH,
                         drawing_mode="freedraw", return_image_data=True,
