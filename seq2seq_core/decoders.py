@@ -182,6 +182,21 @@ class RNNDecoder(nn.Module):
         new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
         return feats, new_state, weights
 
+    def teacher_forced_features(self, tokens: Tensor, state: DecoderState,
+                                memory: Memory) -> tuple[Tensor, Tensor | None]:
+        """Full teacher forcing, every input known: the features of all T positions
+        (B, T, F) and the attention weights (B, T, S) or None. This default runs
+        ``features`` one position at a time; a decoder whose step inputs do not depend on
+        its previous state overrides it with one fused RNN call."""
+        feats, attn = [], []
+        for t in range(tokens.shape[1]):
+            f, state, weights = self.features(tokens[:, t], state, memory)
+            feats.append(f)  # (B, F)
+            if weights is not None:
+                attn.append(weights)  # (B, S)
+        attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
+        return torch.stack(feats, dim=1), attention  # (B, T, F)
+
 
 class FixedContextDecoder(RNNDecoder):
     """One context vector c for the whole output (Sutskever 2014 or Cho 2014, chosen by
@@ -194,6 +209,23 @@ class FixedContextDecoder(RNNDecoder):
 
     def context(self, state: DecoderState, memory: Memory) -> tuple[Tensor, None]:
         return memory.context, None  # (B, He): the same c at every step
+
+    def teacher_forced_features(self, tokens: Tensor, state: DecoderState,
+                                memory: Memory) -> tuple[Tensor, None]:
+        """All T positions in one RNN call: a step's input is its token and the same c,
+        neither of which depends on the previous state, so the RNN runs fused over the
+        sequence (the features ``features`` gives one position at a time; a test holds
+        them equal). Dropout draws its masks for all positions at once."""
+        emb = self.dropout(self.embedding(tokens))  # (B, T, E)
+        if self.uses_context:
+            c = memory.context.unsqueeze(1).expand(-1, tokens.shape[1], -1)  # (B, T, He)
+            rnn_in = torch.cat([emb, c], dim=-1)  # (B, T, E + He)
+        else:
+            rnn_in = emb
+        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        out, _ = self.rnn(rnn_in, hx)  # (B, T, H)
+        s = self.dropout(out)
+        return (torch.cat([s, c, emb], dim=-1) if self.uses_context else s), None  # (B, T, F)
 
 
 class AttentionDecoder(RNNDecoder):

@@ -67,17 +67,12 @@ class Seq2Seq(nn.Module):
 
     def _teacher_forced(self, tgt_in: Tensor, state: DecoderState,
                         memory: Memory) -> tuple[Tensor, Tensor | None]:
-        """Full teacher forcing: every step's input is known, so the steps only build
-        features and the output layer runs once over all positions (the same logits as
-        ``decoder.step`` one position at a time; a test holds them equal)."""
-        feats, attn = [], []
-        for t in range(tgt_in.shape[1]):
-            f, state, weights = self.decoder.features(tgt_in[:, t], state, memory)
-            feats.append(f)  # (B, F)
-            if weights is not None:
-                attn.append(weights)  # (B, S)
-        attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
-        return self.decoder.out(torch.stack(feats, dim=1)), attention  # (B, T, V)
+        """Full teacher forcing: every step's input is known, so the decoder builds the
+        features of all positions (fused where it can) and the output layer runs once
+        over them (the same logits as ``decoder.step`` one position at a time; a test
+        holds them equal)."""
+        feats, attention = self.decoder.teacher_forced_features(tgt_in, state, memory)
+        return self.decoder.out(feats), attention  # (B, T, V), (B, T, S) or None
 
     @staticmethod
     def _next_input(reference: Tensor, logits: Tensor, ratio: float,
