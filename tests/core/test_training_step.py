@@ -1,9 +1,10 @@
 """The training step's shortcuts compute what the step-by-step decoder computes.
 
 Under full teacher forcing ``Seq2Seq.forward`` applies the output layer once to every
-position's features, and additive attention scores with 2 v.sigmoid(2x) (which differs
-from v.tanh(x) by a constant softmax ignores): the loss and every gradient must equal
-those of the plain path, ``decoder.step`` one position at a time with torch.tanh.
+position's features, a fixed-context decoder runs its RNN fused over all positions, and
+additive attention scores with 2 v.sigmoid(2x) (which differs from v.tanh(x) by a
+constant softmax ignores): the loss and every gradient must equal those of the plain
+path, ``decoder.step`` one position at a time with torch.tanh.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ ARCHS = [dict(decoder="attention", score="additive"),
          dict(decoder="attention", score="general", cell="lstm", bidirectional=True),
          dict(decoder="attention", score="dot", num_layers=2),
          dict(decoder="fixed", fixed_context="cho"),
+         dict(decoder="fixed", fixed_context="cho", bidirectional=True, num_layers=2),
          dict(decoder="fixed", fixed_context="sutskever", cell="lstm", num_layers=2)]
 
 
