@@ -21,23 +21,24 @@ CHAR_EM, LINE_EM = 0.6, 1.2
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
 
 
+SIDE = {"left": -1, "bottom": -1, "center": 0, "middle": 0, "right": 1, "top": 1}
+
+
+def _start(side: int, centre: float, size: float, gap: float) -> float:
+    """Where a label of ``size`` starts along one axis: centred on the point, or ``gap``
+    past it on the ``side`` (-1 before, +1 after)."""
+    if side == 0:
+        return centre - size / 2
+    return centre + gap if side > 0 else centre - gap - size
+
+
 def label_box(x: float, y: float, position: str, width: float, height: float,
               gap: float) -> Box:
     """The box a label of ``width`` x ``height`` px takes at ``position`` around the point
-    (x, y), ``gap`` px from its centre."""
-    vertical, horizontal = position.split()
-    if horizontal == "center":
-        x0 = x - width / 2
-    elif horizontal == "right":
-        x0 = x + (gap if vertical == "middle" else gap / 2)
-    else:
-        x0 = x - (gap if vertical == "middle" else gap / 2) - width
-    if vertical == "middle":
-        y0 = y - height / 2
-    elif vertical == "top":
-        y0 = y + (gap if horizontal == "center" else gap / 2)
-    else:
-        y0 = y - (gap if horizontal == "center" else gap / 2) - height
+    (x, y), ``gap`` px from its centre (half that on each axis for a corner)."""
+    vertical, horizontal = (SIDE[word] for word in position.split())
+    x0 = _start(horizontal, x, width, gap if vertical == 0 else gap / 2)
+    y0 = _start(vertical, y, height, gap if horizontal == 0 else gap / 2)
     return x0, y0, x0 + width, y0 + height
 
 
