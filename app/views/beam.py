@@ -117,7 +117,8 @@ def draw_tree(step: int):
     url_state.write()  # the player's fragment reruns alone: keep the step in the URL
     return charts.beam.beam_tree_figure(
         tree, vocab, alpha=cfg.length_penalty, upto=step, best=beam.best, greedy=greedy.best,
-        selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX))
+        selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX),
+        pruned=widgets.beam.show_pruned())
 
 
 widgets.beam.tree_player(draw_tree, tree.num_steps,

@@ -302,3 +302,29 @@ def test_attention_heatmap_slants_the_labels_of_a_long_source():
     assert charts.decode.attention_heatmap(long_hyp, ("x",) * 31).layout.xaxis.tickangle == -60
     short = Hypothesis(("a",), (A,), (-0.1,), "a", -0.1, -0.1, False, 1, ((1.0, 0.0),))
     assert charts.decode.attention_heatmap(short, ("x", "<eos>")).layout.xaxis.tickangle == 0
+
+
+def test_without_pruned_candidates_the_tree_is_its_kept_and_finished_nodes():
+    # TREE without nodes 3, 7, 10 (pruned), worked out by hand: root 0; step 1 a 0, b 1;
+    # step 2 a-><eos> 0, a->b 1, b->a 2; step 3 b->a-><eos> 2, a->b-><eos> 1 -> pushed
+    # below its neighbour's parent order: a->b (row 1) first, so its <eos> is row 1.
+    y = bc.tree_layout(TREE, pruned=False)
+    assert y == {0: 0, 1: 0, 2: 1, 5: 0, 6: 1, 4: 2, 9: 1, 8: 2}
+    fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY, pruned=False)
+    assert not traces(fig, "pruned") and traces(full := bc.beam_tree_figure(
+        TREE, VOCAB, best=BEST, greedy=GREEDY), "pruned")
+    drawn = sorted(c[0] for t in fig.data if t.mode == "markers+text" for c in t.customdata)
+    assert drawn == sorted(y)
+    assert fig.layout.height < full.layout.height
+
+
+@pytest.mark.parametrize("beam_size", [2, 5, 16])
+def test_without_pruned_candidates_rows_stay_unique_and_the_tree_is_shorter(beam_size):
+    tree = tiny_tree(beam_size)
+    y = bc.tree_layout(tree, pruned=False)
+    assert not [i for i in y if tree.nodes[i].status == "pruned"]
+    for step in range(1, tree.num_steps + 1):
+        nodes = [n for n in tree.at_step(step) if n.id in y]
+        rows = [y[n.id] for n in nodes]
+        assert len(set(rows)) == len(rows) and all(y[n.id] >= y[n.parent] for n in nodes)
+    assert max(y.values()) < max(bc.tree_layout(tree).values())

@@ -51,3 +51,23 @@ def test_the_search_settings_fold_into_an_expander_in_presenter_mode():
     folded.slider(key=state.BEAM_SIZE).set_value(3).run()
     assert not at.exception, at.exception
     assert any("K=3" in h.value for h in at.subheader)
+
+
+def test_the_beam_tree_drops_its_pruned_candidates_in_presenter_mode_until_asked():
+    def tree_statuses(at: AppTest) -> set[str]:
+        import json
+        (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                  if c.proto.id.endswith(f"-{state.BEAM_TREE_CHART}")]
+        return {t.get("name") for t in fig["data"] if t.get("mode") == "markers+text"}
+
+    at = AppTest.from_file(MAIN, default_timeout=90).run()
+    at.switch_page("views/beam.py").run()
+    assert "pruned" in tree_statuses(at) and at.toggle(key=state.BEAM_PRUNED).value
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    assert "pruned" not in tree_statuses(at) and not at.toggle(key=state.BEAM_PRUNED).value
+    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()  # asked for: kept in the mode
+    assert "pruned" in tree_statuses(at)
+    at.switch_page("views/decode.py").run()
+    at.switch_page("views/beam.py").run()
+    assert "pruned" in tree_statuses(at)

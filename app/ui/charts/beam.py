@@ -45,8 +45,9 @@ def prefix_text(tree: BeamTree, node_id: int, vocab: Vocab) -> str:
     return vocab.decode(tree.prefix_ids(node_id))
 
 
-def tree_layout(tree: BeamTree) -> dict[int, float]:
-    """Node id -> row (y, top = 0); a node's x is its step.
+def tree_layout(tree: BeamTree, pruned: bool = True) -> dict[int, float]:
+    """Node id -> row (y, top = 0); a node's x is its step. ``pruned=False`` lays out
+    the other nodes only (a pruned node has no children, so nothing hangs from it).
 
     Each node wants the row of its parent plus its place among its siblings (children
     hang below their parent, the best on the parent's row); at each step, in order of
@@ -54,11 +55,16 @@ def tree_layout(tree: BeamTree) -> dict[int, float]:
     pushed down to the next free row. So edges never cross and rows are unique per step.
     Example: root -> a, b; a -> c, d; b -> e gives rows root 0, a 0, b 1, c 0, d 1, e 2.
     """
+    def shown(node: BeamNode) -> bool:
+        return pruned or node.status != "pruned"
+
     y = {0: 0.0}
-    place = {c.id: i for kids in tree.children_of().values() for i, c in enumerate(kids)}
+    place = {c.id: i for kids in tree.children_of().values()
+             for i, c in enumerate(k for k in kids if shown(k))}
     for step in range(1, tree.num_steps + 1):
         row = -1.0
-        for node in sorted(tree.at_step(step), key=lambda n: (y[n.parent], n.rank)):
+        for node in sorted(filter(shown, tree.at_step(step)),
+                           key=lambda n: (y[n.parent], n.rank)):
             row = max(y[node.parent] + place[node.id], row + 1)
             y[node.id] = row
     return y
@@ -114,7 +120,7 @@ def _edges(tree: BeamTree, ids: Sequence[int], y: dict[int, float]) -> tuple[lis
     ys: list = []
     for i in ids:
         node = tree.nodes[i]
-        if node.parent is not None:
+        if node.parent is not None and node.id in y:
             parent = tree.nodes[node.parent]
             xs += [parent.step, node.step, None]
             ys += [y[parent.id], y[node.id], None]
@@ -124,7 +130,8 @@ def _edges(tree: BeamTree, ids: Sequence[int], y: dict[int, float]) -> tuple[lis
 def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                      upto: int | None = None,
                      best: Hypothesis | None = None, greedy: Hypothesis | None = None,
-                     selected: int | None = None, label_px: int = LABEL_PX) -> go.Figure:
+                     selected: int | None = None, label_px: int = LABEL_PX,
+                     pruned: bool = True) -> go.Figure:
     """The search tree up to step ``upto`` (default: all of it); prefixes are spelled by
     ``vocab``, the model's target vocabulary. ``label_px`` above ``LABEL_PX`` (presenter
     mode) draws every label at that size, wrapped onto two lines when long
@@ -133,12 +140,14 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
 
     Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
     ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
-    ring marks the node where they part. ``selected`` gets a black ring.
+    ring marks the node where they part. ``selected`` gets a black ring. ``pruned=False``
+    leaves the pruned candidates out (about half the rows: for a projector).
     """
     last = tree.num_steps
     upto = last if upto is None else max(0, min(upto, last))
-    y, short, positions = tree_layout(tree), tree.fell_short(), tree.beam_positions()
-    shown = [n for n in tree.nodes if n.step <= upto]
+    y = tree_layout(tree, pruned)
+    short, positions = tree.fell_short(), tree.beam_positions()
+    shown = [n for n in tree.nodes if n.step <= upto and n.id in y]
     fig = go.Figure()
     for dash, color, name, pick in (("dot", "#d0d0d0", "pruned edge", {"pruned"}),
                                     ("solid", "#9a9a9a", "edge",
@@ -147,6 +156,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"color": color, "width": 1, "dash": dash}, name=name))
     g_path = tree.path_through(greedy.token_ids) if greedy is not None else []
+    g_path = [i for i in g_path if i in y]  # where greedy was pruned: up to there
     b_path = _leaf_path(tree, best)
     for path, color, width, name in ((g_path, GREEDY_COLOR, 9, "greedy path"),
                                      (b_path, BEST_COLOR, 3, "best beam path")):
@@ -248,7 +258,7 @@ def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], up
                 rings.append((node, "greedy leaves the recorded tree", GREEDY_COLOR, "x-thin",
                               26, f"greedy goes on outside the beam: '{html.escape(greedy.text)}'"
                               f" (log p {nats(greedy.score)})"))
-    if selected is not None and 0 <= selected < len(tree.nodes):
+    if selected is not None and selected in y:
         node = tree.nodes[selected]
         if node.step <= upto:
             rings.append((node, "selected node", SELECTED_COLOR, "circle-open", 30,

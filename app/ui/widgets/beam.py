@@ -11,7 +11,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.search import searched_widths
-from ui import figures, state
+from ui import figures, presenter, state
 from ui.charts import slides
 from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
                       BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
@@ -79,6 +79,16 @@ def selected_node(options: dict[int, str]) -> int | None:
     return next((i for i, label in options.items() if label == picked), None)
 
 
+def show_pruned() -> bool:
+    """Whether the tree draws its pruned candidates: the toggle's value; by default on,
+    and off in presenter mode (the default follows the mode until the toggle is used
+    in it)."""
+    ss, present = st.session_state, presenter.is_on()
+    if state.BEAM_PRUNED not in ss or ss.get(state.BEAM_PRUNED_MODE) != present:
+        ss[state.BEAM_PRUNED], ss[state.BEAM_PRUNED_MODE] = not present, present
+    return bool(ss[state.BEAM_PRUNED])
+
+
 def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int], str],
                 options: dict[int, str], *, model: str = "", source: str = "") -> None:
     """Step slider, Play/Pause and the tree ``draw(step)`` in a fragment: moving the
@@ -102,6 +112,10 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
         figures.show(fig, key=BEAM_TREE_CHART, view="beam", model=model, source=source,
                      on_select=partial(_clicked, options), selection_mode="points")
         st.caption(summary(step))
+        st.toggle("Show pruned candidates", key=state.BEAM_PRUNED, persist_state=KEEP,
+                  help="The candidates each step scored and dropped (grey). Off, the "
+                       "tree is about half as tall, for a projector (presenter mode "
+                       "starts with it off).")
         figures.html_download(fig, key=state.BEAM_TREE_EXPORT, label="Export the tree (HTML)",
                               name=slides.export_name(f"beam-step{step}", model, source))
         if ss.pop(BEAM_CLICKED, False) or playing != bool(ss.get(BEAM_PLAYING)):
