@@ -77,3 +77,27 @@ def test_attention_merges_pieces_into_words(page):
     assert len(x) <= len(pieces["data"][0]["x"]) and x[-1].endswith("&lt;eos&gt;")
     rows = np.array([[v for v in row] for row in words["data"][0]["z"]], dtype=float)
     np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=1e-3)
+
+
+# The German and Spanish models: every view on typed everyday English, and what each
+# model's card says it writes for its example.
+OTHER_LANGUAGES = ("translation-en-de-attention", "translation-en-es-attention")
+VIEWS = ("views/decode.py", "views/beam.py", "views/attention.py", "views/hidden_states.py",
+         "views/replay.py", "views/compare.py")
+
+
+@pytest.mark.parametrize("name", OTHER_LANGUAGES)
+def test_every_view_runs_on_the_german_and_spanish_models(monkeypatch, name):
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(ZOO))
+    tm = core.load(ZOO / name)
+    example = tm.info["example"]
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.selectbox(key="model").set_value(f"shipped:{name}").run()
+    at.text_input(key="source").set_value(example["source"]).run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    shown = " ".join(m.value for m in at.markdown)
+    assert example["target"] in shown  # the card's example output, as text
+    for view in VIEWS:
+        at.switch_page(view).run()
+        assert not at.exception, (view, at.exception)
+        assert not at.error, (view, [e.value for e in at.error])

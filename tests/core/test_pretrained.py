@@ -35,6 +35,17 @@ def test_dates_attention_meets_its_goal():
     assert info["heldout_exact_match"] >= 0.995 and info["heldout_pairs"] == 1000
 
 
+def test_translation_en_fr_attention_meets_its_goal():
+    """Issue 13's goal on the held-out set (sacrebleu, all references, float16 weights),
+    and the fixed context's bottleneck: below attention on every score."""
+    scores = {kind: load(PRETRAINED / f"translation-en-fr-{kind}").info["heldout_scores"]
+              for kind in ("attention", "fixed")}
+    assert scores["attention"]["beam5"]["chrf"] >= 50 and scores["attention"]["beam5"]["bleu"] >= 25
+    for search in ("greedy", "beam5"):
+        for metric in ("bleu", "chrf"):
+            assert scores["attention"][search][metric] > scores["fixed"][search][metric] + 5
+
+
 ZOO = {"dates", "reverse", "g2p", "translation-en-fr", "digits"}
 
 
