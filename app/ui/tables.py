@@ -27,9 +27,10 @@ WRAP_CSS = "<style>[data-testid='stTable'] td p { overflow-wrap: anywhere !impor
 
 def wrapped_table(data: Any) -> None:
     """``data`` (a DataFrame, or a list of row dicts) as a table without its index whose
-    cells wrap, inside words where they must."""
+    cells wrap, inside words where they must; booleans read yes/no."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     st.html(WRAP_CSS)  # style only: Streamlit gives it no space on the page
-    st.table(data, hide_index=True)
+    st.table(_formatted(frame, {}), hide_index=True)
 
 
 def _formatted(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
