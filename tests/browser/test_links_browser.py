@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app_driver import TIMEOUT, assert_no_exception, open_page, screenshot, set_slider
 from bench.common import settle
@@ -42,6 +43,12 @@ def copied_link(page: Page) -> str:
     shown_link = code.inner_text().strip()
     code.hover()
     body.get_by_role("button", name="Copy to clipboard").click()
+    try:  # the copy lands asynchronously: under load the old link can still be there
+        page.wait_for_function("want => navigator.clipboard.readText()"
+                               ".then(t => t.trim() === want)", arg=shown_link,
+                               timeout=TIMEOUT)
+    except PlaywrightTimeoutError:
+        pass  # the assertion below says what the clipboard holds
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == shown_link
     page.keyboard.press("Escape")

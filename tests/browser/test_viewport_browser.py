@@ -44,8 +44,9 @@ CONTROLS_OVERLAP = """() => {
                         && b.top < a.bottom;
   const out = [];
   for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
-    const labels = [...gd.querySelectorAll('text.slider-label')].map(t => t.getBoundingClientRect());
-    const buttons = [...gd.querySelectorAll('g.updatemenu-button')].map(b => b.getBoundingClientRect());
+    const box = e => e.getBoundingClientRect();
+    const labels = [...gd.querySelectorAll('text.slider-label')].map(box);
+    const buttons = [...gd.querySelectorAll('g.updatemenu-button')].map(box);
     for (const l of labels) for (const b of buttons) if (hit(l, b)) out.push([l.left, b.right]);
   }
   return out;
