@@ -152,7 +152,9 @@ def cold_starts(times: int) -> dict:
 
 
 ELEMENT_VARIANTS = ("markdown", "code", "widgets-code", "code-plotly-dataframe",
-                    "widgets-markdown-plotly-dataframe", "widgets-code-plotly-dataframe")
+                    "widgets-markdown-plotly-dataframe", "widgets-code-plotly-dataframe",
+                    "markdown-wide", "markdown-sidebar", "markdown-nav",
+                    "widgets-markdown-plotly-dataframe-wide-sidebar-nav")
 
 
 def element_costs(repeats: int) -> dict:
