@@ -107,8 +107,10 @@ def test_presenter_beam_tree_nodes_fit_their_labels_and_rows_fit_the_nodes():
     for trace in (t for t in normal.data if t.mode == "markers+text"):
         assert set(trace.marker.size) == {20.0}
         assert set(trace.textfont.size) <= {9, 11}
-    # a long subword piece wraps onto two lines of 5 characters, cut with "…" after 9
+    # a long subword piece wraps onto two lines split in the middle, cut with "…" after 9
     assert bc.node_label("▁something", 16) == "␣some<br>thing"
+    assert bc.node_label("▁inter", 16) == "␣in<br>ter"
+    assert bc.node_label("▁station", 16) == "␣sta<br>tion"
     assert bc.node_label("▁internationally", 16) == "␣inte<br>rnat…"
     assert bc.node_label("▁something") == "␣something"  # the default does not wrap
     assert bc.node_px("▁something", 16) > bc.node_px("<eos>", 16) > bc.node_px("7", 16)

@@ -206,21 +206,22 @@ def _label_size(token: str, label_px: int) -> int:
 
 def _label_lines(token: str, label_px: int) -> list[str]:
     """A node label's lines, unescaped: one line by default; above ``LABEL_PX``
-    (presenter mode) at most ``LINE_CHARS`` characters a line on at most two lines, a
-    longer token cut with "…" (the hover keeps it whole)."""
+    (presenter mode) at most ``LINE_CHARS`` characters a line on at most two lines,
+    split in the middle (a narrower node), a longer token cut with "…" (the hover keeps
+    it whole)."""
     shown = html.unescape(token_text(token))
     if label_px <= LABEL_PX or len(shown) <= LINE_CHARS:
         return [shown]
-    rest = shown[LINE_CHARS:]
-    if len(rest) > LINE_CHARS:
-        rest = rest[:LINE_CHARS - 1] + "…"
-    return [shown[:LINE_CHARS], rest]
+    if len(shown) <= 2 * LINE_CHARS:
+        half = (len(shown) + 1) // 2
+        return [shown[:half], shown[half:]]
+    return [shown[:LINE_CHARS], shown[LINE_CHARS:2 * LINE_CHARS - 1] + "…"]
 
 
 def node_label(token: str, label_px: int = LABEL_PX) -> str:
     """A node's label as plotly text: escaped, lines joined by <br>.
 
-    Example: node_label("▁station", 16) -> "␣stat<br>ion"; node_label("<eos>") -> "&lt;eos&gt;".
+    Example: node_label("▁station", 16) -> "␣sta<br>tion"; node_label("<eos>") -> "&lt;eos&gt;".
     """
     return "<br>".join(html.escape(line) for line in _label_lines(token, label_px))
 
