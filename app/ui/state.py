@@ -73,6 +73,7 @@ SWEEP_N, SWEEP_RUN, SWEEP_CHART = "sweep_n", "sweep_run", "sweep_chart"
 # -- Attention, Hidden states (inside views) --
 INSIDE_SOURCE = SourceBox("inside_source", "inside_source_task", "inside_source_input")
 ATTENTION_ANIMATION, ALIGNMENT_LINES = "attention_animation", "alignment_lines"
+ATTENTION_STEP, ATTENTION_STEP_SIG = "attention_step", "attention_step_sig"  # step opened at
 MERGE_WORDS = "attention_merge_words"  # Attention: subword pieces merged into words
 CONTEXT_ROWS = "context_rows"
 STATES_A = SourceBox("states_a", "states_a_task", "states_a_input")

@@ -198,6 +198,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "beam.attention": (Field("hyp", state.BEAM_ATTENTION, "hypothesis", _labelled,
                              dump=_label_key),),
     "attention": (_source("src", state.INSIDE_SOURCE, "input"),),
+    "attention.step": (Field("step", state.ATTENTION_STEP, "step",
+                             lambda r, c: parse_int(r, 0, c["last"])),),
     "hidden-states": (_source("a", state.STATES_A, "input A"),
                       _source("b", state.STATES_B, "input B"), *_states_fields("hidden")),
     "replay": (),

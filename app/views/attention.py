@@ -62,7 +62,14 @@ if handle.has_attention and subword and st.toggle(
 if handle.has_attention:
     view_left.caption("Press Play, or drag the slider: row t is where the decoder looked "
                       "while writing output token t.")
-    animation = charts.attention.attention_animation(shown)
+    last = len(shown.output_tokens) - 1  # rows count from 0, as their labels do
+    widgets.inside.reset_step((handle.key, text, shown.output_tokens), last)
+    url_state.restore("attention.step", last=last)  # a link's row, once the rows are known
+    row = view_left.number_input(
+        "Open at row (kept in the link)", 0, last, key=state.ATTENTION_STEP,
+        help="The animation starts drawn up to this row; Copy link keeps it. The slider "
+             "under the heatmap moves in your browser only.")
+    animation = charts.attention.attention_animation(shown, int(row))
     with view_right:
         if widgets.image_input.is_image_model(handle.tm):  # the weights on the pixels
             figures.show(charts.image_attention.strip_attention(

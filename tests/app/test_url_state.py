@@ -205,6 +205,33 @@ def test_beam_step_past_the_tree_is_refused(pretrained):
     assert at.slider(key=state.BEAM_STEP).value == last  # the whole tree, as by default
 
 
+def animation(at: AppTest) -> dict:
+    import json
+    (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+              if c.proto.id.endswith(f"-{state.ATTENTION_ANIMATION}")]
+    return fig
+
+
+def test_an_attention_link_opens_the_animation_at_its_row(pretrained):
+    at = open_link("attention", {"src": "29.02.2004", "step": "2"})
+    assert notes(at) == [] and at.number_input(key=state.ATTENTION_STEP).value == 2
+    fig = animation(at)
+    rows = fig["data"][0]["z"]
+    assert fig["layout"]["sliders"][0]["active"] == 2  # the slider on row 2, as labelled
+    assert all(v is not None for row in rows[:3] for v in row)
+    assert all(v is None for row in rows[3:] for v in row) and len(rows) > 3
+    assert at.query_params["step"] in ("2", ["2"])  # the link keeps it
+    # a new input opens fully drawn again; a row past the output is refused with a note
+    at.text_input(key=state.INSIDE_SOURCE.widget).set_value("1-6-2077").run()
+    last_row = len(animation(at)["data"][0]["z"]) - 1
+    assert at.number_input(key=state.ATTENTION_STEP).value == last_row
+    at = open_link("attention", {"src": "29.02.2004", "step": "99"})
+    [note] = notes(at)
+    assert "step `99`" in note
+    last_row = len(animation(at)["data"][0]["z"]) - 1
+    assert at.number_input(key=state.ATTENTION_STEP).value == last_row
+
+
 def test_attention_and_hidden_states_links(pretrained):
     at = open_link("attention", {"src": "29.02.2004"})
     assert notes(at) == [] and at.text_input(key=state.INSIDE_SOURCE.widget).value == \

@@ -32,8 +32,9 @@ def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:
             for t, row in enumerate(matrix)]
 
 
-def attention_animation(tr: Trace) -> go.Figure:
-    """Heatmap (T, S) that fills in one decoder step per frame; starts fully drawn.
+def attention_animation(tr: Trace, row: int | None = None) -> go.Figure:
+    """Heatmap (T, S) that fills in one decoder step per frame; starts drawn up to row
+    ``row`` (0..T-1, as the row labels count; the slider there), fully drawn by default.
 
     Raises:
         ValueError: if the trace has no attention (fixed-context decoder).
@@ -42,11 +43,12 @@ def attention_animation(tr: Trace) -> go.Figure:
         raise ValueError("this model has no attention (fixed-context decoder)")
     x, y = token_labels(tr.source_tokens), token_labels(tr.output_tokens)
     steps = len(y)
+    shown = steps if row is None else min(max(row + 1, 1), steps)  # rows drawn
     names = [str(k) for k in range(1, steps + 1)]
     frames = [go.Frame(data=[go.Heatmap(z=_rows_up_to(tr.attention, k))], name=name)
               for k, name in zip(range(1, steps + 1), names)]
     fig = go.Figure(go.Heatmap(
-        z=_rows_up_to(tr.attention, steps), x=x, y=y, zmin=0.0, zmax=1.0,
+        z=_rows_up_to(tr.attention, shown), x=x, y=y, zmin=0.0, zmax=1.0,
         colorscale="Blues", colorbar={"title": {"text": "weight"}},
         hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"),
         frames=frames)
@@ -55,7 +57,7 @@ def attention_animation(tr: Trace) -> go.Figure:
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
     fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
                       **animation_controls(names, _step_labels(tr.output_tokens),
-                                           steps - 1, "row "))  # short: clear of Pause
+                                           shown - 1, "row "))  # short: clear of Pause
     return fig
 
 

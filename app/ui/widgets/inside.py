@@ -74,3 +74,12 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
                       if s is None else neighbours_chart.step_label(s, tokens[s]))
     k = c3.number_input("Neighbours", 1, 20, 5, key=state.NEIGHBOURS_K, persist_state=KEEP)
     return int(which), at, int(k)
+
+
+def reset_step(signature: tuple, last: int) -> None:
+    """The Attention animation's opening row (0..``last``): the last for a new input or
+    model (the heatmap fully drawn), else the row picked, kept within range."""
+    ss = st.session_state
+    if ss.get(state.ATTENTION_STEP_SIG) != signature:
+        ss[state.ATTENTION_STEP_SIG], ss[state.ATTENTION_STEP] = signature, last
+    ss[state.ATTENTION_STEP] = min(max(int(ss.get(state.ATTENTION_STEP, last)), 0), last)
