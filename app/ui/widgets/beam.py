@@ -15,7 +15,7 @@ from ui import figures, presenter, state
 from ui.charts import slides
 from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
                       BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
-from ui.widgets.common import KEEP
+from ui.widgets.common import KEEP, keep_step
 from ui.widgets.decode import default_source, example_buttons, source_box
 
 PLAY_SECONDS = 0.8  # one step per tick while playing
@@ -46,11 +46,9 @@ def examples_panel(task: str, examples: tuple[str, ...],
 
 def reset_steps(signature: tuple, last: int) -> None:
     """Show the whole tree again (and stop playing) when a new search comes in."""
-    ss = st.session_state
-    if ss.get(BEAM_TREE_SIG) != signature:
-        ss[BEAM_TREE_SIG], ss[BEAM_STEP], ss[BEAM_PLAYING] = signature, last, False
-        ss.pop(BEAM_FORCE_NODE, None)
-    ss[BEAM_STEP] = min(max(int(ss.get(BEAM_STEP, last)), 0), last)
+    if keep_step(BEAM_STEP, BEAM_TREE_SIG, signature, last):
+        st.session_state[BEAM_PLAYING] = False
+        st.session_state.pop(BEAM_FORCE_NODE, None)
 
 
 def _toggle_play(last: int) -> None:

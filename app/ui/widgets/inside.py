@@ -11,7 +11,7 @@ import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
 from ui import glossary, state
 from ui.charts import neighbours as neighbours_chart
-from ui.widgets.common import KEEP
+from ui.widgets.common import KEEP, keep_step
 
 
 def one_token_variant(text: str) -> str:
@@ -76,10 +76,8 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
     return int(which), at, int(k)
 
 
+
 def reset_step(signature: tuple, last: int) -> None:
     """The Attention animation's opening row (0..``last``): the last for a new input or
     model (the heatmap fully drawn), else the row picked, kept within range."""
-    ss = st.session_state
-    if ss.get(state.ATTENTION_STEP_SIG) != signature:
-        ss[state.ATTENTION_STEP_SIG], ss[state.ATTENTION_STEP] = signature, last
-    ss[state.ATTENTION_STEP] = min(max(int(ss.get(state.ATTENTION_STEP, last)), 0), last)
+    keep_step(state.ATTENTION_STEP, state.ATTENTION_STEP_SIG, signature, last)
