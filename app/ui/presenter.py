@@ -28,7 +28,8 @@ CSS = """<style>
 [data-testid="stMain"] [data-testid="stMarkdown"] p,
 [data-testid="stMain"] [data-testid="stMarkdown"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.25rem; }
-[data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stCode"] code,
+[data-testid="stMain"] [data-testid="stMarkdown"] p code { font-size: 1.3rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;

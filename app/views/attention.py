@@ -43,8 +43,8 @@ if aligned is not None:
                       "scores the share of source positions that count (about 1/S, or "
                       "2/S with a one-way encoder, where the next position counts too: "
                       "its state still carries the character).")
-elif handle.has_attention:
-    right.caption("No alignment score: the gold alignment of this input is unknown "
+elif handle.has_attention:  # under the output: a narrow column made it a tall one
+    view_left.caption("No alignment score: the gold alignment of this input is unknown "
                   "(known for reverse always; dates: when the output is this input's date; "
                   "digits: for a held-out or composed strip read with as many digits).")
 

@@ -41,6 +41,14 @@ def test_heatmap_z_is_the_attention_matrix_with_escaped_position_labels():
     assert "<eos>" not in str(list(heat.x) + list(heat.y))
 
 
+def test_heatmap_slants_source_labels_only_when_they_would_not_fit_side_by_side():
+    assert charts.decode.attention_heatmap(hyp("ba", -1.0), SOURCE).layout.xaxis.tickangle == 0
+    pieces = ("▁where", "▁is", "▁the", "▁station", "?", "<eos>")  # 39 label characters
+    slanted = charts.decode.attention_heatmap(hyp("ba", -1.0, attention=[[1 / 6] * 6] * 3),
+                                              pieces)
+    assert slanted.layout.xaxis.tickangle == -60
+
+
 def test_heatmap_refuses_a_hypothesis_without_attention():
     with pytest.raises(ValueError, match="fixed-context"):
         charts.decode.attention_heatmap(hyp("ba", -1.0, attention=None), SOURCE)

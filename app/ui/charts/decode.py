@@ -3,6 +3,7 @@ table (also the Beam search view's)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,6 +11,8 @@ import plotly.graph_objects as go
 
 from seq2seq_core import Hypothesis, SearchResult
 from ui.charts.common import token_labels, with_correct
+
+HEATMAP_TICK_CHARS = 30  # source-label characters that fit across the heatmap unslanted
 
 
 def attention_heatmap(hyp: Hypothesis, source_tokens: Sequence[str]) -> go.Figure:
@@ -25,8 +28,11 @@ def attention_heatmap(hyp: Hypothesis, source_tokens: Sequence[str]) -> go.Figur
         z=[list(row) for row in hyp.attention], x=x, y=y, zmin=0.0, zmax=1.0,
         colorscale="Blues", colorbar={"title": {"text": "weight"}},
         hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(type="category", title_text="source token",  # long sources: slanted
-                     tickangle=-60 if len(x) > 20 else 0)  # labels, else they overlap
+    # Slanted labels once they would not fit side by side (at presenter mode's 16 px,
+    # about 30 characters fit the column the heatmap has at 1280 wide: 39 overlapped)
+    chars = sum(len(html.unescape(label)) for label in x)
+    fig.update_xaxes(type="category", title_text="source token",
+                     tickangle=-60 if len(x) > 20 or chars > HEATMAP_TICK_CHARS else 0)
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
     fig.update_layout(height=max(260, 28 * len(y) + 120), margin={"l": 10, "r": 10, "t": 30,
                                                                  "b": 10})
