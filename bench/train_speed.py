@@ -11,14 +11,16 @@ throughput: target tokens per second of training for 1 and 2 torch threads, on a
 machine and with a second process busy on one core.
 profile: where one training step's time goes (torch.profiler, top operators).
 
-    python bench/train_speed.py --against HEAD~1 [--rounds 3]
+    python bench/train_speed.py --against HEAD~1 [--rounds 3] [--new-model JSON]
 
 paired: this tree against another commit (exported with ``git archive``) in the same run,
 alternating which goes first: target tokens per CPU-second of training (``dates``
 attention GRU-128, and word-level English-French when the Tatoeba files are there) and
 CPU seconds for ``dates`` attention to reach 99% held-out exact match; min and median
 of the rounds, and new / old. Each measurement is its own process on one thread, using
-only the public API both commits share.
+only the public API both commits share. ``--new-model '{"decoder": "luong"}'`` changes the
+model this tree trains (the other commit keeps the standard one), to compare a decoder
+the other commit does not have.
 """
 
 from __future__ import annotations
@@ -116,13 +118,15 @@ MEASURE = r"""
 import json, sys, time, torch
 torch.set_num_threads(1)
 from seq2seq_core import TrainConfig, Trainer, make_task, new_model
-kind = sys.argv[1]
+kind, overrides = sys.argv[1], json.loads(sys.argv[2])
 model = dict(cell="gru", emb_dim=32, hidden_dim=128, decoder="attention", score="additive")
 if kind == "translation":
     task = make_task("translation", seed=1, lang="fra", max_len=10, tokenization="word",
                      vocab_size=4000)
     model = dict(cell="gru", emb_dim=96, hidden_dim=256, decoder="attention")
+    model.update(overrides)
 else:
+    model.update(overrides)
     task = make_task("dates", seed=1)
 cfg = TrainConfig(steps=100_000, batch_size=64, learning_rate=3e-3, seed=1, eval_size=500)
 trainer = Trainer(new_model(task, model, 1), task, cfg)
@@ -145,16 +149,16 @@ else:
 """
 
 
-def _measure(tree: Path, kind: str, env: dict[str, str]) -> dict:
+def _measure(tree: Path, kind: str, env: dict[str, str], model: str = "{}") -> dict:
     code = f"import sys; sys.path.insert(0, {str(tree)!r})\n" + MEASURE
-    out = subprocess.run([sys.executable, "-c", code, kind], cwd=tree, capture_output=True,
-                         text=True, env=env)
+    out = subprocess.run([sys.executable, "-c", code, kind, model], cwd=tree,
+                         capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"{kind} in {tree} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def paired(rev: str, rounds: int) -> None:
+def paired(rev: str, rounds: int, new_model: str = "{}") -> None:
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp)
@@ -175,9 +179,9 @@ def paired(rev: str, rounds: int) -> None:
             results: dict[str, list[float]] = {"old": [], "new": []}
             key = "cpu_s" if kind == "to99" else "tokens_per_cpu_s"
             for r in range(rounds):
-                order = [("old", old), ("new", root)]
-                for name, tree in (order if r % 2 == 0 else order[::-1]):
-                    results[name].append(_measure(tree, kind, env)[key])
+                order = [("old", old, "{}"), ("new", root, new_model)]
+                for name, tree, model in (order if r % 2 == 0 else order[::-1]):
+                    results[name].append(_measure(tree, kind, env, model)[key])
             unit = "CPU s to 99%" if kind == "to99" else "tokens per CPU-second"
             for name in ("old", "new"):
                 v = results[name]
@@ -185,7 +189,8 @@ def paired(rev: str, rounds: int) -> None:
                       f"{unit} min {min(v):8.1f} median {statistics.median(v):8.1f}  {v}",
                       flush=True)
             ratio = statistics.median(results["new"]) / statistics.median(results["old"])
-            print(f"  {kind:11s} new / old (medians): {ratio:.2f}", flush=True)
+            print(f"  {kind:11s} new / old (medians): {ratio:.2f}  (this tree's model: "
+                  f"{new_model})", flush=True)
 
 
 def main() -> None:
@@ -193,10 +198,12 @@ def main() -> None:
     parser.add_argument("--only", choices=["to99", "threads", "profile"])
     parser.add_argument("--against", metavar="REV", help="paired comparison with a commit")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--new-model", default="{}", metavar="JSON",
+                        help="model fields this tree trains instead (paired mode only)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.against:
-        paired(args.against, args.rounds)
+        paired(args.against, args.rounds, args.new_model)
         return
     task = make_task("dates", seed=1)
     if args.only in (None, "to99"):

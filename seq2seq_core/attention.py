@@ -13,16 +13,27 @@ so adding a score is one class and one entry.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 
 def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
     """Softmax over the last axis with masked positions set to exactly 0.
 
-    scores (B, S), mask (B, S) bool with True = real token -> weights (B, S).
+    scores (B, S) or (B, T, S), mask (B, S) bool with True = real token -> weights of
+    the scores' shape.
     """
+    if scores.dim() == 3:
+        mask = mask.unsqueeze(1)  # (B, 1, S): the same source for every query
     scores = scores.masked_fill(~mask, float("-inf"))
     return torch.softmax(scores, dim=-1)
+
+
+def _weigh(scores: Tensor, mask: Tensor, values: Tensor, one: bool) -> tuple[Tensor, Tensor]:
+    """Scores (B, T, S) -> context (B, T, He) and weights (B, T, S); T squeezed if ``one``."""
+    weights = masked_softmax(scores, mask)  # (B, T, S)
+    context = torch.bmm(weights, values)  # (B, T, He)
+    return (context.squeeze(1), weights.squeeze(1)) if one else (context, weights)
 
 
 class AdditiveAttention(nn.Module):
@@ -30,6 +41,7 @@ class AdditiveAttention(nn.Module):
 
     label = "additive (Bahdanau 2015)"
     needs_query_sized_keys = False
+    query_block = 1 << 18  # numbers of (B, T, S, A) per call with T queries (1 MB)
 
     def __init__(self, query_dim: int, key_dim: int, attn_dim: int | None = None) -> None:
         super().__init__()
@@ -39,48 +51,42 @@ class AdditiveAttention(nn.Module):
         self.v = nn.Linear(attn_dim, 1, bias=False)
 
     def prepare_keys(self, outputs: Tensor) -> Tensor:
-        """W_k h_j for every source position: outputs (B, S, He) -> keys (B, S, A)."""
-        return self.key_proj(outputs)
+        """2 (W_k h_j + b) for every source position: outputs (B, S, He) -> keys (B, S, A).
+
+        The factor 2 belongs to the identity ``forward`` scores with; carried in the keys,
+        it costs one pass per source instead of one per decoder step.
+        """
+        return F.linear(outputs, 2.0 * self.key_proj.weight, 2.0 * self.key_proj.bias)
 
     def forward(self, query: Tensor, keys: Tensor, values: Tensor,
                 mask: Tensor) -> tuple[Tensor, Tensor]:
         """Attend.
 
+        v^T tanh(x) = 2 v^T sigmoid(2x) - sum(v), and the last term is the same at every
+        source position, so softmax ignores it: the scores are 2 v^T sigmoid(2x), with
+        each factor 2 folded into a small weight (or the keys) rather than applied to
+        the (B, T, S, A) tensor, whose passes are most of attention's cost (sigmoid is
+        also far faster than tanh on this CPU build). Weights and gradients equal the
+        tanh formula's to float tolerance (tests/core/test_attention.py,
+        test_training_step.py).
+
         Args:
-            query: decoder state, (B, H).
+            query: decoder state, (B, H) for one step, or (B, T, H) for T steps at once.
             keys: from ``prepare_keys``, (B, S, A).
             values: encoder outputs, (B, S, He).
             mask: (B, S) bool, True = real token.
 
         Returns:
             context (B, He) and attention weights (B, S), each row summing to 1 with
-            exactly 0 at masked positions.
+            exactly 0 at masked positions; (B, T, He) and (B, T, S) for T queries.
         """
-        q = self.query_proj(query).unsqueeze(1)  # (B, 1, A)
-        if torch.is_grad_enabled():
-            # v^T tanh(x) = 2 v^T sigmoid(2x) - sum(v): the last term is the same at every
-            # position, so softmax ignores it, and this CPU build's sigmoid is far faster
-            # than its tanh (see _scores_no_grad); weights and gradients are unchanged.
-            scores = 2.0 * self.v(torch.sigmoid(2.0 * (keys + q))).squeeze(2)  # (B, S)
-        else:
-            scores = self._scores_no_grad(keys + q)  # (B, S)
-        weights = masked_softmax(scores, mask)  # (B, S)
-        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
-        return context, weights
-
-
-    def _scores_no_grad(self, x: Tensor) -> Tensor:
-        """The scores v^T tanh(x) (B, S, A) -> (B, S), up to a constant softmax ignores.
-
-        tanh(x) = 2 sigmoid(2x) - 1, so v^T tanh(x) = 2 v^T sigmoid(2x) - sum(v), and the
-        last term is the same at every source position. In place on ``x``, this passes
-        over the (B, S, A) tensor twice instead of five times: measured here on
-        (1250, 30, 128), the size of batched beam search's scores, 17 ms against 34 ms
-        for ``v(tanh(x))`` via sigmoid and 2x that via torch.tanh; the weights agree
-        within 3e-8. With autograd on, ``forward`` uses the same identity without
-        in-place ops (autograd needs its inputs).
-        """
-        return self.v(x.mul_(2.0).sigmoid_()).squeeze(2).mul_(2.0)  # (B, S)
+        one = query.dim() == 2
+        q = F.linear(query.unsqueeze(1) if one else query,
+                     2.0 * self.query_proj.weight)  # (B, T, A): 2 W_q s
+        x = keys.unsqueeze(1) + q.unsqueeze(2)  # (B, T, S, A): 2x, a fresh tensor
+        # In place: autograd's add keeps no inputs, and sigmoid's backward reads its result.
+        scores = F.linear(x.sigmoid_(), 2.0 * self.v.weight).squeeze(-1)  # (B, T, S)
+        return _weigh(scores, mask, values, one)
 
 
 class LuongAttention(nn.Module):
@@ -92,6 +98,7 @@ class LuongAttention(nn.Module):
 
     label = "Luong 2015"
     needs_query_sized_keys = False
+    query_block = None  # T queries cost (B, T, S) numbers: no need to split them
 
     def __init__(self, query_dim: int, key_dim: int, score: str) -> None:
         super().__init__()
@@ -109,10 +116,10 @@ class LuongAttention(nn.Module):
     def forward(self, query: Tensor, keys: Tensor, values: Tensor,
                 mask: Tensor) -> tuple[Tensor, Tensor]:
         """Same contract as ``AdditiveAttention.forward``; keys are (B, S, H)."""
-        scores = torch.bmm(keys, query.unsqueeze(2)).squeeze(2)  # (B, S)
-        weights = masked_softmax(scores, mask)  # (B, S)
-        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)  # (B, He)
-        return context, weights
+        one = query.dim() == 2
+        q = query.unsqueeze(1) if one else query  # (B, T, H)
+        scores = torch.bmm(q, keys.transpose(1, 2))  # (B, T, S)
+        return _weigh(scores, mask, values, one)
 
 
 class DotAttention(LuongAttention):

@@ -55,11 +55,13 @@ class ArchConfig:
         num_layers: stacked RNN layers in encoder and decoder (1-4).
         bidirectional: whether the encoder reads the source both ways.
         dropout: dropout between layers and on embeddings (0 disables).
-        decoder: "fixed" (one context vector for the whole output) or "attention".
+        decoder: "fixed" (one context vector for the whole output), "attention"
+            (Bahdanau 2015: the previous state attends before the RNN step) or "luong"
+            (Luong 2015: the new state attends after it, no input feeding).
         fixed_context: for decoder="fixed": "sutskever" (Sutskever 2014, the encoder's
             final state only initialises the decoder) or "cho" (Cho 2014, the context
             vector c also feeds every step and the output layer).
-        score: for decoder="attention": "additive" (Bahdanau 2015), "dot" or "general"
+        score: for an attention decoder: "additive" (Bahdanau 2015), "dot" or "general"
             (Luong 2015).
         encoder: of ``cnn_encoder.ENCODERS``: "rnn" embeds tokens; "cnn-rnn" reads image
             strips (a CNN per column, then the RNN). The task chooses it (``new_model``);
@@ -93,7 +95,7 @@ class ArchConfig:
         _choice("decoder", self.decoder, DECODERS)
         _choice("fixed_context", self.fixed_context, FIXED_CONTEXTS)
         _choice("score", self.score, SCORES)
-        if (self.decoder == "attention" and SCORES[self.score].needs_query_sized_keys
+        if (DECODERS[self.decoder].attends and SCORES[self.score].needs_query_sized_keys
                 and self.bidirectional):
             raise ValueError(
                 f"the {self.score} score needs encoder outputs of the decoder's size (H), "
@@ -108,9 +110,7 @@ class ArchConfig:
     @property
     def label(self) -> str:
         """Short human name, e.g. 'GRU-128 attention (additive)'."""
-        kind = f"attention ({self.score})" if self.decoder == "attention" else (
-            f"fixed context ({self.fixed_context})"
-        )
+        kind = DECODERS[self.decoder].describe(self)
         bi = "bi" if self.bidirectional else ""
         cnn = "CNN+" if self.encoder == "cnn-rnn" else ""
         return f"{cnn}{bi}{CELLS[self.cell].label}-{self.hidden_dim} {kind}"

@@ -91,7 +91,8 @@ def test_additive_no_grad_path_equals_the_formula_and_leaves_its_inputs_alone():
         before = keys.clone()
         context, weights = attn(query, keys, outputs, mask)
         assert torch.equal(keys, before)  # the in-place maths works on a copy
-        ref = attn.v(torch.tanh(keys + attn.query_proj(query)[:, None])).squeeze(2)
+        x = attn.key_proj(outputs) + attn.query_proj(query)[:, None]  # W_k h_j + b + W_q s
+        ref = attn.v(torch.tanh(x)).squeeze(2)
         ref = torch.softmax(ref.masked_fill(~mask, float("-inf")), dim=-1)  # eq. 6, 7
     torch.testing.assert_close(weights, ref, atol=1e-6, rtol=0)
     torch.testing.assert_close(context, torch.bmm(ref[:, None], outputs)[:, 0],

@@ -1,7 +1,8 @@
 """The training step's shortcuts compute what the step-by-step decoder computes.
 
 Under full teacher forcing ``Seq2Seq.forward`` applies the output layer once to every
-position's features, a fixed-context decoder runs its RNN fused over all positions, and
+position's features, a fixed-context decoder runs its RNN fused over all positions, a
+Luong decoder runs its RNN fused and attends for all positions at once, and
 additive attention scores with 2 v.sigmoid(2x) (which differs from v.tanh(x) by a
 constant softmax ignores): the loss and every gradient must equal those of the plain
 path, ``decoder.step`` one position at a time with torch.tanh.
@@ -21,7 +22,10 @@ ARCHS = [dict(decoder="attention", score="additive"),
          dict(decoder="attention", score="dot", num_layers=2),
          dict(decoder="fixed", fixed_context="cho"),
          dict(decoder="fixed", fixed_context="cho", bidirectional=True, num_layers=2),
-         dict(decoder="fixed", fixed_context="sutskever", cell="lstm", num_layers=2)]
+         dict(decoder="fixed", fixed_context="sutskever", cell="lstm", num_layers=2),
+         dict(decoder="luong", score="additive"),
+         dict(decoder="luong", score="general", cell="lstm", bidirectional=True, num_layers=2),
+         dict(decoder="luong", score="dot", num_layers=2)]
 
 
 def batch():
@@ -35,10 +39,15 @@ def batch():
 
 
 def tanh_scores(attn: AdditiveAttention, query, keys, values, mask):
-    """Bahdanau 2015, eq. 6, as written: v^T tanh(W_q s + W_k h_j)."""
-    scores = attn.v(torch.tanh(keys + attn.query_proj(query).unsqueeze(1))).squeeze(2)
+    """Bahdanau 2015, eq. 6, as written: v^T tanh(W_q s + W_k h_j + b), for queries
+    (B, H) or (B, T, H); the keys are recomputed from the values (the encoder outputs)."""
+    one = query.dim() == 2
+    q = attn.query_proj(query.unsqueeze(1) if one else query)  # (B, T, A)
+    k = attn.key_proj(values)  # (B, S, A)
+    scores = attn.v(torch.tanh(k.unsqueeze(1) + q.unsqueeze(2))).squeeze(3)  # (B, T, S)
     weights = masked_softmax(scores, mask)
-    return torch.bmm(weights.unsqueeze(1), values).squeeze(1), weights
+    context = torch.bmm(weights, values)  # (B, T, He)
+    return (context.squeeze(1), weights.squeeze(1)) if one else (context, weights)
 
 
 def stepwise_loss(model, src, mask, tgt_in, tgt, monkeypatch):

@@ -2,8 +2,8 @@
 
 Rows are the model kinds in ``KINDS``: characters (dates), phonemes (g2p), words,
 subwords (BPE, unigram), the architecture variants on the dates task (LSTM,
-bidirectional, two layers, the two fixed-context decoders), and images (digit strips
-read by the CNN encoder). Columns are the core paths, one test module per layer
+bidirectional, two layers, attention after the RNN, the two fixed-context decoders), and
+images (digit strips read by the CNN encoder). Columns are the core paths, one test module per layer
 (``test_search_matrix``, ``test_inside_matrix``, ``test_evaluate_matrix``,
 ``test_cli_matrix``, and every page of the app in ``test_views_matrix``). Every test
 takes the ``kind`` fixture, so adding a kind of model is one builder below and one row
@@ -145,6 +145,11 @@ def two_layer() -> Kind:
     return _dates_kind("two-layer", 40, num_layers=2, score="dot")
 
 
+def luong() -> Kind:
+    """Attention after the RNN (Luong 2015), LSTM with the general score."""
+    return _dates_kind("luong-lstm", 40, decoder="luong", score="general", cell="lstm")
+
+
 def fixed_cho() -> Kind:
     return _dates_kind("fixed-cho", 40, decoder="fixed", fixed_context="cho")
 
@@ -272,6 +277,7 @@ KINDS: dict[str, Callable[[], Kind]] = {
     "lstm": lstm,
     "bidirectional": bidirectional,
     "two-layer": two_layer,
+    "luong-lstm": luong,
     "fixed-cho": fixed_cho,
     "fixed-sutskever-lstm": fixed_sutskever,
     "images": images,

@@ -376,7 +376,7 @@ def preset_task_options(at: AppTest, kind, app_dir: Path) -> dict[str, object]:
 
 def set_architecture(at: AppTest, cfg: core.ModelConfig) -> None:
     at.radio(key=state.TRAIN_DECODER).set_value(cfg.decoder).run()  # outside the form:
-    if cfg.decoder == "attention":  # the form then shows that decoder's own setting
+    if core.DECODERS[cfg.decoder].attends:  # the form then shows that decoder's own setting
         at.selectbox(key=state.TRAIN_SCORE).set_value(cfg.score)
     else:
         at.selectbox(key=state.TRAIN_FIXED).set_value(cfg.fixed_context)

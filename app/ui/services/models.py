@@ -58,7 +58,7 @@ class ModelHandle:
 
     @property
     def has_attention(self) -> bool:
-        return self.tm.model.cfg.decoder == "attention"
+        return self.tm.model.has_attention
 
 
 def pretrained_dir() -> Path:

@@ -62,7 +62,7 @@ def _compare_model(column, name: str, decoder: str) -> dict[str, Any]:
               "cell": column.radio(f"Model {name} cell", **choice_args("cell", "gru"),
                                    horizontal=True, persist_state=KEEP,
                                    key=state.COMPARE_MODEL.format(letter, "cell"))}
-    if kind == "attention":
+    if core.DECODERS[kind].attends:
         fields["score"] = column.selectbox(f"Model {name} score",
                                            **choice_args("score", "additive"),
                                            key=state.COMPARE_MODEL.format(letter, "score"),

@@ -58,11 +58,13 @@ def decoder_picker() -> str:
     the page and the form shows only that decoder's own setting."""
     return st.radio("Decoder", **choice_args("decoder", "attention"), horizontal=True,
                     key=state.TRAIN_DECODER, persist_state=KEEP,
-                    format_func=lambda d: "fixed context" if d == "fixed" else d,
+                    format_func=lambda d: core.DECODERS[d].label,
                     help=glossary.help_text(
                         "fixed context: the decoder reads one vector for the whole source; "
                         "attention: a new weighted mix of the encoder's states at every "
-                        "step.", "context-vector", "attention-weights"))
+                        "step, read before the step (Bahdanau 2015) or after it (Luong "
+                        "2015, which trains faster: the RNN runs over the whole output at "
+                        "once).", "context-vector", "attention-weights"))
 
 
 def _decoder_fields(column, decoder: str) -> dict[str, Any]:
@@ -71,7 +73,7 @@ def _decoder_fields(column, decoder: str) -> dict[str, Any]:
     ss = st.session_state
     fields = {"decoder": decoder, "score": ss.get(state.TRAIN_SCORE, "additive"),
               "fixed_context": ss.get(state.TRAIN_FIXED, "cho")}
-    if decoder == "attention":
+    if core.DECODERS[decoder].attends:
         fields["score"] = column.selectbox(
             "Attention score", **choice_args("score", "additive"), key=state.TRAIN_SCORE,
             persist_state=KEEP, help=glossary.help_text(
