@@ -145,6 +145,20 @@ def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
     assert at.query_params["step"] == "2" and at.query_params["hyp"] == "beam 2"
 
 
+def test_beam_link_keeps_the_pruned_candidates_toggle_in_either_mode(pretrained):
+    at = open_link("beam", {"src": "March 3, 2021"})
+    assert at.toggle(key=state.BEAM_PRUNED).value is True  # shown by default
+    assert at.query_params["pruned"] == "1"
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "0"})
+    assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is False
+    assert at.query_params["pruned"] == "0"
+    # presenter mode starts with them hidden; a link that asks for them shows them
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "1", "present": "1"})
+    assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is True
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "maybe"})
+    assert notes(at) and "pruned candidates" in notes(at)[0]
+
+
 def test_values_written_for_the_page_before_are_not_a_link(pretrained):
     """AppTest keeps the query across a page switch (a browser clears it): Decode's own
     values must not be read on Beam search as if a link had named them."""

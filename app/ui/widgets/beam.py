@@ -77,6 +77,13 @@ def selected_node(options: dict[int, str]) -> int | None:
     return next((i for i, label in options.items() if label == picked), None)
 
 
+def keep_pruned(value: bool, ctx: object = None) -> None:
+    """Set the pruned-candidates toggle (a link's ``?pruned=``), as chosen in the present
+    mode, so ``show_pruned`` keeps it rather than the mode's default."""
+    st.session_state[state.BEAM_PRUNED] = bool(value)
+    st.session_state[state.BEAM_PRUNED_MODE] = presenter.is_on()
+
+
 def show_pruned() -> bool:
     """Whether the tree draws its pruned candidates: the toggle's value; by default on,
     and off in presenter mode (the default follows the mode until the toggle is used
