@@ -4,12 +4,14 @@ sidebar toggle or by ``?present=1`` in the URL (read when the session starts).
 When it is on, every figure goes through ``charts.slides.presenter_style`` (chart text
 16 px or more; see ``ui.figures.show``), the beam tree's nodes grow to fit their
 labels, metrics, tables and text grow (CSS; ``tables.show``), the Train settings
-start collapsed, and the sidebar collapses (when the mode is switched on, and in a
-session opened with ``?present=1``).
+start collapsed, the sidebar collapses (when the mode is switched on, and in a
+session opened with ``?present=1``), and a view with several pictures shows one at a
+time (``one_picture``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import streamlit as st
@@ -70,6 +72,18 @@ def toggle() -> None:
 def is_on() -> bool:
     """Whether this session is in presenter mode."""
     return bool(st.session_state.get(state.PRESENT, False))
+
+
+def one_picture(names: Sequence[str], key: str) -> str | None:
+    """Where a view has several pictures: in presenter mode the one to show, picked with
+    a segmented control (one picture per screen, each in the place of the first); None
+    outside presenter mode, where the view shows them all."""
+    if not is_on() or len(names) < 2:
+        return None
+    picked = st.segmented_control("Picture", list(names), default=names[0], key=key,
+                                  help="Presenter mode shows one picture at a time, each "
+                                       "where the first one is.")
+    return picked or names[0]  # a click on the picked option clears it: keep showing one
 
 
 def label_px(default: int) -> int:

@@ -76,6 +76,7 @@ ATTENTION_ANIMATION, ALIGNMENT_LINES = "attention_animation", "alignment_lines"
 ATTENTION_STEP, ATTENTION_STEP_SIG = "attention_step", "attention_step_sig"  # step opened at
 MERGE_WORDS = "attention_merge_words"  # Attention: subword pieces merged into words
 CONTEXT_ROWS = "context_rows"
+ATTENTION_PICTURE = "attention_picture"  # presenter mode: the one picture Attention shows
 STATES_A = SourceBox("states_a", "states_a_task", "states_a_input")
 STATES_B = SourceBox("states_b", "states_b_task", "states_b_input")
 STATES_PART, STATES_DIRECTION = "states_part", "states_direction"

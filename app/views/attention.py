@@ -9,7 +9,7 @@ import dataclasses
 import streamlit as st
 
 import seq2seq_core as core
-from ui import charts, services, state, url_state, widgets
+from ui import charts, presenter, services, state, url_state, widgets
 from seq2seq_core import images
 from seq2seq_core.inside import merge_pieces
 from ui import figures
@@ -59,7 +59,12 @@ if handle.has_attention and subword and st.toggle(
     shown = dataclasses.replace(tr, attention=words.attention,
                                 source_tokens=words.source_words,
                                 output_tokens=words.output_words)
-if handle.has_attention:
+PICTURES = ("Heatmap", "Alignment lines", "Context vectors")
+with view_left:
+    only = presenter.one_picture(PICTURES if handle.has_attention else (),
+                                 state.ATTENTION_PICTURE)
+place = view_right if only else st.container()  # presenter mode: each where the heatmap is
+if handle.has_attention and only in (None, "Heatmap"):
     view_left.caption("Press Play, or drag the slider: row t is where the decoder looked "
                       "while writing output token t.")
     last = len(shown.output_tokens) - 1  # rows count from 0, as their labels do
@@ -86,27 +91,31 @@ if handle.has_attention:
                               label="Export the animation (HTML)",
                               name=slides.export_name("attention", handle.name,
                                                       widgets.image_input.label(text)))
-    st.subheader("Alignment")
-    st.caption("Source on top, output below; a line's width is the attention weight "
-               f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
-    figures.show(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES,
-                 view="attention-alignment", model=handle.name, source=text)
-else:
+if handle.has_attention and only in (None, "Alignment lines"):
+    with place:
+        st.subheader("Alignment")
+        st.caption("Source on top, output below; a line's width is the attention weight "
+                   f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
+        figures.show(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES,
+                     view="attention-alignment", model=handle.name, source=text)
+elif not handle.has_attention:
     st.info("This fixed-context model has no attention: its decoder reads the same "
             "context vector c, the encoder's final state, at every step (below). Pick "
             "an attention model in the sidebar to see the difference, or train both on "
             "the Compare page.")
-
-st.subheader("The context vector each step reads")
-spread = charts.attention.context_spread(tr)
-if tr.step_contexts is None:
-    st.caption("Sutskever's decoder reads no context at its steps: c only sets its "
-               "initial state s_0, and everything else must flow through the recurrence.")
-elif handle.has_attention:
-    st.caption(f"Attention builds a new context c_t at every step (rows differ by up to "
-               f"{spread:.2f}).")
-else:
-    st.caption(f"Every row is the same vector c (largest difference between steps: "
-               f"{spread:g}): the whole source has to fit in it.")
-figures.show(charts.attention.context_rows(tr), key=state.CONTEXT_ROWS,
-             view="attention-context", model=handle.name, source=text)
+if only in (None, "Context vectors"):
+    place.subheader("The context vector each step reads")
+    spread = charts.attention.context_spread(tr)
+    if tr.step_contexts is None:
+        place.caption("Sutskever's decoder reads no context at its steps: c only sets its "
+                      "initial state s_0, and everything else must flow through the "
+                      "recurrence.")
+    elif handle.has_attention:
+        place.caption(f"Attention builds a new context c_t at every step (rows differ by "
+                      f"up to {spread:.2f}).")
+    else:
+        place.caption(f"Every row is the same vector c (largest difference between "
+                      f"steps: {spread:g}): the whole source has to fit in it.")
+    with place:
+        figures.show(charts.attention.context_rows(tr), key=state.CONTEXT_ROWS,
+                     view="attention-context", model=handle.name, source=text)

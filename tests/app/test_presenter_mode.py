@@ -71,3 +71,25 @@ def test_the_beam_tree_drops_its_pruned_candidates_in_presenter_mode_until_asked
     at.switch_page("views/decode.py").run()
     at.switch_page("views/beam.py").run()
     assert "pruned" in tree_statuses(at)
+
+
+def test_attention_shows_one_picture_at_a_time_in_presenter_mode():
+    def charts(at: AppTest) -> set[str]:
+        keys = (state.ATTENTION_ANIMATION, state.ALIGNMENT_LINES, state.CONTEXT_ROWS)
+        return {k for c in at.get("plotly_chart") for k in keys if c.proto.id.endswith(f"-{k}")}
+
+    at = AppTest.from_file(MAIN, default_timeout=90)
+    at.switch_page("views/attention.py").run()
+    assert not at.exception, at.exception
+    assert charts(at) == {state.ATTENTION_ANIMATION, state.ALIGNMENT_LINES, state.CONTEXT_ROWS}
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    assert charts(at) == {state.ATTENTION_ANIMATION}
+    for name, key in (("Alignment lines", state.ALIGNMENT_LINES),
+                      ("Context vectors", state.CONTEXT_ROWS),
+                      ("Heatmap", state.ATTENTION_ANIMATION)):
+        at.button_group(key=state.ATTENTION_PICTURE).set_value(name).run()
+        assert not at.exception, at.exception
+        assert charts(at) == {key}, name
+    at.toggle(key=state.PRESENT).set_value(False).run()
+    assert len(charts(at)) == 3
