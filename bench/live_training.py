@@ -1,6 +1,7 @@
 """How fast live training gets somewhere on the real tasks, one CPU thread.
 
     python bench/live_training.py [--seconds 300] [--tasks g2p,translation] [--clock cpu]
+                                  [--decoder luong]
 
 Trains the Train page's default model (GRU-128, embedding 32, additive attention, Adam
 lr 3e-3, batch 64) on ``g2p`` (no stress digits) and ``translation`` (en-fr with the
@@ -30,7 +31,8 @@ TASKS = {"g2p": {"stress": False},
          "translation": {"lang": "fra"}}  # the Train view's defaults otherwise
 
 
-def curve(task_name: str, seconds: float, clock: str = "wall") -> None:
+def curve(task_name: str, seconds: float, clock: str = "wall",
+          decoder: str = "attention") -> None:
     try:
         task = make_task(task_name, seed=0, **TASKS[task_name])
     except ValueError as err:  # no Tatoeba files
@@ -39,8 +41,8 @@ def curve(task_name: str, seconds: float, clock: str = "wall") -> None:
     cfg = TrainConfig(steps=100_000, batch_size=64, learning_rate=3e-3, seed=0,
                       eval_every=250, eval_size=500,
                       max_seconds=seconds if clock == "wall" else 0.0)
-    print(f"{task_name}: {len(task.train)} training pairs; default app model; "
-          f"{seconds:.0f} s", flush=True)
+    print(f"{task_name}: {len(task.train)} training pairs; default app model, "
+          f"{decoder} decoder; {seconds:.0f} s", flush=True)
 
     def show(event) -> None:
         if isinstance(event, EvalEvent):
@@ -51,7 +53,8 @@ def curve(task_name: str, seconds: float, clock: str = "wall") -> None:
 
     cpu0 = time.process_time()
     out_of_cpu = (lambda: time.process_time() - cpu0 > seconds) if clock == "cpu" else None
-    Trainer(new_model(task, APP_MODEL, 0), task, cfg).run(show, out_of_cpu)
+    model = {**APP_MODEL, "decoder": decoder}
+    Trainer(new_model(task, model, 0), task, cfg).run(show, out_of_cpu)
 
 
 def main() -> None:
@@ -61,10 +64,12 @@ def main() -> None:
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="what --seconds counts: wall time, or this process's CPU "
                              "time (a machine shared with other jobs)")
+    parser.add_argument("--decoder", default="attention",
+                        help="the decoder trained (a key of seq2seq_core.DECODERS)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     for name in args.tasks.split(","):
-        curve(name, args.seconds, args.clock)
+        curve(name, args.seconds, args.clock, args.decoder)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import streamlit as st
 import seq2seq_core as core
 from seq2seq_core import EvalEvent
 from seq2seq_core.server import LimitError, ServerBusy
-from ui import charts, services, state, url_state, widgets
+from ui import charts, presenter, services, state, url_state, widgets
 from ui import figures, tables
 from ui.services.models import ModelHandle
 from ui.text import code_span_safe, md_escape, source_label
@@ -223,6 +223,7 @@ def two_models() -> None:
         st.info("One of these models is gone; pick another.")
         return
     names = [f"{letter}: {by_task[task][k]}" for letter, k in zip("AB", (key_a, key_b))]
+    only = presenter.one_picture(STORED_PICTURES, state.COMPARE_PICTURE.format("models"))
     notice = st.empty()
     comparison = services.zoo.comparison(handles[0], handles[1], state.runs(),
                                          on_start=notice.info)
@@ -230,7 +231,7 @@ def two_models() -> None:
     if comparison is None:
         st.info("No held-out set both models can read is known (an uploaded model's own "
                 "pairs cannot be regenerated); the input below still goes through both.")
-    else:
+    elif only in (None, STORED_PICTURES[0]):
         named = [(names[0], comparison.a), (names[1], comparison.b)]
         figures.show(charts.compare.figures_by_length(named, strategy),
                      key=state.COMPARE_BY_LENGTH_STORED, view="compare-by-length",
@@ -246,9 +247,12 @@ def two_models() -> None:
                    "uploads too) compare the same way.")
     examples = tuple({(e["kind"], e["source"]): e for h in handles
                       for e in services.zoo.examples_of(h)}.values())
-    one_input(handles, names, comparison, examples)
-    greedy_vs_beam_table(handles, names, comparison, examples)
-    split_panel(names, comparison, strategy, task)
+    if only in (None, STORED_PICTURES[1]):
+        one_input(handles, names, comparison, examples)
+    if only in (None, STORED_PICTURES[2]):
+        greedy_vs_beam_table(handles, names, comparison, examples)
+    if only in (None, STORED_PICTURES[3]):
+        split_panel(names, comparison, strategy, task)
 
 
 # -- two models trained side by side ---------------------------------------------------
@@ -274,7 +278,7 @@ def greedy_vs_beam(entries: list[state.RunEntry], event: EvalEvent) -> None:
     tables.wrapped_table(charts.compare.greedy_beam_frame(sources, refs, outputs))
 
 
-def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
+def live_compare(entries: list[state.RunEntry], polling: bool, only: str | None) -> None:
     named = [(f"{letter}: {e.label}", e.run.snapshot()) for letter, e in zip("AB", entries)]
     for name, snap in named:
         if snap.status == "error":
@@ -283,12 +287,13 @@ def live_compare(entries: list[state.RunEntry], polling: bool) -> None:
                 text=" · ".join(f"{n.split(':')[0]} {s.status} {s.step}/{s.total_steps}"
                                 for n, s in named) + f" · {named[0][1].elapsed_s:.0f} s")
     latest = [(name, snap.evals[-1]) for name, snap in named if snap.evals]
-    if latest:
+    if latest and only in (None, LIVE_PICTURES[0]):
         figures.show(charts.compare.accuracy_by_length(latest), key=state.COMPARE_BY_LENGTH,
                      view="compare-by-length", model="-vs-".join(e.name for e in entries))
-    figures.show(charts.compare.compare_curves(named), key=state.COMPARE_CURVES,
-                 view="compare-curves", model="-vs-".join(e.name for e in entries))
-    if latest:
+    if only in (None, LIVE_PICTURES[1]):
+        figures.show(charts.compare.compare_curves(named), key=state.COMPARE_CURVES,
+                     view="compare-curves", model="-vs-".join(e.name for e in entries))
+    if latest and only in (None, LIVE_PICTURES[2]):
         tables.show(charts.compare.alignment_frame(named),
                     percent=("exact match", "token accuracy"))
         greedy_vs_beam(entries, latest[0][1])
@@ -302,11 +307,18 @@ def train_both() -> None:
                "measurement: on one core attention pulls ahead on the longest strings "
                "within about a minute, while the fixed context vector stays near zero "
                "there.")
-    try:
-        submitted = widgets.compare.compare_form(running=state.active_run() is not None)
-    except ValueError as err:
-        st.error(f"These settings cannot be trained: {err}")  # our own message
-        submitted = None
+    ss = st.session_state
+    collapse = ss.pop(state.COMPARE_COLLAPSE, False)  # a pair just started: curves first
+    if collapse or state.COMPARE_SETTINGS not in ss:
+        ss[state.COMPARE_SETTINGS] = (not collapse and not state.compare_runs()
+                                      and not presenter.is_on())
+    with st.expander("Settings: task, models and training", key=state.COMPARE_SETTINGS,
+                     on_change="rerun"):
+        try:
+            submitted = widgets.compare.compare_form(running=state.active_run() is not None)
+        except ValueError as err:
+            st.error(f"These settings cannot be trained: {err}")  # our own message
+            submitted = None
     if submitted and state.active_run() is None:
         spec, variants, labels = submitted
         try:
@@ -316,6 +328,7 @@ def train_both() -> None:
         else:
             state.set_compare_runs([state.add_run(r, lab, spec.task)
                                     for r, lab in zip(runs, labels)])
+            ss[state.COMPARE_COLLAPSE] = True
             st.rerun()
 
     entries = state.compare_runs()
@@ -326,9 +339,14 @@ def train_both() -> None:
     if active:
         st.button("Stop both", key=state.COMPARE_STOP,
                   on_click=lambda: [e.run.stop() for e in entries])
+    only = presenter.one_picture(LIVE_PICTURES, state.COMPARE_PICTURE.format("train"))
     poll = st.fragment(live_compare, run_every=POLL_SECONDS if active else None)
-    poll(entries, active)
+    poll(entries, active, only)
 
+
+# presenter mode shows one of these at a time (``presenter.one_picture``)
+STORED_PICTURES = ("By length", "One input", "Greedy vs beam", "Right and wrong")
+LIVE_PICTURES = ("By length", "Curves", "Tables")
 
 st.title("Compare: fixed context vs attention")
 url_state.sync("compare")

@@ -268,3 +268,27 @@ def test_pooled_buckets_and_the_split_rows():
 def test_zz_report_compare_times():
     """Prints what each shipped pair took to draw (AppTest, this process)."""
     print({task: round(s, 2) for task, s in SECONDS.items()})
+
+
+def test_presenter_mode_shows_one_part_of_compare_at_a_time(zoo):
+    from ui import state
+
+    def parts(at: AppTest) -> tuple[bool, list[str]]:
+        stored = any(c.proto.id.endswith("compare_by_length_stored")
+                     for c in at.get("plotly_chart"))
+        return stored, [s.value for s in at.subheader]
+
+    at = open_compare("reverse")
+    assert parts(at) == (True, ["One input, both decoders",
+                                "Greedy vs beam (K=5) on the same inputs",
+                                "Where one is right and the other wrong"])
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    assert parts(at) == (True, [])  # by length first, alone
+    key = state.COMPARE_PICTURE.format("models")
+    for name, shown in (("One input", ["One input, both decoders"]),
+                        ("Greedy vs beam", ["Greedy vs beam (K=5) on the same inputs"]),
+                        ("Right and wrong", ["Where one is right and the other wrong"])):
+        at.button_group(key=key).set_value(name).run()
+        assert not at.exception, at.exception
+        assert parts(at) == (False, shown), name

@@ -64,4 +64,20 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     steps = [int(m.group(1)) for m in (re.search(r"step (\d+)", t) for t in (first, last))
              if m]
     assert len(steps) == 2 and steps[0] < steps[1], (first, last)
+
+    nav(page, "Compare")  # presenter mode: one part of the live comparison at a time
+    expect(greedy_beam).to_have_count(1, timeout=TIMEOUT)
+    page.locator(".st-key-present_mode").get_by_text("Presenter mode").click()
+    charts = page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]')
+    expect(charts).to_have_count(1, timeout=TIMEOUT)  # by length, alone
+    expect(greedy_beam).to_have_count(0)
+    expect(charts.first).to_contain_text("by source length", timeout=TIMEOUT)
+    page.locator(".st-key-compare_picture_train").get_by_text("Curves", exact=True).click()
+    expect(charts.first).to_contain_text("step", timeout=TIMEOUT)
+    expect(charts.first).not_to_contain_text("by source length", timeout=TIMEOUT)
+    expect(charts).to_have_count(1)
+    screenshot(page, shots / "compare-trained-presenter-curves.png")
+    page.locator(".st-key-compare_picture_train").get_by_text("Tables", exact=True).click()
+    expect(greedy_beam).to_have_count(1, timeout=TIMEOUT)
+    expect(charts).to_have_count(0)
     assert_no_exception(page)

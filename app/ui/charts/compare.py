@@ -81,7 +81,7 @@ def compare_curves(named: Sequence[tuple[str, RunSnapshot]]) -> go.Figure:
     fig.update_xaxes(title_text="step", rangemode="tozero")
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(height=320, legend={"orientation": "h", "y": -0.25},
+    fig.update_layout(height=320, legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 

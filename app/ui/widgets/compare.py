@@ -57,7 +57,7 @@ def _compare_model(column, name: str, decoder: str) -> dict[str, Any]:
     letter = name.lower()
     kind = column.radio(f"Model {name} decoder", **choice_args("decoder", decoder),
                         horizontal=True, key=state.COMPARE_MODEL.format(letter, "decoder"),
-                        persist_state=KEEP)
+                        format_func=lambda d: core.DECODERS[d].label, persist_state=KEEP)
     fields = {"decoder": kind,
               "cell": column.radio(f"Model {name} cell", **choice_args("cell", "gru"),
                                    horizontal=True, persist_state=KEEP,
