@@ -76,6 +76,19 @@ def test_presenter_style_keeps_larger_sizes():
     assert styled["font"]["size"] == 24 and styled["hoverlabel"]["font"]["size"] == 20
 
 
+def test_presenter_heatmaps_label_every_row_and_grow_per_row():
+    rows = [f"{i}:x" for i in range(8)]
+    fig = go.Figure(go.Heatmap(z=[[0.5, 0.5]] * 8, x=["0:a", "1:b"], y=rows))
+    fig.update_layout(height=400)
+    styled = slides.presenter_style(fig).to_dict()["layout"]
+    assert styled["yaxis"]["tickmode"] == "linear" and styled["yaxis"]["dtick"] == 1
+    assert styled["height"] == 400 + 8 * slides.ROW_EXTRA_PX
+    numeric = go.Figure(go.Heatmap(z=[[0, 1]], y=[0]))  # unnamed rows: left as they are
+    numeric.update_layout(height=300)
+    kept = slides.presenter_style(numeric).to_dict()["layout"]
+    assert kept["height"] == 300 and "dtick" not in kept["yaxis"]
+
+
 def test_export_names_carry_view_model_and_input():
     assert slides.export_name("decode", "dates-attention", "March 3, 2021") == \
         "decode-dates-attention-March_3_2021"

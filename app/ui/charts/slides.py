@@ -17,6 +17,7 @@ BASE_PX = 18  # presenter mode: the figure's default text size (plotly's own is 
 NAME_CHARS = 60  # longest input part of an export's file name
 SLIDER_X = 0.3  # presenter mode: an animation's slider starts here, right of its buttons
 CONTROLS_DROP_PX = 30  # presenter mode: Play/Pause and sliders move down by this much
+ROW_EXTRA_PX = 10  # presenter mode: each labelled heatmap row grows by this much
 
 
 def _at_least(size: Any, min_px: float) -> Any:
@@ -94,7 +95,22 @@ def presenter_style(fig: go.Figure, min_px: float = MIN_PX,
         if trace.get("type") in ("heatmap", "contour") or "colorbar" in trace:
             _set_at_least(trace, ("colorbar", "tickfont"), base_px)
             _set_at_least(trace, ("colorbar", "title", "font"), base_px)
+        if trace.get("type") == "heatmap":
+            _label_every_row(layout, trace)
     return go.Figure(spec)
+
+
+def _label_every_row(layout: dict, trace: dict) -> None:
+    """A heatmap whose rows are labelled (its y a list of names: output tokens) keeps a
+    label on every row at the larger text: each row grows by ``ROW_EXTRA_PX`` and the
+    axis is told to label every category (plotly would thin them: 0:F, 2:N, 4:M)."""
+    rows = trace.get("y")
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, str) for r in rows):
+        return
+    axis = layout.setdefault("yaxis" + str(trace.get("yaxis", "y"))[1:], {})
+    axis["tickmode"], axis["dtick"] = "linear", 1
+    if "height" in layout:
+        layout["height"] += ROW_EXTRA_PX * len(rows)
 
 
 def export_name(view: str, model: str, source: str = "") -> str:
