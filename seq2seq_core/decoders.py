@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from seq2seq_core.attention import SCORES, AdditiveAttention, LuongAttention
@@ -262,6 +263,44 @@ class AttentionDecoder(RNNDecoder):
     def context(self, state: DecoderState, memory: Memory) -> tuple[Tensor, Tensor]:
         return self.attention(state.hidden[-1], memory.keys, memory.outputs,  # type: ignore
                               memory.mask)  # (B, He), (B, S)
+
+    def teacher_forced_features(self, tokens: Tensor, state: DecoderState,
+                                memory: Memory) -> tuple[Tensor, Tensor]:
+        """All T positions under full teacher forcing: the loop of ``features`` (each
+        step's context needs the state before it), with what does not depend on the
+        state done once: the embeddings, their share of the first layer's input
+        projection (W_ih = [W_e | W_c]: one (B*T, E) product instead of T), and the
+        features' concatenation. The cell equations are ``cells.CELLS``' own; a test holds
+        losses and gradients equal to ``features`` one position at a time. Returns
+        features (B, T, F) and attention weights (B, T, S)."""
+        cfg, rnn = self.cfg, self.rnn
+        kind = CELLS[cfg.cell]
+        weights = [[getattr(rnn, f"{name}_l{k}") for name in ("weight_ih", "weight_hh",
+                                                               "bias_ih", "bias_hh")]
+                   for k in range(cfg.num_layers)]
+        emb = self.dropout(self.embedding(tokens))  # (B, T, E)
+        w_ih0 = weights[0][0]  # (G, E + He), G = 3H (GRU) or 4H (LSTM)
+        gi_emb = F.linear(emb, w_ih0[:, :cfg.emb_dim], weights[0][2])  # (B, T, G)
+        w_ctx = w_ih0[:, cfg.emb_dim:].T  # (He, G)
+        layers = [tuple(s[k] for s in state if s is not None)  # (h,) or (h, c), each (B, H)
+                  for k in range(cfg.num_layers)]
+        tops, contexts, attention = [], [], []
+        for gi_e in gi_emb.unbind(1):  # (B, G) for each position
+            context, w = self.attention(layers[-1][0], memory.keys,  # type: ignore
+                                        memory.outputs, memory.mask)  # (B, He), (B, S)
+            gi = torch.addmm(gi_e, context, w_ctx)  # (B, G)
+            for k, (_, w_hh, b_ih, b_hh) in enumerate(weights):
+                if k:  # the layer below's output, as nn.GRU/LSTM feed it (dropout between)
+                    below = F.dropout(layers[k - 1][0], rnn.dropout, self.training)
+                    gi = torch.addmm(b_ih, below, weights[k][0].T)  # (B, G)
+                new = kind.gates(gi, *layers[k], w_hh, b_hh)
+                layers[k] = new if isinstance(new, tuple) else (new,)
+            tops.append(layers[-1][0])
+            contexts.append(context)
+            attention.append(w)
+        s = self.dropout(torch.stack(tops, dim=1))  # (B, T, H)
+        feats = torch.cat([s, torch.stack(contexts, dim=1), emb], dim=-1)  # (B, T, F)
+        return feats, torch.stack(attention, dim=1)  # (B, T, S)
 
 
 class LuongDecoder(RNNDecoder):

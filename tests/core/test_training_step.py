@@ -2,7 +2,8 @@
 
 Under full teacher forcing ``Seq2Seq.forward`` applies the output layer once to every
 position's features, a fixed-context decoder runs its RNN fused over all positions, a
-Luong decoder runs its RNN fused and attends for all positions at once, and
+Luong decoder runs its RNN fused and attends for all positions at once, the attention
+decoder's loop projects the embeddings once and runs the cells' equations, and
 additive attention scores with 2 v.sigmoid(2x) (which differs from v.tanh(x) by a
 constant softmax ignores): the loss and every gradient must equal those of the plain
 path, ``decoder.step`` one position at a time with torch.tanh.
@@ -20,6 +21,7 @@ from seq2seq_core.train import masked_cross_entropy
 ARCHS = [dict(decoder="attention", score="additive"),
          dict(decoder="attention", score="general", cell="lstm", bidirectional=True),
          dict(decoder="attention", score="dot", num_layers=2),
+         dict(decoder="attention", score="additive", cell="lstm", num_layers=3),
          dict(decoder="fixed", fixed_context="cho"),
          dict(decoder="fixed", fixed_context="cho", bidirectional=True, num_layers=2),
          dict(decoder="fixed", fixed_context="sutskever", cell="lstm", num_layers=2),
