@@ -34,8 +34,8 @@ class Seq2Seq(nn.Module):
         return self.decoder.memory(enc, src_mask), self.decoder.init_state(enc)
 
     def forward(self, src: Tensor, src_mask: Tensor, tgt_in: Tensor,
-                teacher_forcing: float = 1.0,
-                generator: torch.Generator | None = None) -> tuple[Tensor, Tensor | None]:
+                teacher_forcing: float = 1.0, generator: torch.Generator | None = None,
+                keep: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
         """Decode a batch with teacher forcing.
 
         Args:
@@ -44,13 +44,18 @@ class Seq2Seq(nn.Module):
             teacher_forcing: probability, per example and step, of feeding the reference
                 token rather than the model's previous argmax (1.0 = always reference).
             generator: random source for those choices (for reproducible runs).
+            keep: (B, T) bool, or None: the positions whose logits are wanted. Training
+                passes its non-PAD targets, the only logits its loss reads; under full
+                teacher forcing the output layer then runs on those alone (on a padded
+                batch of sentences it is most of a step).
 
         Returns:
-            logits (B, T, V) and attention weights (B, T, S), or None without attention.
+            logits (B, T, V), or (N, V) for the N kept positions in row-major order, and
+            attention weights (B, T, S), or None without attention.
         """
         memory, state = self.encode(src, src_mask)
         if teacher_forcing >= 1.0:
-            return self._teacher_forced(tgt_in, state, memory)
+            return self._teacher_forced(tgt_in, state, memory, keep)
         token = tgt_in[:, 0]  # (B,)
         logits, attn = [], []
         for t in range(tgt_in.shape[1]):
@@ -63,16 +68,19 @@ class Seq2Seq(nn.Module):
                 token = self._next_input(tgt_in[:, t + 1], out.logits, teacher_forcing,
                                          generator)
         attention = torch.stack(attn, dim=1) if attn else None  # (B, T, S)
-        return torch.stack(logits, dim=1), attention  # (B, T, V)
+        stacked = torch.stack(logits, dim=1)  # (B, T, V)
+        return (stacked if keep is None else stacked[keep]), attention  # or (N, V)
 
-    def _teacher_forced(self, tgt_in: Tensor, state: DecoderState,
-                        memory: Memory) -> tuple[Tensor, Tensor | None]:
+    def _teacher_forced(self, tgt_in: Tensor, state: DecoderState, memory: Memory,
+                        keep: Tensor | None) -> tuple[Tensor, Tensor | None]:
         """Full teacher forcing: every step's input is known, so the decoder builds the
         features of all positions (fused where it can) and the output layer runs once
-        over them (the same logits as ``decoder.step`` one position at a time; a test
-        holds them equal)."""
+        over them, or over the kept ones (the same logits as ``decoder.step`` one
+        position at a time; a test holds them equal)."""
         feats, attention = self.decoder.teacher_forced_features(tgt_in, state, memory)
-        return self.decoder.out(feats), attention  # (B, T, V), (B, T, S) or None
+        if keep is not None:
+            feats = feats[keep]  # (B, T, F) -> (N, F)
+        return self.decoder.out(feats), attention  # (B, T, V) or (N, V); (B, T, S) or None
 
     @staticmethod
     def _next_input(reference: Tensor, logits: Tensor, ratio: float,

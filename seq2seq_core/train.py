@@ -182,8 +182,10 @@ class Trainer:
         with _GLOBAL_RNG if self.model.cfg.dropout > 0 else contextlib.nullcontext():
             torch.manual_seed(self.cfg.seed + self.step_count)
             logits, _ = self.model(batch.src, batch.src_mask, batch.tgt_in,
-                                   self.cfg.teacher_forcing, self.generator)  # (B, T, V)
-        loss = masked_cross_entropy(logits, batch.tgt_out)
+                                   self.cfg.teacher_forcing, self.generator,
+                                   keep=batch.tgt_mask)  # (N, V): the non-PAD targets
+        targets = batch.tgt_out[batch.tgt_mask]  # (N,)
+        loss = masked_cross_entropy(logits, targets)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         max_norm = self.cfg.clip_norm if self.cfg.clip_norm > 0 else float("inf")
@@ -197,8 +199,8 @@ class Trainer:
         self.optimizer.step()
         self.step_count += 1
         with torch.no_grad():
-            correct = (logits.argmax(-1) == batch.tgt_out) & batch.tgt_mask
-            n_tokens = int(batch.tgt_mask.sum())
+            correct = logits.argmax(-1) == targets  # (N,)
+            n_tokens = int(targets.numel())
         return StepEvent(self.step_count, loss_value, int(correct.sum()) / n_tokens,
                          norm, n_tokens, time.perf_counter() - self.started)
 
@@ -286,7 +288,8 @@ def learning_rate_at(cfg: TrainConfig, step: int) -> float:
 
 
 def masked_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
-    """Mean cross-entropy (nats) over non-PAD targets: logits (B, T, V), targets (B, T)."""
+    """Mean cross-entropy (nats) over non-PAD targets: logits (B, T, V), targets (B, T);
+    or logits (N, V), targets (N,) for positions already chosen."""
     vocab = logits.shape[-1]
     return torch.nn.functional.cross_entropy(logits.reshape(-1, vocab),  # (B*T, V)
                                              targets.reshape(-1), ignore_index=PAD_ID)

@@ -79,3 +79,30 @@ def test_loss_and_gradients_equal_the_step_by_step_path(arch, monkeypatch):
         assert (a is None) == (b is None), name
         if a is not None:
             torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-4, msg=name)
+
+
+@pytest.mark.parametrize("arch", ARCHS[:4] + ARCHS[-2:],
+                         ids=lambda a: "-".join(map(str, a.values())))
+@pytest.mark.parametrize("forcing", [1.0, 0.5])
+def test_logits_of_the_kept_positions_give_the_same_loss_and_gradients(arch, forcing):
+    """Training asks for the non-PAD targets' logits alone (``keep``): the same loss and
+    gradients as every position's logits with PAD ignored."""
+    model = build_model(ModelConfig(12, 10, emb_dim=6, hidden_dim=8, **arch), seed=0).train()
+    src, mask, tgt_in, tgt = batch()
+    keep = tgt != 0
+    assert not keep.all()  # the batch has padding to leave out
+
+    def loss_and_grads(**kwargs):
+        logits, _ = model(src, mask, tgt_in, forcing, torch.Generator().manual_seed(3),
+                          **kwargs)
+        loss = masked_cross_entropy(logits, tgt[keep] if kwargs else tgt)
+        return loss, torch.autograd.grad(loss, list(model.parameters()), allow_unused=True)
+
+    full, full_grads = loss_and_grads()
+    kept, kept_grads = loss_and_grads(keep=keep)
+    assert model(src, mask, tgt_in, forcing, keep=keep)[0].shape == (int(keep.sum()), 10)
+    torch.testing.assert_close(kept, full, atol=1e-6, rtol=1e-5)
+    for (name, _), a, b in zip(model.named_parameters(), kept_grads, full_grads):
+        assert (a is None) == (b is None), name
+        if a is not None:
+            torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-4, msg=name)
