@@ -289,10 +289,10 @@ class AttentionDecoder(RNNDecoder):
             context, w = self.attention(layers[-1][0], memory.keys,  # type: ignore
                                         memory.outputs, memory.mask)  # (B, He), (B, S)
             gi = torch.addmm(gi_e, context, w_ctx)  # (B, G)
-            for k, (_, w_hh, b_ih, b_hh) in enumerate(weights):
+            for k, (w_ih, w_hh, b_ih, b_hh) in enumerate(weights):
                 if k:  # the layer below's output, as nn.GRU/LSTM feed it (dropout between)
                     below = F.dropout(layers[k - 1][0], rnn.dropout, self.training)
-                    gi = torch.addmm(b_ih, below, weights[k][0].T)  # (B, G)
+                    gi = torch.addmm(b_ih, below, w_ih.T)  # (B, G)
                 new = kind.gates(gi, *layers[k], w_hh, b_hh)
                 layers[k] = new if isinstance(new, tuple) else (new,)
             tops.append(layers[-1][0])
@@ -310,7 +310,7 @@ class LuongDecoder(RNNDecoder):
     h~_t = tanh(W_c [c_t; s_t]) (B, H) feeds the output layer.
 
     No step's input depends on the previous step's attention, so under full teacher
-    forcing the RNN runs fused over all T positions and attends for all of them at once
+    forcing the RNN runs fused over all T positions and then attends for all of them
     (``teacher_forced_features``; a test holds it equal to ``step`` one position at a
     time).
     """
