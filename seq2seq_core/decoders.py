@@ -346,21 +346,9 @@ class LuongDecoder(RNNDecoder):
         return self._attend(out, memory)
 
     def _attend(self, states: Tensor, memory: Memory) -> tuple[Tensor, Tensor]:
-        """Top-layer states s_t (B, T, H) -> h~_t (B, T, H) and weights (B, T, S).
-
-        A score that builds a (B, T', S, A) tensor (``query_block``, the additive one)
-        is given the queries in blocks of at most that many numbers: one tensor for
-        every position at once outgrows the CPU's cache, and its passes then wait on
-        memory (measured on `dates`: a training step 50 ms at once, 40 ms one position
-        at a time). The multiplicative scores take all T at once."""
-        keys = memory.keys  # (B, S, A)
-        limit = self.attention.query_block  # type: ignore
-        per_position = keys.shape[0] * keys.shape[1] * keys.shape[2]  # type: ignore
-        block = states.shape[1] if limit is None else max(1, limit // per_position)
-        parts = [self.attention(chunk, keys, memory.outputs, memory.mask)  # type: ignore
-                 for chunk in states.split(block, dim=1)]  # each (B, T', H)
-        context = torch.cat([c for c, _ in parts], dim=1)  # (B, T, He)
-        weights = torch.cat([w for _, w in parts], dim=1)  # (B, T, S)
+        """Top-layer states s_t (B, T, H) -> h~_t (B, T, H) and weights (B, T, S)."""
+        context, weights = self.attention(states, memory.keys, memory.outputs,  # type: ignore
+                                          memory.mask)  # (B, T, He), (B, T, S)
         combined = torch.tanh(self.combine(torch.cat([context, states], dim=-1)))  # (B, T, H)
         return self.dropout(combined), weights
 

@@ -99,3 +99,23 @@ def test_additive_no_grad_path_equals_the_formula_and_leaves_its_inputs_alone():
                                atol=1e-5, rtol=0)
     grad_context, grad_weights = attn(query, keys, outputs, mask)  # the training path
     torch.testing.assert_close(grad_weights.detach(), ref, atol=1e-6, rtol=0)
+
+
+def test_additive_scores_t_queries_in_blocks_as_at_once():
+    """Queries (B, T, H) are scored in blocks of positions (``query_block``, to stay in
+    the cache): one position per block gives what all at once gives, and what each query
+    gives alone."""
+    torch.manual_seed(0)
+    attn = AdditiveAttention(6, 5, 7)
+    queries, outputs = torch.randn(3, 4, 6), torch.randn(3, 9, 5)
+    mask = torch.ones(3, 9, dtype=torch.bool)
+    mask[2, 5:] = False
+    keys = attn.prepare_keys(outputs)
+    at_once = attn(queries, keys, outputs, mask)
+    attn.query_block = keys.numel()  # one position per block
+    blocks = attn(queries, keys, outputs, mask)
+    alone = [attn(queries[:, t], keys, outputs, mask) for t in range(4)]
+    for a, b in zip(at_once, blocks):
+        torch.testing.assert_close(a, b)
+    torch.testing.assert_close(blocks[1], torch.stack([w for _, w in alone], dim=1))
+    torch.testing.assert_close(blocks[0], torch.stack([c for c, _ in alone], dim=1))
