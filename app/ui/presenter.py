@@ -74,15 +74,32 @@ def is_on() -> bool:
     return bool(st.session_state.get(state.PRESENT, False))
 
 
+# The pictures a view shows one at a time in presenter mode (``one_picture``), by view;
+# a link names one by its slug (``?picture=alignment-lines``, ``ui.url_fields``).
+PICTURES: dict[str, tuple[str, ...]] = {
+    "attention": ("Heatmap", "Alignment lines", "Context vectors"),
+    "compare-models": ("By length", "One input", "Greedy vs beam", "Right and wrong"),
+    "compare-train": ("By length", "Curves", "Tables"),
+}
+
+
+def slug(picture: str) -> str:
+    """A picture's name in a link. Example: "Alignment lines" -> "alignment-lines"."""
+    return picture.lower().replace(" ", "-")
+
+
 def one_picture(names: Sequence[str], key: str) -> str | None:
     """Where a view has several pictures: in presenter mode the one to show, picked with
     a segmented control (one picture per screen, each in the place of the first); None
-    outside presenter mode, where the view shows them all."""
+    outside presenter mode, where the view shows them all. A value this view does not
+    have (another mode's, a link's) falls back to the first picture."""
     if not is_on() or len(names) < 2:
         return None
-    picked = st.segmented_control("Picture", list(names), default=names[0], key=key,
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = names[0]
+    picked = st.segmented_control("Picture", list(names), key=key,
                                   help="Presenter mode shows one picture at a time, each "
-                                       "where the first one is.")
+                                       "where the first one is; the link keeps which.")
     return picked or names[0]  # a click on the picked option clears it: keep showing one
 
 

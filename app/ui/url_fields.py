@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import seq2seq_core as core
-from ui import state
+from ui import presenter, state
 from ui.services import decode as services_decode
 from ui.services import models, server
 from ui.text import code_span_safe
@@ -180,6 +180,13 @@ def _states_fields(prefix: str) -> tuple[Field, ...]:
     )
 
 
+def _picture(key: str, *views: str) -> Field:
+    """Presenter mode's picture of ``views`` (``presenter.PICTURES``), by its slug."""
+    names = {presenter.slug(n): n for view in views for n in presenter.PICTURES[view]}
+    return Field("picture", key, "picture", lambda r, c: names[parse_choice(r, list(names))],
+                 dump=presenter.slug)
+
+
 def _lstm(cfg: core.ModelConfig) -> bool:
     if cfg.cell != "lstm":
         raise ValueError("this model is not an LSTM")
@@ -201,7 +208,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                         apply=beam_widgets.keep_pruned)),
     "beam.attention": (Field("hyp", state.BEAM_ATTENTION, "hypothesis", _labelled,
                              dump=_label_key),),
-    "attention": (_source("src", state.INSIDE_SOURCE, "input"),),
+    "attention": (_source("src", state.INSIDE_SOURCE, "input"),
+                  _picture(state.ATTENTION_PICTURE, "attention")),
     "attention.step": (Field("step", state.ATTENTION_STEP, "step",
                              lambda r, c: parse_int(r, 0, c["last"])),),
     "hidden-states": (_source("a", state.STATES_A, "input A"),
@@ -213,7 +221,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "replay.probe": (_source("probe", state.REPLAY_PROBE, "probe input"),
                      *_states_fields("replay")),
     "compare": (Field("mode", state.COMPARE_MODE, "comparison",
-                      lambda r, c: parse_choice(r, ["models", "train"])),),
+                      lambda r, c: parse_choice(r, ["models", "train"])),
+                _picture(state.COMPARE_PICTURE, "compare-models", "compare-train")),
     "compare.task": (Field("task", state.COMPARE_PICK_TASK, "task",
                            lambda r, c: parse_choice(r, list(c["by_task"]))),),
     "compare.pair": (

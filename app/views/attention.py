@@ -59,10 +59,9 @@ if handle.has_attention and subword and st.toggle(
     shown = dataclasses.replace(tr, attention=words.attention,
                                 source_tokens=words.source_words,
                                 output_tokens=words.output_words)
-PICTURES = ("Heatmap", "Alignment lines", "Context vectors")
 with view_left:
-    only = presenter.one_picture(PICTURES if handle.has_attention else (),
-                                 state.ATTENTION_PICTURE)
+    only = presenter.one_picture(presenter.PICTURES["attention"] if handle.has_attention
+                                 else (), state.ATTENTION_PICTURE)
 place = view_right if only else st.container()  # presenter mode: each where the heatmap is
 if handle.has_attention and only in (None, "Heatmap"):
     view_left.caption("Press Play, or drag the slider: row t is where the decoder looked "

@@ -223,7 +223,7 @@ def two_models() -> None:
         st.info("One of these models is gone; pick another.")
         return
     names = [f"{letter}: {by_task[task][k]}" for letter, k in zip("AB", (key_a, key_b))]
-    only = presenter.one_picture(STORED_PICTURES, state.COMPARE_PICTURE.format("models"))
+    only = presenter.one_picture(STORED_PICTURES, state.COMPARE_PICTURE)
     notice = st.empty()
     comparison = services.zoo.comparison(handles[0], handles[1], state.runs(),
                                          on_start=notice.info)
@@ -339,14 +339,14 @@ def train_both() -> None:
     if active:
         st.button("Stop both", key=state.COMPARE_STOP,
                   on_click=lambda: [e.run.stop() for e in entries])
-    only = presenter.one_picture(LIVE_PICTURES, state.COMPARE_PICTURE.format("train"))
+    only = presenter.one_picture(LIVE_PICTURES, state.COMPARE_PICTURE)
     poll = st.fragment(live_compare, run_every=POLL_SECONDS if active else None)
     poll(entries, active, only)
 
 
 # presenter mode shows one of these at a time (``presenter.one_picture``)
-STORED_PICTURES = ("By length", "One input", "Greedy vs beam", "Right and wrong")
-LIVE_PICTURES = ("By length", "Curves", "Tables")
+STORED_PICTURES = presenter.PICTURES["compare-models"]
+LIVE_PICTURES = presenter.PICTURES["compare-train"]
 
 st.title("Compare: fixed context vs attention")
 url_state.sync("compare")

@@ -285,7 +285,7 @@ def test_presenter_mode_shows_one_part_of_compare_at_a_time(zoo):
     at.toggle(key=state.PRESENT).set_value(True).run()
     assert not at.exception, at.exception
     assert parts(at) == (True, [])  # by length first, alone
-    key = state.COMPARE_PICTURE.format("models")
+    key = state.COMPARE_PICTURE
     for name, shown in (("One input", ["One input, both decoders"]),
                         ("Greedy vs beam", ["Greedy vs beam (K=5) on the same inputs"]),
                         ("Right and wrong", ["Where one is right and the other wrong"])):

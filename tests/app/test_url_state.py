@@ -159,6 +159,22 @@ def test_beam_link_keeps_the_pruned_candidates_toggle_in_either_mode(pretrained)
     assert notes(at) and "pruned candidates" in notes(at)[0]
 
 
+def test_a_link_keeps_presenter_modes_picture(pretrained):
+    def shown(at: AppTest) -> set[str]:
+        keys = (state.ATTENTION_ANIMATION, state.ALIGNMENT_LINES, state.CONTEXT_ROWS)
+        return {k for c in at.get("plotly_chart") for k in keys if c.proto.id.endswith(f"-{k}")}
+
+    at = open_link("attention", {"picture": "alignment-lines"})
+    assert notes(at) == []
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception and shown(at) == {state.ALIGNMENT_LINES}
+    assert at.query_params["picture"] == "alignment-lines"
+    at.button_group(key=state.ATTENTION_PICTURE).set_value("Context vectors").run()
+    assert at.query_params["picture"] == "context-vectors"
+    at = open_link("attention", {"picture": "a-bar-chart"})
+    assert notes(at) and "picture" in notes(at)[0]
+
+
 def test_values_written_for_the_page_before_are_not_a_link(pretrained):
     """AppTest keeps the query across a page switch (a browser clears it): Decode's own
     values must not be read on Beam search as if a link had named them."""
