@@ -80,6 +80,7 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "attention": ("Heatmap", "Alignment lines", "Context vectors"),
     "compare-models": ("By length", "One input", "Greedy vs beam", "Right and wrong"),
     "compare-train": ("By length", "Curves", "Tables"),
+    "hidden-states": ("Trajectories", "Nearest training pairs"),
 }
 
 

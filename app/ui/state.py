@@ -78,6 +78,7 @@ MERGE_WORDS = "attention_merge_words"  # Attention: subword pieces merged into w
 CONTEXT_ROWS = "context_rows"
 ATTENTION_PICTURE = "attention_picture"  # presenter mode: the one picture Attention shows
 COMPARE_PICTURE = "compare_picture"  # presenter mode: the one part Compare shows
+STATES_PICTURE = "states_picture"  # presenter mode: Hidden states' plot or its neighbours
 STATES_A = SourceBox("states_a", "states_a_task", "states_a_input")
 STATES_B = SourceBox("states_b", "states_b_task", "states_b_input")
 STATES_PART, STATES_DIRECTION = "states_part", "states_direction"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import seq2seq_core as core
-from ui import charts, services, state, url_state, widgets
+from ui import charts, presenter, services, state, url_state, widgets
 from ui import figures, tables
 from ui.text import md_escape
 
@@ -19,6 +19,7 @@ handle = widgets.sidebar.picked_model()
 url_state.sync("hidden-states", handle=handle)
 
 widgets.sidebar.model_line(handle)
+only = presenter.one_picture(presenter.PICTURES["hidden-states"], state.STATES_PICTURE)
 inputs_area, plot_area = st.container(), st.container()  # the plot above its settings
 sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
 first = widgets.decode.first_source(handle)
@@ -52,44 +53,47 @@ except (core.InputError, ValueError) as err:
 
 titles = [f"{name}: {widgets.image_input.label(t)} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
-panels = charts.trajectory.trajectory_panels(traces, titles, basis, sel)
-with plot_area:
-    figures.show(charts.trajectory.trajectory_figure(panels, dims,
-                                                     basis.explained_variance_ratio),
-                 key=state.TRAJECTORIES, view="hidden-states", model=handle.name,
-                 source=" vs ".join(map(widgets.image_input.label, texts)))
-what = "an encoder state h_i, one per source token" if sel.part == "encoder" else \
-    "a decoder state s_t, one per output token"
-fitted_on = ("the task's held-out inputs" if services.decode.heldout_pairs(handle, state.runs())
-             else "these two inputs (this model's task cannot be regenerated)")
-star = ""
-if sel.part == "encoder":
-    star = (" The star (a diamond in 3-D) marks the final state: "
-            + ("for this fixed-context model it is the context vector c, the one summary of "
-               "the input that its decoder reads." if not handle.has_attention else
-               "an attention decoder reads every h_i, not only this one."))
-st.caption(f"Each point is {what}, placed by PCA: the first {dims} principal components of "
-           f"{basis.n_samples} states of {fitted_on}, which show "
-           f"{basis.explained_variance_ratio[:dims].sum():.0%} of their variance.{star}")
+if only in (None, "Trajectories"):
+    panels = charts.trajectory.trajectory_panels(traces, titles, basis, sel)
+    with plot_area:
+        figures.show(charts.trajectory.trajectory_figure(panels, dims,
+                                                         basis.explained_variance_ratio),
+                     key=state.TRAJECTORIES, view="hidden-states", model=handle.name,
+                     source=" vs ".join(map(widgets.image_input.label, texts)))
+    what = "an encoder state h_i, one per source token" if sel.part == "encoder" else \
+        "a decoder state s_t, one per output token"
+    fitted_on = ("the task's held-out inputs" if services.decode.heldout_pairs(handle, state.runs())
+                 else "these two inputs (this model's task cannot be regenerated)")
+    star = ""
+    if sel.part == "encoder":
+        star = (" The star (a diamond in 3-D) marks the final state: "
+                + ("for this fixed-context model it is the context vector c, the one summary of "
+                   "the input that its decoder reads." if not handle.has_attention else
+                   "an attention decoder reads every h_i, not only this one."))
+    st.caption(f"Each point is {what}, placed by PCA: the first {dims} principal components of "
+               f"{basis.n_samples} states of {fitted_on}, which show "
+               f"{basis.explained_variance_ratio[:dims].sum():.0%} of their variance.{star}")
 
-st.subheader("Nearest training pairs: what the model thinks the input resembles")
-found = services.inside.neighbour_index(handle, state.runs())
-if found is None:
-    st.info("This model's training pairs cannot be regenerated (an uploaded model of "
-            "uploaded pairs), so there is nothing to search.")
-    st.stop()
-index, where = found
-which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces],
-                                                   handle.has_attention)
-try:
-    near = services.inside.neighbours(index, traces[which], step, k)
-except ValueError as err:
-    st.error(md_escape(str(err)))
-    st.stop()
-tables.show(charts.neighbours.neighbours_frame(near), formats={"distance": "%.3f"})
-state_name = (widgets.inside.final_state_name(handle.has_attention) if step is None else
-              f"decoder state after output {step + 1}")
-st.caption(f"The {k} training pairs whose {state_name} lies nearest input "
-           f"{'AB'[which]}'s, by Euclidean distance, among {where}."
-           + ("" if step is None else " Each match is one step of a training pair: the "
-              "target written up to that step is shown."))
+with plot_area if only else st.container():  # presenter mode: where the plot is
+    if only in (None, "Nearest training pairs"):
+        st.subheader("Nearest training pairs: what the model thinks the input resembles")
+        found = services.inside.neighbour_index(handle, state.runs())
+        if found is None:
+            st.info("This model's training pairs cannot be regenerated (an uploaded model of "
+                    "uploaded pairs), so there is nothing to search.")
+            st.stop()
+        index, where = found
+        which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces],
+                                                           handle.has_attention)
+        try:
+            near = services.inside.neighbours(index, traces[which], step, k)
+        except ValueError as err:
+            st.error(md_escape(str(err)))
+            st.stop()
+        tables.show(charts.neighbours.neighbours_frame(near), formats={"distance": "%.3f"})
+        state_name = (widgets.inside.final_state_name(handle.has_attention) if step is None else
+                      f"decoder state after output {step + 1}")
+        st.caption(f"The {k} training pairs whose {state_name} lies nearest input "
+                   f"{'AB'[which]}'s, by Euclidean distance, among {where}."
+                   + ("" if step is None else " Each match is one step of a training pair: the "
+                      "target written up to that step is shown."))

@@ -93,3 +93,21 @@ def test_attention_shows_one_picture_at_a_time_in_presenter_mode():
         assert charts(at) == {key}, name
     at.toggle(key=state.PRESENT).set_value(False).run()
     assert len(charts(at)) == 3
+
+
+def test_hidden_states_shows_its_plot_or_its_neighbours_in_presenter_mode():
+    def parts(at: AppTest) -> tuple[bool, bool]:
+        plot = any(c.proto.id.endswith(f"-{state.TRAJECTORIES}") for c in at.get("plotly_chart"))
+        near = any(s.value.startswith("Nearest training pairs") for s in at.subheader)
+        return plot, near
+
+    at = AppTest.from_file(MAIN, default_timeout=90).run()
+    at.switch_page("views/hidden_states.py").run()
+    assert not at.exception, at.exception
+    assert parts(at) == (True, True)
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    assert parts(at) == (True, False)
+    at.button_group(key=state.STATES_PICTURE).set_value("Nearest training pairs").run()
+    assert not at.exception, at.exception
+    assert parts(at) == (False, True)
