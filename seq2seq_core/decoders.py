@@ -45,6 +45,15 @@ class DecoderState(NamedTuple):
     hidden: Tensor
     cell: Tensor | None
 
+    def rnn_hx(self) -> Tensor | tuple[Tensor, Tensor]:
+        """The state as ``nn.GRU`` (h) or ``nn.LSTM`` ((h, c)) takes it."""
+        return self.hidden if self.cell is None else (self.hidden, self.cell)
+
+    @classmethod
+    def from_rnn(cls, new: Tensor | tuple[Tensor, Tensor]) -> DecoderState:
+        """The final state ``nn.GRU`` or ``nn.LSTM`` returns, as a DecoderState."""
+        return cls(*new) if isinstance(new, tuple) else cls(new, None)
+
 
 @dataclass(frozen=True)
 class Memory:
@@ -187,11 +196,11 @@ class RNNDecoder(nn.Module):
         emb = self.dropout(self.embedding(token))  # (B, E)
         context, weights = self.context(state, memory)  # (B, He), (B, S) or None
         rnn_in = torch.cat([emb, context], dim=-1) if self.uses_context else emb
-        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        hx = state.rnn_hx()
         out, new = self.rnn(rnn_in.unsqueeze(1), hx)  # out (B, 1, H)
         s = self.dropout(out.squeeze(1))  # (B, H)
         feats = torch.cat([s, context, emb], dim=-1) if self.uses_context else s
-        new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
+        new_state = DecoderState.from_rnn(new)
         return feats, new_state, weights
 
     def teacher_forced_features(self, tokens: Tensor, state: DecoderState,
@@ -238,7 +247,7 @@ class FixedContextDecoder(RNNDecoder):
             rnn_in = torch.cat([emb, c], dim=-1)  # (B, T, E + He)
         else:
             rnn_in = emb
-        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        hx = state.rnn_hx()
         out, _ = self.rnn(rnn_in, hx)  # (B, T, H)
         s = self.dropout(out)
         return (torch.cat([s, c, emb], dim=-1) if self.uses_context else s), None  # (B, T, F)
@@ -330,10 +339,10 @@ class LuongDecoder(RNNDecoder):
     def features(self, token: Tensor, state: DecoderState,
                  memory: Memory) -> tuple[Tensor, DecoderState, Tensor]:
         emb = self.dropout(self.embedding(token))  # (B, E)
-        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        hx = state.rnn_hx()
         out, new = self.rnn(emb.unsqueeze(1), hx)  # out (B, 1, H)
         feats, weights = self._attend(out, memory)  # (B, 1, H), (B, 1, S)
-        new_state = DecoderState(*new) if isinstance(new, tuple) else DecoderState(new, None)
+        new_state = DecoderState.from_rnn(new)
         return feats.squeeze(1), new_state, weights.squeeze(1)
 
     def teacher_forced_features(self, tokens: Tensor, state: DecoderState,
@@ -341,7 +350,7 @@ class LuongDecoder(RNNDecoder):
         """All T positions at once: one fused RNN call, then one attention call with T
         queries. Returns features (B, T, H) and attention weights (B, T, S)."""
         emb = self.dropout(self.embedding(tokens))  # (B, T, E)
-        hx = state.hidden if state.cell is None else (state.hidden, state.cell)
+        hx = state.rnn_hx()
         out, _ = self.rnn(emb, hx)  # (B, T, H)
         return self._attend(out, memory)
 
