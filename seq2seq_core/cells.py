@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from seq2seq_core.gru_layer import run_gru
 
 
 def gru_gates(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor) -> Tensor:
@@ -48,6 +51,22 @@ def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
     return lstm_gates(torch.addmm(b_ih, x, w_ih.T), h, c, w_hh, b_hh)  # gi (B, 4H)
 
 
+def run_module(rnn: nn.RNNBase, x: Tensor, mask: Tensor | None,
+               hx: Tensor | tuple[Tensor, Tensor] | None = None,
+               ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
+    """The fused module over a padded batch: x (B, S, In), mask (B, S) bool (True at real
+    positions, a prefix of each row) or None when nothing is padded, and the initial
+    state as the module takes it. Returns outputs (B, S, D*H), zero at padding, and the
+    final state as the module returns it (after each row's last real position)."""
+    if mask is None or bool(mask.all()):
+        return rnn(x, hx)
+    packed = pack_padded_sequence(x, mask.sum(dim=1).cpu(), batch_first=True,
+                                  enforce_sorted=False)
+    out, final = rnn(packed, hx)
+    outputs, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+    return outputs, final  # (B, S, D*H)
+
+
 @dataclass(frozen=True)
 class CellKind:
     """One recurrent cell.
@@ -59,6 +78,10 @@ class CellKind:
         gates: the same from the input's projection W_ih x + b_ih (``gru_gates`` or
             ``lstm_gates``), for a caller that computes that projection itself.
         has_cell_state: True when the cell carries a memory c beside its hidden state h.
+        run: the layers over a whole padded batch, ``run(module, x, mask, hx)`` ->
+            (outputs (B, S, D*H), final state as the module returns it): what encoders
+            and fused teacher-forced decoders call. The GRU's is ``gru_layer.run_gru``,
+            its backward pass written out; the LSTM's calls the module.
     """
 
     label: str
@@ -66,9 +89,10 @@ class CellKind:
     step: Callable[..., Tensor | tuple[Tensor, Tensor]]
     gates: Callable[..., Tensor | tuple[Tensor, Tensor]]
     has_cell_state: bool
+    run: Callable[..., tuple[Tensor, Tensor | tuple[Tensor, Tensor]]]
 
 
 CELLS: dict[str, CellKind] = {
-    "gru": CellKind("GRU", nn.GRU, gru_cell, gru_gates, False),
-    "lstm": CellKind("LSTM", nn.LSTM, lstm_cell, lstm_gates, True),
+    "gru": CellKind("GRU", nn.GRU, gru_cell, gru_gates, False, run_gru),
+    "lstm": CellKind("LSTM", nn.LSTM, lstm_cell, lstm_gates, True, run_module),
 }

@@ -247,8 +247,7 @@ class FixedContextDecoder(RNNDecoder):
             rnn_in = torch.cat([emb, c], dim=-1)  # (B, T, E + He)
         else:
             rnn_in = emb
-        hx = state.rnn_hx()
-        out, _ = self.rnn(rnn_in, hx)  # (B, T, H)
+        out, _ = CELLS[self.cfg.cell].run(self.rnn, rnn_in, None, state.rnn_hx())  # (B, T, H)
         s = self.dropout(out)
         return (torch.cat([s, c, emb], dim=-1) if self.uses_context else s), None  # (B, T, F)
 
@@ -350,8 +349,7 @@ class LuongDecoder(RNNDecoder):
         """All T positions at once: one fused RNN call, then one attention call with T
         queries. Returns features (B, T, H) and attention weights (B, T, S)."""
         emb = self.dropout(self.embedding(tokens))  # (B, T, E)
-        hx = state.rnn_hx()
-        out, _ = self.rnn(emb, hx)  # (B, T, H)
+        out, _ = CELLS[self.cfg.cell].run(self.rnn, emb, None, state.rnn_hx())  # (B, T, H)
         return self._attend(out, memory)
 
     def _attend(self, states: Tensor, memory: Memory) -> tuple[Tensor, Tensor]:

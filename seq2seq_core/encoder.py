@@ -1,7 +1,8 @@
 """RNN encoder (GRU or LSTM, 1-4 layers, optionally bidirectional), batch first.
 
-``forward`` runs the fused cuDNN-style ``nn.GRU``/``nn.LSTM`` over packed sequences and
-is what training and decoding use. ``forward_stepwise`` recomputes the same thing one
+``forward`` runs the cell's layers over the whole padded batch (``CellKind.run``: the GRU's
+own layer with its backward pass written out, ``nn.LSTM`` over packed sequences) and is
+what training and decoding use. ``forward_stepwise`` recomputes the same thing one
 position at a time with the cell equations written out, returning every layer's and
 direction's state at every position for the views that look inside (a test holds the
 two equal).
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from seq2seq_core.cells import CELLS
 from seq2seq_core.vocab import PAD_ID
@@ -83,15 +83,7 @@ class RNNEncoder(nn.Module):
             EncoderOutput with outputs (B, S, D*H) and final states (L*D, B, H).
         """
         emb = self.dropout(self.embed(src))  # (B, S, E)
-        lengths = src_mask.sum(dim=1)  # (B,)
-        if bool((lengths == src.shape[1]).all()):
-            outputs, final = self.rnn(emb)  # no padding: skip packing
-        else:
-            packed = pack_padded_sequence(emb, lengths.cpu(), batch_first=True,
-                                          enforce_sorted=False)
-            packed_out, final = self.rnn(packed)
-            outputs, _ = pad_packed_sequence(packed_out, batch_first=True,
-                                             total_length=src.shape[1])  # (B, S, D*H)
+        outputs, final = CELLS[self.cfg.cell].run(self.rnn, emb, src_mask)  # (B, S, D*H)
         hidden, cell = final if isinstance(final, tuple) else (final, None)
         return EncoderOutput(outputs, hidden, cell)
 

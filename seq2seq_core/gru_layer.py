@@ -1,0 +1,142 @@
+"""A GRU (Cho 2014) over a whole padded batch, with its backward pass written out.
+
+``nn.GRU`` on the CPU records every position's small operations for autograd, and over a
+packed batch its backward pass fills a zero tensor the size of the whole input for each
+position's slice. Training spends most of the encoder's time there. This layer runs the
+same equations (PyTorch's gate order r, z, n and its weights, so checkpoints do not
+change) as one autograd node:
+
+- forward: the input projection W_ih x + b_ih for all positions in one product, then per
+  position one product with W_hh and four element-wise operations;
+- backward: the gate derivatives' factors for all positions at once, per position one
+  element-wise product and one product with W_hh, and the weight gradients at the end as
+  one product over all positions (the same arithmetic ``nn.GRU`` does in S small ones).
+
+It runs on ``pack_padded_sequence``'s packed rows as ``nn.GRU`` does: with the batch
+sorted longest first, the rows still real at a position are a prefix, and only those are
+computed. Tests hold outputs, final states and every gradient equal to ``nn.GRU`` over
+packed sequences, in both directions, over several layers and from a given initial state.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+class _GRUSequence(torch.autograd.Function):
+    """One layer, one direction over packed rows x (N, In): position t's rows are
+    ``x[offsets[t]:offsets[t] + sizes[t]]``, a prefix of the batch sorted longest first."""
+
+    @staticmethod
+    def forward(ctx, x: Tensor, h0: Tensor, sizes: list[int], w_ih: Tensor, w_hh: Tensor,
+                b_ih: Tensor, b_hh: Tensor, reverse: bool) -> tuple[Tensor, Tensor]:
+        size = w_hh.shape[1]  # H
+        gi = torch.addmm(b_ih, x, w_ih.T)  # (N, 3H)
+        gh = torch.empty_like(gi)  # W_hh h + b_hh
+        rz = x.new_empty(x.shape[0], 2 * size)  # reset and update gates (N, 2H)
+        n = x.new_empty(x.shape[0], size)  # candidate states (N, H)
+        h_prev = torch.empty_like(n)  # the state each row's step started from
+        out = torch.empty_like(n)  # new states
+        h = h0.clone()  # (B, H): every row's latest state
+        for t, rows, b in _steps(sizes, reverse):
+            torch.addmm(b_hh, h[:b], w_hh.T, out=gh[rows])
+            r_z = torch.add(gi[rows, :2 * size], gh[rows, :2 * size], out=rz[rows]).sigmoid_()
+            n_t = torch.addcmul(gi[rows, 2 * size:], r_z[:, :size], gh[rows, 2 * size:],
+                                out=n[rows]).tanh_()
+            h_prev[rows] = h[:b]
+            torch.addcmul(n_t, r_z[:, size:], h[:b] - n_t, out=out[rows])  # (1-z) n + z h
+            h[:b] = out[rows]
+        ctx.save_for_backward(x, w_ih, w_hh, h_prev, rz, n, gh)
+        ctx.sizes, ctx.reverse = sizes, reverse
+        return out, h
+
+    @staticmethod
+    def backward(ctx, grad_out: Tensor, grad_last: Tensor):  # type: ignore[override]
+        x, w_ih, w_hh, h_prev, rz, n, gh = ctx.saved_tensors
+        size = w_hh.shape[1]
+        r, z = rz[:, :size], rz[:, size:]  # (N, H) each
+        # dL/d(pre-activation) = dL/dh' * factor; the factors for all rows at once, in the
+        # order [r, z, n through W_hh, n through W_ih, h]: (N, 5, H)
+        factor = x.new_empty(x.shape[0], 5, size)
+        dn = torch.mul(1 - z, 1 - n * n, out=factor[:, 3])  # tanh'(.) (1 - z)
+        torch.mul(dn, gh[:, 2 * size:] * r * (1 - r), out=factor[:, 0])
+        torch.mul(h_prev - n, z * (1 - z), out=factor[:, 1])
+        torch.mul(dn, r, out=factor[:, 2])
+        factor[:, 4] = z
+        grads = torch.empty_like(factor)
+        dh = grad_last.clone()  # (B, H)
+        for t, rows, b in reversed(list(_steps(ctx.sizes, ctx.reverse))):
+            dh[:b] += grad_out[rows]
+            g = torch.mul(dh[:b].unsqueeze(1), factor[rows], out=grads[rows])  # (b, 5, H)
+            g = g.view(b, 5 * size)  # (b, 5H)
+            torch.addmm(g[:, 4 * size:], g[:, :3 * size], w_hh, out=dh[:b])
+        flat = grads.view(-1, 5 * size)  # (N, 5H)
+        d_gh = flat[:, :3 * size]  # (N, 3H)
+        d_rz, d_n = flat[:, :2 * size], flat[:, 3 * size:4 * size]  # (N, 2H), (N, H)
+        d_x = torch.addmm(d_n @ w_ih[2 * size:], d_rz, w_ih[:2 * size])  # (N, In)
+        d_w_ih = torch.cat([d_rz.T @ x, d_n.T @ x])  # (3H, In)
+        d_b_ih = torch.cat([d_rz.sum(0), d_n.sum(0)])
+        return (d_x, dh, None, d_w_ih, d_gh.T @ h_prev, d_b_ih, d_gh.sum(0), None)
+
+
+def _steps(sizes: list[int], reverse: bool) -> list[tuple[int, slice, int]]:
+    """(position, its packed rows, their count) in processing order."""
+    offsets = [0]
+    for b in sizes[:-1]:
+        offsets.append(offsets[-1] + b)
+    steps = [(t, slice(offsets[t], offsets[t] + b), b) for t, b in enumerate(sizes)]
+    return steps[::-1] if reverse else steps
+
+
+def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
+            h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """What ``rnn`` computes over ``pack_padded_sequence(x, lengths)`` (or over x itself
+    when ``mask`` is None), layer by layer with this module's GRU.
+
+    Args:
+        rnn: a batch-first ``nn.GRU`` (its weights and dropout are used; it is not called).
+        x: inputs (B, S, In).
+        mask: (B, S) bool, True at real positions, a prefix of each row (every row at
+            least one); None when nothing is padded.
+        h0: initial states (L*D, B, H), or None for zeros.
+
+    Returns:
+        outputs (B, S, D*H), zero at padding, and final states (L*D, B, H) in
+        ``nn.GRU``'s order (layer 0 forward, layer 0 backward, layer 1 ...).
+    """
+    directions = 2 if rnn.bidirectional else 1
+    batch, length = x.shape[:2]
+    if h0 is None:
+        h0 = x.new_zeros(rnn.num_layers * directions, batch, rnn.hidden_size)
+    packed = None
+    if mask is None or bool(mask.all()):
+        layer_in = x.transpose(0, 1).reshape(length * batch, -1)  # (S*B, In), time-major
+        sizes = [batch] * length
+    else:
+        packed = pack_padded_sequence(x, mask.sum(dim=1).cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        layer_in, sizes = packed.data, packed.batch_sizes.tolist()  # (N, In)
+        h0 = h0.index_select(1, packed.sorted_indices)  # rows in the packed order
+    finals = []
+    for layer in range(rnn.num_layers):
+        if layer and rnn.dropout and rnn.training:
+            layer_in = nn.functional.dropout(layer_in, rnn.dropout, True)
+        outs = []
+        for d in range(directions):
+            suffix = f"_l{layer}" + ("_reverse" if d else "")
+            weights = [getattr(rnn, f"{name}{suffix}")
+                       for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            out, last = _GRUSequence.apply(layer_in, h0[layer * directions + d], sizes,
+                                           *weights, bool(d))
+            outs.append(out)
+            finals.append(last)
+        layer_in = outs[0] if directions == 1 else torch.cat(outs, dim=-1)  # (N, D*H)
+    hidden = torch.stack(finals)  # (L*D, B, H)
+    if packed is None:
+        return layer_in.view(length, batch, -1).transpose(0, 1), hidden  # (B, S, D*H)
+    outputs, _ = pad_packed_sequence(
+        PackedSequence(layer_in, packed.batch_sizes, packed.sorted_indices,
+                       packed.unsorted_indices),
+        batch_first=True, total_length=length)  # (B, S, D*H)
+    return outputs, hidden.index_select(1, packed.unsorted_indices)
