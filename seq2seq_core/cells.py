@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from seq2seq_core.gru_layer import run_gru
+from seq2seq_core.gru_layer import run_gru, run_module
 
 
 def gru_gates(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor) -> Tensor:
@@ -49,22 +48,6 @@ def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
               b_ih: Tensor, b_hh: Tensor) -> tuple[Tensor, Tensor]:
     """One LSTM step: x (B, In), h and c (B, H) -> (h, c), each (B, H)."""
     return lstm_gates(torch.addmm(b_ih, x, w_ih.T), h, c, w_hh, b_hh)  # gi (B, 4H)
-
-
-def run_module(rnn: nn.RNNBase, x: Tensor, mask: Tensor | None,
-               hx: Tensor | tuple[Tensor, Tensor] | None = None,
-               ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
-    """The fused module over a padded batch: x (B, S, In), mask (B, S) bool (True at real
-    positions, a prefix of each row) or None when nothing is padded, and the initial
-    state as the module takes it. Returns outputs (B, S, D*H), zero at padding, and the
-    final state as the module returns it (after each row's last real position)."""
-    if mask is None or bool(mask.all()):
-        return rnn(x, hx)
-    packed = pack_padded_sequence(x, mask.sum(dim=1).cpu(), batch_first=True,
-                                  enforce_sorted=False)
-    out, final = rnn(packed, hx)
-    outputs, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
-    return outputs, final  # (B, S, D*H)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
+
 class _GRUSequence(torch.autograd.Function):
     """One layer, one direction over packed rows x (N, In): position t's rows are
     ``x[offsets[t]:offsets[t] + sizes[t]]``, a prefix of the batch sorted longest first."""
@@ -89,10 +90,28 @@ def _steps(sizes: list[int], reverse: bool) -> list[tuple[int, slice, int]]:
     return steps[::-1] if reverse else steps
 
 
+def run_module(rnn: nn.RNNBase, x: Tensor, mask: Tensor | None,
+               hx: Tensor | tuple[Tensor, Tensor] | None = None,
+               ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
+    """The fused module over a padded batch: x (B, S, In), mask (B, S) bool (True at real
+    positions, a prefix of each row) or None when nothing is padded, and the initial
+    state as the module takes it. Returns outputs (B, S, D*H), zero at padding, and the
+    final state as the module returns it (after each row's last real position)."""
+    if mask is None or bool(mask.all()):
+        return rnn(x, hx)
+    packed = pack_padded_sequence(x, mask.sum(dim=1).cpu(), batch_first=True,
+                                  enforce_sorted=False)
+    out, final = rnn(packed, hx)
+    outputs, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+    return outputs, final  # (B, S, D*H)
+
+
 def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
             h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """What ``rnn`` computes over ``pack_padded_sequence(x, lengths)`` (or over x itself
-    when ``mask`` is None), layer by layer with this module's GRU.
+    when ``mask`` is None), layer by layer with this module's GRU when gradients are
+    recorded (training), by the module itself when they are not (decoding: its loop is
+    C++, and there is no backward pass to save).
 
     Args:
         rnn: a batch-first ``nn.GRU`` (its weights and dropout are used; it is not called).
@@ -105,6 +124,8 @@ def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
         outputs (B, S, D*H), zero at padding, and final states (L*D, B, H) in
         ``nn.GRU``'s order (layer 0 forward, layer 0 backward, layer 1 ...).
     """
+    if not torch.is_grad_enabled():  # decoding: the module's own loop is faster
+        return run_module(rnn, x, mask, h0)  # type: ignore[return-value]
     directions = 2 if rnn.bidirectional else 1
     batch, length = x.shape[:2]
     if h0 is None:
