@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from seq2seq_core.attention import SCORES, AdditiveAttention, LuongAttention
+from seq2seq_core.bahdanau_loop import bahdanau_loop
 from seq2seq_core.cells import CELLS
 from seq2seq_core.encoder import EncoderOutput
 from seq2seq_core.vocab import PAD_ID
@@ -289,6 +290,8 @@ class AttentionDecoder(RNNDecoder):
         emb = self.dropout(self.embedding(tokens))  # (B, T, E)
         w_ih0 = weights[0][0]  # (G, E + He), G = 3H (GRU) or 4H (LSTM)
         gi_emb = F.linear(emb, w_ih0[:, :cfg.emb_dim], weights[0][2])  # (B, T, G)
+        if cfg.cell == "gru" and cfg.num_layers == 1 and cfg.score == "additive":
+            return self._bahdanau_loop(gi_emb, state, memory, emb)
         w_ctx = w_ih0[:, cfg.emb_dim:].T  # (He, G)
         layers = [tuple(s[k] for s in state if s is not None)  # (h,) or (h, c), each (B, H)
                   for k in range(cfg.num_layers)]
@@ -309,6 +312,19 @@ class AttentionDecoder(RNNDecoder):
         s = self.dropout(torch.stack(tops, dim=1))  # (B, T, H)
         feats = torch.cat([s, torch.stack(contexts, dim=1), emb], dim=-1)  # (B, T, F)
         return feats, torch.stack(attention, dim=1)  # (B, T, S)
+
+    def _bahdanau_loop(self, gi_emb: Tensor, state: DecoderState, memory: Memory,
+                       emb: Tensor) -> tuple[Tensor, Tensor]:
+        """``teacher_forced_features``' loop as one autograd node with its backward pass
+        written out (``bahdanau_loop``), for a one-layer GRU with the additive score."""
+        rnn, score = self.rnn, self.attention
+        states, contexts, weights = bahdanau_loop(
+            gi_emb.transpose(0, 1), state.hidden[0], memory.keys, memory.outputs,  # type: ignore
+            memory.mask, 2.0 * score.query_proj.weight, 2.0 * score.v.weight[0],  # type: ignore
+            rnn.weight_ih_l0[:, self.cfg.emb_dim:], rnn.weight_hh_l0, rnn.bias_hh_l0)
+        s = self.dropout(states.transpose(0, 1))  # (B, T, H)
+        feats = torch.cat([s, contexts.transpose(0, 1), emb], dim=-1)  # (B, T, F)
+        return feats, weights.transpose(0, 1)  # (B, T, S)
 
 
 class LuongDecoder(RNNDecoder):

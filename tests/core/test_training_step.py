@@ -3,7 +3,8 @@
 Under full teacher forcing ``Seq2Seq.forward`` applies the output layer once to every
 position's features, a fixed-context decoder runs its RNN fused over all positions, a
 Luong decoder runs its RNN fused and attends for all positions at once, the attention
-decoder's loop projects the embeddings once and runs the cells' equations, and
+decoder's loop projects the embeddings once and runs the cells' equations (a one-layer
+GRU with the additive score as one node with its backward pass written out), and
 additive attention scores with 2 v.sigmoid(2x) (which differs from v.tanh(x) by a
 constant softmax ignores): the loss and every gradient must equal those of the plain
 path, ``decoder.step`` one position at a time with torch.tanh.
@@ -19,6 +20,7 @@ from seq2seq_core.attention import AdditiveAttention, masked_softmax
 from seq2seq_core.train import masked_cross_entropy
 
 ARCHS = [dict(decoder="attention", score="additive"),
+         dict(decoder="attention", score="additive", bidirectional=True),
          dict(decoder="attention", score="general", cell="lstm", bidirectional=True),
          dict(decoder="attention", score="dot", num_layers=2),
          dict(decoder="attention", score="additive", cell="lstm", num_layers=3),
@@ -81,7 +83,7 @@ def test_loss_and_gradients_equal_the_step_by_step_path(arch, monkeypatch):
             torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-4, msg=name)
 
 
-@pytest.mark.parametrize("arch", ARCHS[:4] + ARCHS[-2:],
+@pytest.mark.parametrize("arch", ARCHS[:5] + ARCHS[-2:],
                          ids=lambda a: "-".join(map(str, a.values())))
 @pytest.mark.parametrize("forcing", [1.0, 0.5])
 def test_logits_of_the_kept_positions_give_the_same_loss_and_gradients(arch, forcing):
@@ -106,3 +108,23 @@ def test_logits_of_the_kept_positions_give_the_same_loss_and_gradients(arch, for
         assert (a is None) == (b is None), name
         if a is not None:
             torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-4, msg=name)
+
+
+def test_the_written_out_bahdanau_backward_matches_finite_differences():
+    """Every input's gradient, the attention weights' included, in double precision."""
+    from seq2seq_core.bahdanau_loop import bahdanau_loop
+
+    g = torch.Generator().manual_seed(0)
+    steps, batch, length, size, enc, attn = 3, 2, 4, 3, 4, 2
+
+    def rand(*shape):
+        return torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+
+    mask = torch.tensor([[True] * 4, [True, True, False, False]])
+    args = [rand(steps, batch, 3 * size), rand(batch, size), rand(batch, length, attn),
+            rand(batch, length, enc), mask, rand(attn, size), rand(attn), rand(3 * size, enc),
+            rand(3 * size, size), rand(3 * size)]
+    assert torch.autograd.gradcheck(bahdanau_loop, args, eps=1e-6, atol=1e-6)
+    weights = bahdanau_loop(*args)[2]
+    assert torch.all(weights[:, 1, 2:] == 0)  # padding gets exactly no weight
+    torch.testing.assert_close(weights.sum(-1), torch.ones(steps, batch, dtype=torch.float64))
