@@ -65,8 +65,17 @@ class _BahdanauLoop(torch.autograd.Function):
          n) = ctx.saved_tensors
         steps, batch, length, attn = sig.shape
         size = w_hh.shape[1]
-        d_gi = torch.empty_like(gh)  # dL/d(input side pre-activations), also for gi_emb
-        d_ghn = torch.empty_like(n)  # dL/d(W_hn s + b_hn)
+        r, z = rz[:, :, :size], rz[:, :, size:]  # (T, B, H) each
+        # The GRU (cells.gru_gates, h' = n + z (h - n)): dL/d(pre-activation) = dL/dh' * factor,
+        # the factors for all positions at once, in the order [n through W_hh, r, z, n through
+        # W_ih, h]: the middle three are the input side's r, z, n, (T, B, 5, H)
+        factor = states.new_empty(steps, batch, 5, size)
+        dn = torch.mul(1 - z, 1 - n * n, out=factor[:, :, 3])  # tanh'(.) (1 - z)
+        torch.mul(dn, r, out=factor[:, :, 0])
+        torch.mul(dn * gh[:, :, 2 * size:], r * (1 - r), out=factor[:, :, 1])
+        torch.mul(states[:-1] - n, z * (1 - z), out=factor[:, :, 2])
+        factor[:, :, 4] = z
+        grads = torch.empty_like(factor)
         d_q = sig.new_empty(steps, batch, attn)
         d_contexts = torch.empty_like(contexts)
         d_keys = torch.zeros_like(sig[0])  # (B, S, A)
@@ -75,17 +84,12 @@ class _BahdanauLoop(torch.autograd.Function):
         values_t = values.transpose(1, 2)  # (B, He, S): bmm is 8x faster this way round
         for t in range(steps - 1, -1, -1):
             dh = dh + grad_states[t]
-            h, n_t = states[t], n[t]
-            r, z = rz[t, :, :size], rz[t, :, size:]
-            # the GRU (cells.gru_gates): h' = n + z (h - n)
-            dn = torch.mul(dh * (1 - z), 1 - n_t * n_t, out=d_gi[t, :, 2 * size:])
-            torch.mul(dn * gh[t, :, 2 * size:], r * (1 - r), out=d_gi[t, :, :size])
-            torch.mul(dh * (h - n_t), z * (1 - z), out=d_gi[t, :, size:2 * size])
-            torch.mul(dn, r, out=d_ghn[t])
-            d_prev = torch.addmm(dh * z, d_gi[t, :, :2 * size], w_hh[:2 * size])  # (B, H)
-            d_prev.addmm_(d_ghn[t], w_hh[2 * size:])
+            g = torch.mul(dh.unsqueeze(1), factor[t], out=grads[t]).view(batch, 5 * size)
+            d_prev = torch.addmm(g[:, 4 * size:], g[:, size:3 * size], w_hh[:2 * size])
+            d_prev.addmm_(g[:, :size], w_hh[2 * size:])  # (B, H)
             # the context c_t = weights @ values enters the gates through W_c
-            dc = torch.addmm(grad_contexts[t], d_gi[t], w_ctx, out=d_contexts[t])  # (B, He)
+            dc = torch.addmm(grad_contexts[t], g[:, size:4 * size], w_ctx,
+                             out=d_contexts[t])  # (B, He)
             dw = torch.bmm(dc.unsqueeze(1), values_t).squeeze(1) + grad_weights[t]  # (B, S)
             w = weights[t]
             ds = w * (dw - (dw * w).sum(-1, keepdim=True))  # (B, S): softmax's backward
@@ -95,14 +99,16 @@ class _BahdanauLoop(torch.autograd.Function):
             d_keys += d_pre
             torch.sum(d_pre, dim=1, out=d_q[t])  # (B, A)
             dh = d_prev.addmm_(d_q[t], w_q2)  # (B, H)
+        flat = grads.view(steps * batch, 5 * size)  # (T*B, 5H)
+        d_rz, d_ghn = flat[:, size:3 * size], flat[:, :size]  # (T*B, 2H), (T*B, H)
+        d_gi = flat[:, size:4 * size]  # (T*B, G): the input side's r, z, n
         prev = states[:-1].reshape(steps * batch, size)  # (T*B, H)
-        gates = d_gi.view(steps * batch, 3 * size)  # (T*B, G)
-        d_w_hh = torch.cat([gates[:, :2 * size].T @ prev,
-                            d_ghn.view(steps * batch, size).T @ prev])  # (G, H)
-        d_b_hh = torch.cat([gates[:, :2 * size].sum(0), d_ghn.sum((0, 1))])
-        d_w_ctx = gates.T @ contexts.view(steps * batch, -1)  # (G, He)
+        d_w_hh = torch.cat([d_rz.T @ prev, d_ghn.T @ prev])  # (G, H)
+        d_b_hh = torch.cat([d_rz.sum(0), d_ghn.sum(0)])
+        d_w_ctx = d_gi.T @ contexts.view(steps * batch, -1)  # (G, He)
         d_w_q2 = d_q.view(steps * batch, attn).T @ prev  # (A, H)
         d_values = torch.bmm(weights.permute(1, 2, 0), d_contexts.transpose(0, 1))  # (B, S, He)
+        d_gi = d_gi.view(steps, batch, 3 * size)  # (T, B, G)
         return (d_gi, dh, d_keys, d_values, None, d_w_q2, d_v2, d_w_ctx, d_w_hh, d_b_hh)
 
 
