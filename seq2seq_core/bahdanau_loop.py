@@ -82,6 +82,7 @@ class _BahdanauLoop(torch.autograd.Function):
         d_v2 = torch.zeros_like(v2)  # (A,)
         dh = torch.zeros_like(states[0])  # (B, H)
         values_t = values.transpose(1, 2)  # (B, He, S): bmm is 8x faster this way round
+        v2_bsa, scratch = v2.expand(batch, length, attn), torch.empty_like(sig[0])
         for t in range(steps - 1, -1, -1):
             dh = dh + grad_states[t]
             g = torch.mul(dh.unsqueeze(1), factor[t], out=grads[t]).view(batch, 5 * size)
@@ -94,10 +95,13 @@ class _BahdanauLoop(torch.autograd.Function):
             w = weights[t]
             ds = w * (dw - (dw * w).sum(-1, keepdim=True))  # (B, S): softmax's backward
             # scores = sigmoid(keys + 2 W_q s) v2
-            d_v2.addmv_(sig[t].view(-1, attn).T, ds.view(-1))  # while sig[t] is in cache
-            d_pre = torch.ops.aten.sigmoid_backward(ds.unsqueeze(2) * v2, sig[t])  # (B, S, A)
-            d_keys += d_pre
-            torch.sum(d_pre, dim=1, out=d_q[t])  # (B, A)
+            # d(pre-activation) = ds v2 sigmoid'(.): its factor v2 sigmoid'(.) once per
+            # position, then d_keys and d_q from it and ds without a (B, S, A) product
+            e = sig[t]
+            slope = torch.ops.aten.sigmoid_backward.grad_input(v2_bsa, e, grad_input=scratch)
+            d_keys.addcmul_(ds.unsqueeze(2), slope)
+            torch.bmm(ds.unsqueeze(1), slope, out=d_q[t].unsqueeze(1))  # (B, 1, A)
+            d_v2.addmv_(e.view(-1, attn).T, ds.view(-1))
             dh = d_prev.addmm_(d_q[t], w_q2)  # (B, H)
         flat = grads.view(steps * batch, 5 * size)  # (T*B, 5H)
         d_rz, d_ghn = flat[:, size:3 * size], flat[:, :size]  # (T*B, 2H), (T*B, H)
