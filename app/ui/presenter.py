@@ -81,6 +81,7 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "compare-models": ("By length", "One input", "Greedy vs beam", "Right and wrong"),
     "compare-train": ("By length", "Curves", "Tables"),
     "hidden-states": ("Trajectories", "Nearest training pairs"),
+    "train": ("Curves", "Held-out", "Samples"),
 }
 
 

@@ -79,6 +79,7 @@ CONTEXT_ROWS = "context_rows"
 ATTENTION_PICTURE = "attention_picture"  # presenter mode: the one picture Attention shows
 COMPARE_PICTURE = "compare_picture"  # presenter mode: the one part Compare shows
 STATES_PICTURE = "states_picture"  # presenter mode: Hidden states' plot or its neighbours
+TRAIN_PICTURE = "train_picture"  # presenter mode: Train's live curves, held-out curve or samples
 STATES_A = SourceBox("states_a", "states_a_task", "states_a_input")
 STATES_B = SourceBox("states_b", "states_b_task", "states_b_input")
 STATES_PART, STATES_DIRECTION = "states_part", "states_direction"

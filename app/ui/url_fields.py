@@ -237,7 +237,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "train": (Field("task", state.TRAIN_TASK, "task",
                     lambda r, c: parse_choice(r, list(core.TASKS))),
               Field("decoder", state.TRAIN_DECODER, "decoder",
-                    lambda r, c: parse_choice(r, list(CHOICES["decoder"])))),
+                    lambda r, c: parse_choice(r, list(CHOICES["decoder"]))),
+              _picture(state.TRAIN_PICTURE, "train")),
 }
 ALL_NAMES = tuple(dict.fromkeys(f.name for fields in FIELDS.values() for f in fields))
 

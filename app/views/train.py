@@ -44,18 +44,7 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     elif snap.status == "paused":
         st.info(f"Paused at step {snap.step}: Step takes one optimisation step and "
                 "evaluates, so every chart, the model below and the replay show it.")
-    curves, samples = st.columns(2)  # loss, accuracy and samples on the first screen
-    if snap.history:
-        with curves:
-            figures.show(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES,
-                         view="train", model=entry.name)
-    if snap.evals:
-        with samples.container(key=state.TRAIN_SAMPLES):
-            st.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
-            tables.wrapped_table(charts.training.samples_frame(snap.evals[-1]))
-        with curves:
-            figures.show(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE,
-                         view="train-heldout", model=entry.name)
+    live_pictures(entry, snap)
     model_actions(entry, snap)
     st.subheader("All runs this session")
     tables.show(charts.training.runs_frame([(e.name, e.run.snapshot())
@@ -65,6 +54,30 @@ def live_panel(entry: state.RunEntry, polling: bool, had_model: bool,
     left_queue = was_queued and snap.status != "queued"
     if polling and (not snap.active or has_model != had_model or left_queue):
         st.rerun()
+
+
+def live_pictures(entry: state.RunEntry, snap) -> None:
+    """Loss and accuracy, the held-out curve and sample predictions on the first screen,
+    side by side; in presenter mode one of them at a time, the width of the page."""
+    only = presenter.one_picture(presenter.PICTURES["train"], state.TRAIN_PICTURE)
+    if only is not None:
+        url_state.write()  # the live panel's fragment reruns alone: keep the pick in the link
+    if only is None:
+        curves, samples = st.columns(2)
+    else:
+        curves = samples = st.container()
+    if snap.history and only in (None, "Curves"):
+        with curves:
+            figures.show(charts.training.training_curves(snap.history), key=state.TRAIN_CURVES,
+                         view="train", model=entry.name)
+    if snap.evals and only in (None, "Samples"):
+        with samples.container(key=state.TRAIN_SAMPLES):
+            st.markdown(f"**Sample predictions at step {snap.evals[-1].step}**")
+            tables.wrapped_table(charts.training.samples_frame(snap.evals[-1]))
+    if snap.evals and only in (None, "Held-out"):
+        with curves:
+            figures.show(charts.training.heldout_curve(snap.evals), key=state.HELDOUT_CURVE,
+                         view="train-heldout", model=entry.name)
 
 
 def _use_in_decode(entry: state.RunEntry, tm, training: bool) -> None:

@@ -111,3 +111,33 @@ def test_hidden_states_shows_its_plot_or_its_neighbours_in_presenter_mode():
     at.button_group(key=state.STATES_PICTURE).set_value("Nearest training pairs").run()
     assert not at.exception, at.exception
     assert parts(at) == (False, True)
+
+
+def test_train_shows_its_curves_held_out_curve_or_samples_one_at_a_time(pretrained):
+    from test_app import fill_tiny_form, start_app, stop_run, wait_for_step
+
+    def parts(at: AppTest) -> tuple[set[str], bool]:
+        keys = (state.TRAIN_CURVES, state.HELDOUT_CURVE)
+        shown = {k for c in at.get("plotly_chart") for k in keys if c.proto.id.endswith(f"-{k}")}
+        return shown, any(m.value.startswith("**Sample predictions") for m in at.markdown)
+
+    at = fill_tiny_form(start_app(), 100_000)
+    at.button(key="train_start").click().run()
+    run = at.session_state["runs"][0].run
+    try:
+        assert wait_for_step(run, 25)  # two evaluations: every picture has data
+    finally:
+        stop_run(at, run)
+    assert not at.exception, at.exception
+    assert parts(at) == ({state.TRAIN_CURVES, state.HELDOUT_CURVE}, True)
+    at.toggle(key=state.PRESENT).set_value(True).run()
+    assert not at.exception, at.exception
+    assert parts(at) == ({state.TRAIN_CURVES}, False)
+    for name, expected in (("Held-out", ({state.HELDOUT_CURVE}, False)),
+                           ("Samples", (set(), True)),
+                           ("Curves", ({state.TRAIN_CURVES}, False))):
+        at.button_group(key=state.TRAIN_PICTURE).set_value(name).run()
+        assert not at.exception, at.exception
+        assert parts(at) == expected, name
+    at.toggle(key=state.PRESENT).set_value(False).run()
+    assert parts(at) == ({state.TRAIN_CURVES, state.HELDOUT_CURVE}, True)
