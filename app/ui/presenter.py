@@ -22,7 +22,7 @@ QUERY = "present"  # ?present=1
 LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
 # Larger text outside the charts, tables included: in presenter mode ``tables.show``
 # draws them as HTML tables (st.dataframe draws on a canvas, and a CSS zoom pushed it out
-# of its column at 1280x720).
+# of its column at 1280x720). Half the page's top padding: the picture sits higher.
 CSS = """<style>
 [data-testid="stMain"] [data-testid="stTable"] th,
 [data-testid="stMain"] [data-testid="stTable"] td,
@@ -37,6 +37,7 @@ CSS = """<style>
 [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 </style>"""
 
 
@@ -100,8 +101,7 @@ def one_picture(names: Sequence[str], key: str) -> str | None:
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     picked = st.segmented_control("Picture", list(names), key=key,
-                                  help="Presenter mode shows one picture at a time, each "
-                                       "where the first one is; the link keeps which.")
+                                  label_visibility="collapsed")  # the names say enough
     return picked or names[0]  # a click on the picked option clears it: keep showing one
 
 

@@ -59,7 +59,7 @@ if handle.has_attention and subword and st.toggle(
     shown = dataclasses.replace(tr, attention=words.attention,
                                 source_tokens=words.source_words,
                                 output_tokens=words.output_words)
-with view_left:
+with view_right:  # above the picture, on the first screen however tall the input side
     only = presenter.one_picture(presenter.PICTURES["attention"] if handle.has_attention
                                  else (), state.ATTENTION_PICTURE)
 place = view_right if only else st.container()  # presenter mode: each where the heatmap is

@@ -63,6 +63,16 @@ def test_the_neighbours_frame():
     assert neighbour_charts.step_label(0, " ") == "decoder state after output 1: '␣'"
 
 
+def test_an_image_strip_is_named_by_its_digits_not_its_pixel_encoding():
+    import numpy as np
+
+    from seq2seq_core import images
+    strip = images.strip_to_text(np.zeros((12, 7), dtype=np.uint8))  # "img:..." 7 columns
+    (row,) = neighbour_charts.neighbours_frame([Neighbour(strip, "42", 0.5)]).to_dict("records")
+    assert row["training source"] == "strip of 42 (7 columns)"
+    assert row["its target"] == "42"
+
+
 def test_the_final_state_is_called_the_context_vector_only_for_a_fixed_context_model(pretrained):
     from ui import state
     at = hidden_states()  # dates-attention

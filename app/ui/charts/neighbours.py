@@ -7,12 +7,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from seq2seq_core.inside import Neighbour
+from ui.text import source_label
 
 SPACE = "\u2423"  # a visible space in the "at step" column's token
 
 
 def neighbours_frame(found: Sequence[Neighbour]) -> pd.DataFrame:
-    """One row per training pair, nearest first: its source and target, the distance,
+    """One row per training pair, nearest first: its source (an image strip named by
+    its digits, the pair's target, not by its pixel encoding) and target, the distance,
     and for decoder states the target written up to the matched step.
 
     Example: [Neighbour("abc", "cba", 0.5)] -> one row (1, "abc", "cba", 0.5).
@@ -20,7 +22,8 @@ def neighbours_frame(found: Sequence[Neighbour]) -> pd.DataFrame:
     by_step = any(n.step is not None for n in found)
     rows = []
     for rank, n in enumerate(found, 1):
-        row = {"rank": rank, "training source": n.source, "its target": n.target,
+        row = {"rank": rank, "training source": source_label(n.source, n.target),
+               "its target": n.target,
                "distance": n.distance}
         if by_step:
             row["matched step"] = None if n.step is None else n.step + 1

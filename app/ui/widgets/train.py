@@ -224,6 +224,7 @@ def run_controls(run: TrainingRun, snap: RunSnapshot) -> None:
         current = float(snap.steps_per_second or 0.0)
         options = sorted(set(SPEEDS) | {current}, key=lambda v: (v != 0, -v))
         st.session_state[state.TRAIN_SPEED] = current  # the run's own speed, always
-        st.select_slider("Speed (steps per second; the charts refresh every second)",
-                         options, format_func=speed_text, key=state.TRAIN_SPEED,
-                         on_change=_apply_speed, args=(run,), width=360)
+        st.select_slider("Speed", options, format_func=speed_text, key=state.TRAIN_SPEED,
+                         on_change=_apply_speed, args=(run,), width=360,
+                         help="Steps per second (the charts refresh every second): slow "
+                              "motion for watching one step at a time.")
