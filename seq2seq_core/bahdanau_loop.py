@@ -7,10 +7,12 @@ nodes, and its backward pass computes each weight's gradient once per position. 
 forward pass runs the same equations as ``AttentionDecoder.features`` (the additive
 score in its sigmoid form, ``attention.AdditiveAttention.forward``; the GRU of
 ``cells.gru_gates``), keeping what the backward pass reads; the backward pass walks the
-positions in reverse with three products per position (into the state, the context and
-the query) and computes the gradients of W_hh, W_c (the context's share of W_ih), W_q and
-v once over all positions. A test holds losses and every gradient equal to the step-by-step
-path (tests/core/test_training_step.py).
+positions in reverse with the products that carry the gradient to the previous state,
+the context and the attention weights, and computes the gradients of W_hh, W_c (the
+context's share of W_ih) and W_q once over all positions. It keeps every position's
+(B, S, A) sigmoid for the backward pass, so the decoder uses it only with gradients on;
+second derivatives are not supported. A test holds losses and every gradient equal to
+the step-by-step path (tests/core/test_training_step.py).
 
 Notation: T target positions, B batch, S source positions, H decoder state, He encoder
 output size, A attention size; G = 3H, the GRU's gates r, z, n in PyTorch's order.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 
 class _BahdanauLoop(torch.autograd.Function):
@@ -59,6 +62,7 @@ class _BahdanauLoop(torch.autograd.Function):
         return states[1:], contexts, weights
 
     @staticmethod
+    @once_differentiable  # its products write into buffers: no second derivative
     def backward(ctx, grad_states: Tensor, grad_contexts: Tensor,  # type: ignore[override]
                  grad_weights: Tensor):
         (values, w_q2, v2, w_ctx, w_hh, states, sig, weights, contexts, gh, rz,

@@ -279,9 +279,11 @@ class AttentionDecoder(RNNDecoder):
         step's context needs the state before it), with what does not depend on the
         state done once: the embeddings, their share of the first layer's input
         projection (W_ih = [W_e | W_c]: one (B*T, E) product instead of T), and the
-        features' concatenation. The cell equations are ``cells.CELLS``' own; a test holds
-        losses and gradients equal to ``features`` one position at a time. Returns
-        features (B, T, F) and attention weights (B, T, S)."""
+        features' concatenation. The cell equations are ``cells.CELLS``' own; training a
+        one-layer GRU with the additive score runs ``bahdanau_loop`` instead, the same loop
+        as one autograd node with its backward pass written out. A test holds losses and
+        gradients equal to ``features`` one position at a time. Returns features
+        (B, T, F) and attention weights (B, T, S)."""
         cfg, rnn = self.cfg, self.rnn
         kind = CELLS[cfg.cell]
         weights = [[getattr(rnn, f"{name}_l{k}") for name in ("weight_ih", "weight_hh",
@@ -290,7 +292,8 @@ class AttentionDecoder(RNNDecoder):
         emb = self.dropout(self.embedding(tokens))  # (B, T, E)
         w_ih0 = weights[0][0]  # (G, E + He), G = 3H (GRU) or 4H (LSTM)
         gi_emb = F.linear(emb, w_ih0[:, :cfg.emb_dim], weights[0][2])  # (B, T, G)
-        if cfg.cell == "gru" and cfg.num_layers == 1 and cfg.score == "additive":
+        if (cfg.cell == "gru" and cfg.num_layers == 1 and cfg.score == "additive"
+                and torch.is_grad_enabled()):
             return self._bahdanau_loop(gi_emb, state, memory, emb)
         w_ctx = w_ih0[:, cfg.emb_dim:].T  # (He, G)
         layers = [tuple(s[k] for s in state if s is not None)  # (h,) or (h, c), each (B, H)
@@ -322,7 +325,8 @@ class AttentionDecoder(RNNDecoder):
             gi_emb.transpose(0, 1), state.hidden[0], memory.keys, memory.outputs,  # type: ignore
             memory.mask, 2.0 * score.query_proj.weight, 2.0 * score.v.weight[0],  # type: ignore
             rnn.weight_ih_l0[:, self.cfg.emb_dim:], rnn.weight_hh_l0, rnn.bias_hh_l0)
-        s = self.dropout(states.transpose(0, 1))  # (B, T, H)
+        # contiguous, as the autograd loop's stacked states are: dropout draws the same masks
+        s = self.dropout(states.transpose(0, 1).contiguous())  # (B, T, H)
         feats = torch.cat([s, contexts.transpose(0, 1), emb], dim=-1)  # (B, T, F)
         return feats, weights.transpose(0, 1)  # (B, T, S)
 

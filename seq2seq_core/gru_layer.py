@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
+from torch.autograd.function import once_differentiable
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
@@ -67,6 +68,7 @@ class _GRUSequence(torch.autograd.Function):
         return out, h
 
     @staticmethod
+    @once_differentiable  # its products write into buffers: no second derivative
     def backward(ctx, grad_out: Tensor, grad_last: Tensor):  # type: ignore[override]
         x, w_ih, w_hh, h_prev, rz, n, gh = ctx.saved_tensors
         size, sizes = w_hh.shape[1], ctx.sizes
@@ -134,12 +136,13 @@ def run_module(rnn: nn.RNNBase, x: Tensor, mask: Tensor | None,
 def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
             h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """What ``rnn`` computes over ``pack_padded_sequence(x, lengths)`` (or over x itself
-    when ``mask`` is None), layer by layer with this module's GRU when gradients are
-    recorded (training), by the module itself when they are not (decoding: its loop is
-    C++, and there is no backward pass to save).
+    when ``mask`` is None): on the CPU with gradients on (training), layer by layer with
+    this module's GRU; otherwise by the module itself (without gradients its C++ loop is
+    faster and there is no backward pass to save; on CUDA, cuDNN's fused kernels).
 
     Args:
-        rnn: a batch-first ``nn.GRU`` (its weights and dropout are used; it is not called).
+        rnn: a batch-first ``nn.GRU`` with biases (its weights and dropout are used; it is
+            not called on this path).
         x: inputs (B, S, In).
         mask: (B, S) bool, True at real positions, a prefix of each row (every row at
             least one); None when nothing is padded.
@@ -148,8 +151,17 @@ def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
     Returns:
         outputs (B, S, D*H), zero at padding, and final states (L*D, B, H) in
         ``nn.GRU``'s order (layer 0 forward, layer 0 backward, layer 1 ...).
+
+    Raises:
+        ValueError: a module that is not batch-first or has no biases, or a row of the
+            mask with no real position. Second derivatives are not supported.
     """
-    if not torch.is_grad_enabled():  # decoding: the module's own loop is faster
+    if not (rnn.batch_first and rnn.bias):
+        raise ValueError("run_gru needs an nn.GRU built with batch_first=True and bias=True")
+    if mask is not None and not bool(mask[:, 0].all()):
+        raise ValueError("every row of the mask needs at least one real position (a "
+                         "prefix of True)")
+    if not torch.is_grad_enabled() or x.is_cuda:
         return run_module(rnn, x, mask, h0)  # type: ignore[return-value]
     directions = 2 if rnn.bidirectional else 1
     batch, length = x.shape[:2]
@@ -179,7 +191,8 @@ def run_gru(rnn: nn.GRU, x: Tensor, mask: Tensor | None,
         layer_in = outs[0] if directions == 1 else torch.cat(outs, dim=-1)  # (N, D*H)
     hidden = torch.stack(finals)  # (L*D, B, H)
     if index is None:
-        return layer_in.view(length, batch, -1).transpose(0, 1), hidden  # (B, S, D*H)
+        # (B, S, D*H), contiguous as the module's: dropout after it draws the same masks
+        return layer_in.view(length, batch, -1).transpose(0, 1).contiguous(), hidden
     outputs = layer_in.new_zeros(batch * length, layer_in.shape[1])  # zero at padding
     outputs = outputs.index_copy(0, index, layer_in).view(batch, length, -1)  # (B, S, D*H)
     return outputs, hidden.index_select(1, torch.argsort(order))

@@ -105,3 +105,44 @@ def test_dropout_between_layers_only_while_training():
     rnn.train()
     trained = [run_gru(rnn, x, mask)[0] for _ in range(2)]
     assert not torch.allclose(trained[0], trained[1])  # fresh masks on each call
+
+
+def test_training_dropout_draws_the_masks_nn_gru_draws_with_the_same_seed():
+    """Dropout between layers, padding, both directions: the same seed gives the same
+    outputs and gradients as nn.GRU (the masks are drawn over the same tensors)."""
+    rnn = torch.nn.GRU(5, 4, num_layers=3, bidirectional=True, dropout=0.5,
+                       batch_first=True).train()
+    x, mask = _inputs([6, 3, 1, 5])
+
+    def seeded(fn):
+        return lambda xi, hi: (torch.manual_seed(7), fn(xi, hi))[1]
+
+    ours = _grads(seeded(lambda xi, hi: run_gru(rnn, xi, mask, hi)), rnn, x, None)
+    theirs = _grads(seeded(lambda xi, hi: _reference(rnn, xi, mask, hi)), rnn, x, None)
+    for a, b in zip(ours, theirs):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("lengths", [[4, 4, 4], [6, 3, 1, 5]])
+def test_without_gradients_the_module_runs_and_gives_the_same_result(lengths):
+    torch.manual_seed(0)
+    rnn = torch.nn.GRU(5, 4, num_layers=2, bidirectional=True, batch_first=True)
+    x, mask = _inputs(lengths)
+    h0 = torch.randn(4, len(lengths), 4)
+    with_grad = run_gru(rnn, x, mask, h0)
+    with torch.no_grad():
+        without = run_gru(rnn, x, mask, h0)
+    for a, b in zip(without, with_grad):
+        torch.testing.assert_close(a, b.detach(), atol=1e-6, rtol=1e-5)
+
+
+def test_a_module_it_cannot_run_or_an_empty_row_is_refused():
+    x, mask = _inputs([3, 2])
+    with pytest.raises(ValueError, match="batch_first"):
+        run_gru(torch.nn.GRU(5, 4), x, mask)
+    with pytest.raises(ValueError, match="batch_first"):
+        run_gru(torch.nn.GRU(5, 4, batch_first=True, bias=False), x, mask)
+    empty = mask.clone()
+    empty[1] = False
+    with pytest.raises(ValueError, match="at least one real position"):
+        run_gru(torch.nn.GRU(5, 4, batch_first=True), x, empty)
