@@ -24,7 +24,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from seq2seq_core import ModelConfig, build_model  # noqa: E402
-from seq2seq_core.decoders import RNNDecoder  # noqa: E402
+from seq2seq_core.decoder_base import RNNDecoder  # noqa: E402
 from seq2seq_core.train import masked_cross_entropy  # noqa: E402
 
 # name -> (source vocab, target vocab, emb, hidden, source length, target length)

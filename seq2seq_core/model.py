@@ -10,7 +10,8 @@ import torch
 from torch import Tensor, nn
 
 from seq2seq_core.config import ModelConfig
-from seq2seq_core.decoders import DECODERS, DecoderState, Memory
+from seq2seq_core.decoder_base import DecoderState, Memory
+from seq2seq_core.decoders import DECODERS
 from seq2seq_core.cnn_encoder import ENCODERS
 
 

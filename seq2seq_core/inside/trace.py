@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from seq2seq_core.data import encode_sources, pad
-from seq2seq_core.decoders import DecoderState, Memory, StepOutput
+from seq2seq_core.decoder_base import DecoderState, Memory, StepOutput
 from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.greedy import Steps, decode_steps
 from seq2seq_core.trained import TrainedModel

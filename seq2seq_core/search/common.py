@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from seq2seq_core.data import pad
-from seq2seq_core.decoders import DecoderState, Memory
+from seq2seq_core.decoder_base import DecoderState, Memory
 from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.tree import BeamNode, Hypothesis, length_penalty
 from seq2seq_core.vocab import BOS, BOS_ID, PAD_ID, Vocab

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from seq2seq_core.decoders import DecoderState, Memory, StepOutput
+from seq2seq_core.decoder_base import DecoderState, Memory, StepOutput
 from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.common import encode_batch, make_hypothesis, next_log_probs, root_node
 from seq2seq_core.search.tree import BeamNode, BeamTree, SearchResult

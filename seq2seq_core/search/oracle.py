@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from seq2seq_core.decoders import DecoderState, Memory
+from seq2seq_core.decoder_base import DecoderState, Memory
 from seq2seq_core.model import Seq2Seq, model_device
 from seq2seq_core.search.common import encode_batch, make_hypothesis, next_log_probs
 from seq2seq_core.search.tree import Hypothesis

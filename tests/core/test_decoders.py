@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from seq2seq_core import ModelConfig, build_model
-from seq2seq_core.decoders import Memory
+from seq2seq_core.decoder_base import Memory
 
 VARIANTS = [dict(decoder="fixed", fixed_context="sutskever"),
             dict(decoder="fixed", fixed_context="cho"),

@@ -15,7 +15,7 @@ from seq2seq_core import (
     length_penalty,
     sequence_log_probs,
 )
-from seq2seq_core.decoders import DecoderState, Memory, StepOutput
+from seq2seq_core.decoder_base import DecoderState, Memory, StepOutput
 from seq2seq_core.vocab import BOS_ID, EOS_ID
 
 # ---------------------------------------------------------------------------------------
