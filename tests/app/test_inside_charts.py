@@ -148,3 +148,14 @@ def test_replay_row_labels_are_thinned_for_a_long_output():
     assert list(axis.tickvals) == list(range(0, 50, 3))  # at most 20 labels
     assert axis.ticktext[0] == "0:o" and axis.ticktext[-1] == "48:o"
     assert list(axis.range) == [49.5, -0.5]  # every row still drawn
+
+
+def test_a_dense_trajectory_labels_the_points_that_fit_and_hovers_every_one():
+    rng = np.random.default_rng(1)
+    points = rng.normal(size=(51, 2)) * 0.3  # 51 states in a small cloud, as a strip's
+    panel = trajectory_charts.TrajectoryPanel("A", points, tuple(f"c{i}" for i in range(51)),
+                                              None)
+    (path,) = trajectory_charts.trajectory_figure([panel]).data
+    drawn = [t for t in path.text if t]
+    assert 0 < len(drawn) < 51 and path.text[0]  # the first always, the crowd thinned
+    assert list(path.hovertext) == [f"{i}:c{i}" for i in range(51)]  # every label on hover

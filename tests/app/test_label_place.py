@@ -41,3 +41,15 @@ def test_a_label_at_the_plot_edge_turns_inwards_and_obstacles_are_avoided():
     star = (190.0, 155.0, 210.0, 175.0)  # above the point
     assert lp.label_positions(np.array([[200.0, 150.0]]), ["7:x"], 16, PLOT,
                               obstacles=[star]) == ["bottom center"]
+
+
+def test_a_dense_path_drops_the_labels_that_cannot_go_clear_of_the_others():
+    rng = np.random.default_rng(0)
+    xy = rng.uniform([150, 100], [250, 200], size=(40, 2))  # 40 points in a 100 px square
+    labels = [f"{i}:c{i}" for i in range(40)]
+    kept = lp.label_positions(xy, labels, 16, PLOT, drop=True)
+    shown = [(p, t, pos) for p, t, pos in zip(xy, labels, kept) if pos is not None]
+    assert kept[0] is not None and 0 < len(shown) < 40
+    placed = boxes([p for p, _, _ in shown], [t for _, t, _ in shown], [q for _, _, q in shown])
+    assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1:])
+    assert None not in lp.label_positions(xy, labels, 16, PLOT)  # without drop: all placed

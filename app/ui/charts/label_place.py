@@ -56,7 +56,7 @@ def _outside(box: Box, size: tuple[float, float]) -> float:
 
 def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
                     plot_px: tuple[float, float], marker_px: float = 7.0,
-                    obstacles: Sequence[Box] = ()) -> list[str]:
+                    obstacles: Sequence[Box] = (), drop: bool = False) -> list[str | None]:
     """One plotly ``textposition`` per point.
 
     Args:
@@ -66,11 +66,13 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
         plot_px: (width, height) of the plot area in pixels.
         marker_px: the markers' diameter in pixels (the labels keep clear of them).
         obstacles: more boxes to keep clear of (a star marking a point, say).
+        drop: leave out (None) a label that overprints one placed before it wherever it
+            goes, so a dense path shows the labels that fit and its hover the others.
 
     Returns:
         (N,) positions from ``POSITIONS``: for each point in order, the first position
         whose box overlaps least the labels placed before it, the other markers, the
-        obstacles and the area outside the plot.
+        obstacles and the area outside the plot; None for a dropped label.
     """
     pts = np.asarray(xy_px, dtype=float).reshape(-1, 2)  # (N, 2)
     half = marker_px / 2
@@ -86,6 +88,10 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
             return sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
 
         best = min(POSITIONS, key=cost)  # min keeps the first of equal costs
+        box = label_box(x, y, best, width, height, half + 2)
+        if drop and any(_overlap(box, other) for other in placed):
+            out.append(None)
+            continue
         out.append(best)
-        placed.append(label_box(x, y, best, width, height, half + 2))
+        placed.append(box)
     return out

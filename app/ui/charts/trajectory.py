@@ -70,9 +70,10 @@ def scene_labels(tokens: Sequence[str]) -> list[str]:
 
 
 def _text_positions(panel: TrajectoryPanel, ranges: Sequence[Sequence[float]],
-                    plot_px: tuple[float, float], labels: Sequence[str]) -> list[str]:
+                    plot_px: tuple[float, float], labels: Sequence[str]) -> list[str | None]:
     """Label positions of a 2-D panel that keep its labels apart (``label_place``),
-    for labels at presenter size (the larger of the two modes)."""
+    for labels at presenter size (the larger of the two modes); None where a label
+    cannot go without overprinting another (its point keeps the label in its hover)."""
     pts = np.asarray(panel.points)[:, :2]  # (N, 2)
     (x0, x1), (y0, y1) = ranges[0], ranges[1]
     xy = np.stack([(pts[:, 0] - x0) / (x1 - x0) * plot_px[0],
@@ -82,11 +83,11 @@ def _text_positions(panel: TrajectoryPanel, ranges: Sequence[Sequence[float]],
         fx, fy = xy[panel.final]
         star = [(fx - STAR_PX / 2, fy - STAR_PX / 2, fx + STAR_PX / 2, fy + STAR_PX / 2)]
     shown = [html.unescape(label) for label in labels]
-    return label_positions(xy, shown, LABEL_FONT_PX, plot_px, MARKER_PX, star)
+    return label_positions(xy, shown, LABEL_FONT_PX, plot_px, MARKER_PX, star, drop=True)
 
 
 def _panel_traces(panel: TrajectoryPanel, dims: int, color: str,
-                  positions: Sequence[str] | None = None) -> list:
+                  positions: Sequence[str | None] | None = None) -> list:
     pts = np.asarray(panel.points)
     labels = scene_labels(panel.tokens) if dims == 3 else token_labels(panel.tokens)
     common = {"text": labels, "hovertext": labels, "hoverinfo": "text", "showlegend": False}
@@ -95,9 +96,12 @@ def _panel_traces(panel: TrajectoryPanel, dims: int, color: str,
                             line={"color": color, "width": 4}, marker={"size": 3},
                             textfont={"size": 10}, **common)
     else:
+        if positions:  # a label that would overprint another is left to the hover
+            common["text"] = [lab if pos else "" for lab, pos in zip(labels, positions)]
         path = go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines+markers+text",
                           line={"color": color}, marker={"size": MARKER_PX},
-                          textposition=list(positions) if positions else "top center",
+                          textposition=([pos or "top center" for pos in positions]
+                                        if positions else "top center"),
                           textfont={"size": 11}, **common)
     out = [path]
     if panel.final is not None:
