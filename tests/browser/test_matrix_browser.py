@@ -11,6 +11,8 @@ saves a screenshot of each page under ``artifacts/browser/matrix-<kind>-<page>.p
 
 from __future__ import annotations
 
+from collections import Counter
+
 import os
 import time
 from collections.abc import Iterator
@@ -159,16 +161,23 @@ def test_inside_views_in_chromium(row, matrix_app, page, shots):
     assert_clean(page)
     screenshot(page, shots / f"matrix-{row}-attention.png")
 
-    # Hidden states: each point is labelled with its source token, for both inputs.
+    # Hidden states: points are labelled with their source tokens, for both inputs (a
+    # label that would overprint another is left to the hover: the drawn ones are the
+    # expected labels less some, each input's first point always drawn).
     nav(page, "Hidden states")
     texts_ab = list(kind.inputs[:2])
     type_source(page, "Input A", texts_ab[0])
     type_source(page, "Input B", texts_ab[1])
     expected = [lab for t in texts_ab
                 for lab in shown([*tm.src_vocab.split(check_source(tm, t)), EOS])]
-    states = labels_eventually(page, "trajectories",
-                               lambda found: sorted(texts(found["points"])) == sorted(expected))
-    assert sorted(texts(states["points"])) == sorted(expected)
+    firsts = Counter(lab for lab in expected if lab.startswith("0:"))
+
+    def drawn_right(found) -> bool:
+        drawn = Counter(texts(found["points"]))
+        return drawn <= Counter(expected) and firsts <= drawn
+
+    states = labels_eventually(page, "trajectories", drawn_right)
+    assert drawn_right(states), (texts(states["points"]), expected)
     found_overlaps["trajectory points"] = overlaps(states["points"])
     assert_clean(page)
     screenshot(page, shots / f"matrix-{row}-hidden-states.png")

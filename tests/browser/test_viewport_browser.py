@@ -157,7 +157,8 @@ def main_actions(page: Page, url: str, view: str) -> None:
         wait_for_step(page, 30)
         # presenter mode shows one picture at a time, the curves first; the held-out curve
         # (drawn beside them otherwise) once an evaluation has run
-        expect(page.locator(chart("train_curves"))).to_be_visible(timeout=TIMEOUT)
+        # (.first: while the live panel's fragment redraws, its old chart can linger)
+        expect(page.locator(chart("train_curves")).first).to_be_visible(timeout=TIMEOUT)
         if not page.locator(".st-key-train_picture").count():
             expect(page.locator(chart("heldout_curve"))).to_be_visible(timeout=TIMEOUT)
     elif view == "replay":
@@ -226,7 +227,7 @@ def test_presenter_mode_draws_every_chart_text_at_16_px_or_more(page, app_url, s
         measure(view)
         if view == "train":  # its other chart, one picture at a time in presenter mode
             page.locator(".st-key-train_picture").get_by_text("Held-out", exact=True).click()
-            expect(page.locator(chart("heldout_curve"))).to_be_visible(timeout=TIMEOUT)
+            expect(page.locator(chart("heldout_curve")).first).to_be_visible(timeout=TIMEOUT)
             measure("train-heldout")
     (ARTIFACTS / "viewport-present.json").write_text(json.dumps(
         {"texts measured": counts, "under 16 px": small}, indent=1))
