@@ -151,8 +151,10 @@ def assert_nothing_injected(page: Page) -> None:
 
 
 def upload_checkpoint(page: Page, name: str, data: bytes) -> None:
-    """Upload ``data`` as ``name`` through the sidebar's checkpoint uploader."""
+    """Upload ``data`` as ``name`` through the sidebar's checkpoint uploader (a refused
+    file clears the uploader by drawing a new one: wait until the old one has gone)."""
     box = page.locator('[data-testid="stSidebar"] input[type="file"]')
+    expect(box).to_have_count(1, timeout=TIMEOUT)
     box.set_input_files(files=[{"name": name, "mimeType": "application/zip", "buffer": data}])
 
 
