@@ -24,6 +24,8 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
+from seq2seq_core.gru_layer import gru_slopes
+
 
 class _BahdanauLoop(torch.autograd.Function):
     @staticmethod
@@ -69,16 +71,10 @@ class _BahdanauLoop(torch.autograd.Function):
          n) = ctx.saved_tensors
         steps, batch, length, attn = sig.shape
         size = w_hh.shape[1]
-        r, z = rz[:, :, :size], rz[:, :, size:]  # (T, B, H) each
-        # The GRU (cells.gru_gates, h' = n + z (h - n)): dL/d(pre-activation) = dL/dh' * factor,
-        # the factors for all positions at once, in the order [n through W_hh, r, z, n through
-        # W_ih, h]: the middle three are the input side's r, z, n, (T, B, 5, H)
-        factor = states.new_empty(steps, batch, 5, size)
-        dn = torch.mul(1 - z, 1 - n * n, out=factor[:, :, 3])  # tanh'(.) (1 - z)
-        torch.mul(dn, r, out=factor[:, :, 0])
-        torch.mul(dn * gh[:, :, 2 * size:], r * (1 - r), out=factor[:, :, 1])
-        torch.mul(states[:-1] - n, z * (1 - z), out=factor[:, :, 2])
-        factor[:, :, 4] = z
+        # The GRU's slopes (gru_layer.gru_slopes), n through W_hh first: the next three are
+        # the input side's r, z, n, one (B, 3H) block for the context's product
+        factor = gru_slopes(rz, n, gh[:, :, 2 * size:], states[:-1],
+                            ("n_h", "r", "z", "n_x", "h"))  # (T, B, 5, H)
         grads = torch.empty_like(factor)
         d_q = sig.new_empty(steps, batch, attn)
         d_contexts = torch.empty_like(contexts)

@@ -28,6 +28,28 @@ from torch.autograd.function import once_differentiable
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
+def gru_slopes(rz: Tensor, n: Tensor, gh_n: Tensor, h_prev: Tensor,
+               order: tuple[str, ...]) -> Tensor:
+    """The GRU's derivatives at every step (Cho 2014, h' = n + z (h - n)): with g = dL/dh',
+    dL/d(pre-activation) = g * slope for each pre-activation named in ``order``: "r", "z",
+    "n_h" (n through W_hh), "n_x" (n through W_ih) and "h" (the state carried on).
+
+    Args:
+        rz: reset and update gates (..., 2H). n: candidate states (..., H).
+        gh_n: W_hn h + b_hn (..., H). h_prev: the states the steps started from (..., H).
+        order: the five names, in the order the caller's products want them.
+
+    Returns:
+        (..., 5, H), the slopes in ``order``.
+    """
+    size = n.shape[-1]
+    r, z = rz[..., :size], rz[..., size:]
+    dn = (1 - z) * (1 - n * n)  # tanh'(.) (1 - z)
+    slope = {"n_x": dn, "n_h": dn * r, "r": dn * gh_n * r * (1 - r),
+             "z": (h_prev - n) * z * (1 - z), "h": z}
+    return torch.stack([slope[name] for name in order], dim=-2)
+
+
 class _GRUSequence(torch.autograd.Function):
     """One layer, one direction over packed rows x (N, In): position t's rows are the
     t-th block of ``x.split(sizes)``, a prefix of the batch sorted longest first."""
@@ -72,15 +94,8 @@ class _GRUSequence(torch.autograd.Function):
     def backward(ctx, grad_out: Tensor, grad_last: Tensor):  # type: ignore[override]
         x, w_ih, w_hh, h_prev, rz, n, gh = ctx.saved_tensors
         size, sizes = w_hh.shape[1], ctx.sizes
-        r, z = rz[:, :size], rz[:, size:]  # (N, H) each
-        # dL/d(pre-activation) = dL/dh' * factor; the factors for all rows at once, in the
-        # order [r, z, n through W_hh, n through W_ih, h]: (N, 5, H)
-        factor = x.new_empty(x.shape[0], 5, size)
-        dn = torch.mul(1 - z, 1 - n * n, out=factor[:, 3])  # tanh'(.) (1 - z)
-        torch.mul(dn, gh[:, 2 * size:] * r * (1 - r), out=factor[:, 0])
-        torch.mul(h_prev - n, z * (1 - z), out=factor[:, 1])
-        torch.mul(dn, r, out=factor[:, 2])
-        factor[:, 4] = z
+        factor = gru_slopes(rz, n, gh[:, 2 * size:], h_prev,
+                            ("r", "z", "n_h", "n_x", "h"))  # (N, 5, H): r, z, n_h first
         grads = torch.empty_like(factor)
         grad_t, factor_t = grad_out.split(sizes), factor.split(sizes)
         grads_t = grads.view(-1, 5 * size).split(sizes)  # (b, 5H) each
