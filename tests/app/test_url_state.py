@@ -340,3 +340,10 @@ def test_an_unreadable_input_in_a_link_falls_back_to_the_example(pretrained):
     [note] = notes(at)
     assert "never seen" in note or "no character" in note
     assert not at.error
+
+
+def test_a_train_link_keeps_presenter_modes_picture(pretrained):
+    at = open_link("train", {"picture": "held-out", "present": "1"})
+    assert notes(at) == [] and at.session_state[state.TRAIN_PICTURE] == "Held-out"
+    at = open_link("train", {"picture": "trajectories"})  # another view's picture
+    assert notes(at) and "picture" in notes(at)[0]
