@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from seq2seq_core import BeamNode, BeamTree, Hypothesis, Vocab, length_penalty
 from seq2seq_core.search import divergence_step
 from seq2seq_core.vocab import EOS_ID
-from ui.charts.common import token_text, with_correct
+from ui.charts.common import token_text, unchecked_figure, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
@@ -148,13 +148,14 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
     y = tree_layout(tree, pruned)
     short, positions = tree.fell_short(), tree.beam_positions()
     shown = [n for n in tree.nodes if n.step <= upto and n.id in y]
-    fig = go.Figure()
+    data: list[dict] = []
     for dash, color, name, pick in (("dot", "#d0d0d0", "pruned edge", {"pruned"}),
                                     ("solid", "#9a9a9a", "edge",
                                      {"kept", "finished", "forced"})):
         xs, ys = _edges(tree, [n.id for n in shown if n.status in pick], y)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line={"color": color, "width": 1, "dash": dash}, name=name))
+        data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+                     "showlegend": False, "name": name,
+                     "line": {"color": color, "width": 1, "dash": dash}})
     g_path = tree.path_through(greedy.token_ids) if greedy is not None else []
     g_path = [i for i in g_path if i in y]  # where greedy was pruned: up to there
     b_path = _leaf_path(tree, best)
@@ -162,40 +163,46 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                                      (b_path, BEST_COLOR, 3, "best beam path")):
         if len(path) > 1:
             xs, ys = _edges(tree, [i for i in path[1:] if tree.nodes[i].step <= upto], y)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=name,
-                                     opacity=0.6 if color == GREEDY_COLOR else 1.0,
-                                     line={"color": color, "width": width}))
+            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                         "hoverinfo": "skip", "name": name,
+                         "opacity": 0.6 if color == GREEDY_COLOR else 1.0,
+                         "line": {"color": color, "width": width}})
+    on_best = set(b_path)
     for status, (name, fill, outline, label, symbol) in STYLE.items():
         nodes = [n for n in shown if n.status == status]
         if not nodes:
             continue
-        on_best = set(b_path)
-        fig.add_trace(go.Scatter(
-            x=[n.step for n in nodes], y=[y[n.id] for n in nodes], mode="markers+text",
-            name=html.escape(name), text=[node_label(n.token, label_px) for n in nodes],
-            textfont={"size": [_label_size(n.token, label_px) for n in nodes], "color": label},
-            textposition="middle center",
-            customdata=[[n.id] for n in nodes], hoverinfo="text",
-            hovertext=[node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
-            marker={"size": [node_px(n.token, label_px) for n in nodes], "color": fill,
-                    "symbol": symbol,
-                    "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
-                             "color": [BEST_COLOR if n.id in on_best else outline
-                                       for n in nodes]}}))
-    _marks(fig, tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
+        data.append({
+            "type": "scatter", "x": [n.step for n in nodes], "y": [y[n.id] for n in nodes],
+            "mode": "markers+text", "name": html.escape(name),
+            "text": [node_label(n.token, label_px) for n in nodes],
+            "textfont": {"size": [_label_size(n.token, label_px) for n in nodes],
+                         "color": label},
+            "textposition": "middle center", "customdata": [[n.id] for n in nodes],
+            "hoverinfo": "text",
+            "hovertext": [node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
+            "marker": {"size": [node_px(n.token, label_px) for n in nodes], "color": fill,
+                       "symbol": symbol,
+                       "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
+                                "color": [BEST_COLOR if n.id in on_best else outline
+                                          for n in nodes]}}})
+    data += _marks(tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
     rows = max(y.values()) + 1
     row_px = max(ROW_PX, max(node_px(n.token, label_px) for n in tree.nodes) + 4)
-    fig.add_vrect(x0=upto - 0.45, x1=upto + 0.45, fillcolor="#fff3bf", opacity=0.5,
-                  line_width=0, layer="below")
-    fig.update_xaxes(range=[-0.6, last + 0.6], tickmode="array", tickvals=list(range(last + 1)),
-                     title_text="output step", showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[rows - 0.2, -0.8], visible=False)
-    fig.update_layout(height=int(rows * row_px + 130), plot_bgcolor="white",
-                      hoverlabel={"align": "left"}, clickmode="event+select",
-                      margin={"l": 10, "r": 10, "t": 24, "b": 96},  # legend below: the
-                      legend={"orientation": "h", "yref": "container", "y": 0.0,  # tool
-                              "yanchor": "bottom", "x": 0})  # bar shows at the top
-    return fig
+    layout = {
+        "shapes": [{"type": "rect", "xref": "x", "yref": "y domain", "x0": upto - 0.45,
+                    "x1": upto + 0.45, "y0": 0, "y1": 1, "fillcolor": "#fff3bf",
+                    "opacity": 0.5, "line": {"width": 0}, "layer": "below"}],  # this step
+        "xaxis": {"range": [-0.6, last + 0.6], "tickmode": "array",
+                  "tickvals": list(range(last + 1)), "title": {"text": "output step"},
+                  "showgrid": False, "zeroline": False},
+        "yaxis": {"range": [rows - 0.2, -0.8], "visible": False},
+        "height": int(rows * row_px + 130), "plot_bgcolor": "white",
+        "hoverlabel": {"align": "left"}, "clickmode": "event+select",
+        "margin": {"l": 10, "r": 10, "t": 24, "b": 96},  # legend below: the tool bar
+        "legend": {"orientation": "h", "yref": "container", "y": 0.0,  # shows at the top
+                   "yanchor": "bottom", "x": 0}}
+    return unchecked_figure(data, layout)
 
 
 def _label_size(token: str, label_px: int) -> int:
@@ -241,10 +248,11 @@ def node_px(token: str, label_px: int = LABEL_PX) -> float:
     return round(max(20.0, math.hypot(width, height) + 4), 1)
 
 
-def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,
+def _marks(tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,
            best: Hypothesis | None, greedy: Hypothesis | None, g_path: list[int],
-           b_path: list[int], selected: int | None) -> None:
-    """Rings: where greedy and beam part, where greedy leaves the tree, the selection."""
+           b_path: list[int], selected: int | None) -> list[dict]:
+    """Rings (scatter traces): where greedy and beam part, where greedy leaves the tree,
+    the selection."""
     rings = []
     if best is not None and greedy is not None and b_path:
         split = divergence_step(best, greedy)
@@ -264,11 +272,11 @@ def _marks(fig: go.Figure, tree: BeamTree, vocab: Vocab, y: dict[int, float], up
         if node.step <= upto:
             rings.append((node, "selected node", SELECTED_COLOR, "circle-open", 30,
                           f"selected: '{html.escape(prefix_text(tree, node.id, vocab))}'"))
-    for node, name, color, symbol, size, hover in rings:
-        fig.add_trace(go.Scatter(x=[node.step], y=[y[node.id]], mode="markers", name=name,
-                                 hoverinfo="text", hovertext=[hover],
-                                 marker={"size": size, "symbol": symbol, "color": color,
-                                         "line": {"width": 3, "color": color}}))
+    return [{"type": "scatter", "x": [node.step], "y": [y[node.id]], "mode": "markers",
+             "name": name, "hoverinfo": "text", "hovertext": [hover],
+             "marker": {"size": size, "symbol": symbol, "color": color,
+                        "line": {"width": 3, "color": color}}}
+            for node, name, color, symbol, size, hover in rings]
 
 
 def _tok(hyp: Hypothesis, i: int) -> str:

@@ -1,5 +1,5 @@
 """What every chart shares: token labels, tick thinning, downsampling, colours, and the
-Play/Pause controls of plotly animations.
+Play/Pause controls of plotly animations, and figures built from plain dicts.
 
 Token text is HTML-escaped in every plotly label (plotly would swallow ``<eos>``), and
 axes are labelled by position (``"3:a"``) so repeated tokens stay separate rows.
@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 
 MAX_POINTS = 500  # most points per live curve: keeps each poll cheap for the browser
 SPACE = "\u2423"  # "␣": a visible stand-in for the space token
@@ -95,3 +96,15 @@ def animation_controls(names: Sequence[str], labels: Sequence[str], active: int,
                      "currentvalue": {"prefix": prefix, "font": {"size": 13},
                                       "xanchor": "right"}}],
     }
+
+
+def unchecked_figure(data: list[dict], layout: dict,
+                     frames: list[dict] | None = None) -> go.Figure:
+    """A figure from plain trace, layout and frame dicts, without plotly.py's check of
+    every property as it is set. The beam tree's redraw at each step spent 15-25 ms (of a
+    200 ms budget) in that check, presenter mode's restyling another 7; Streamlit sends a
+    ``go.Figure`` on as it is. The check still runs, in the tests, on every builder that
+    calls this (tests/matrix/test_figure_specs_matrix.py, every kind of model).
+    """
+    spec = {"data": data, "layout": layout, **({"frames": frames} if frames else {})}
+    return go.Figure(spec, _validate=False)

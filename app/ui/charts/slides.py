@@ -12,6 +12,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ui.charts.common import unchecked_figure
+
 MIN_PX = 16  # presenter mode: no chart text under this (the back of a room)
 BASE_PX = 18  # presenter mode: the figure's default text size (plotly's own is 12)
 NAME_CHARS = 60  # longest input part of an export's file name
@@ -97,7 +99,7 @@ def presenter_style(fig: go.Figure, min_px: float = MIN_PX,
             _set_at_least(trace, ("colorbar", "title", "font"), base_px)
         if trace.get("type") == "heatmap":
             _label_every_row(layout, trace)
-    return go.Figure(spec)
+    return unchecked_figure(spec.get("data", []), layout, spec.get("frames"))
 
 
 def _label_every_row(layout: dict, trace: dict) -> None:
