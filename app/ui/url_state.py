@@ -63,19 +63,21 @@ def begin(page: str) -> None:
 def restore(part: str, **ctx: Any) -> list[str]:
     """Apply the link's pending values of ``FIELDS[part]`` (each once per page open),
     before their widgets render; returns the notes about refused values (also kept and
-    shown by ``sync`` until the page is left). Then ``write()``."""
+    shown by ``sync`` until the page is left). Then ``write()``, when the link had any
+    of them (otherwise ``finish`` writes the URL once, at the end of the run)."""
     handle = ctx.get("handle")
     if handle is not None:  # what the source boxes and the state pickers check against
         ctx = {"tm": handle.tm, "task": handle.task, "cfg": handle.tm.model.cfg, **ctx}
     ss = st.session_state
     pending = ss.setdefault(state.URL_PENDING, {})
     keys = ss.setdefault(state.URL_KEYS, {})
-    notes = []
+    notes, linked = [], False
     for field in FIELDS[part]:
         key = session_key(field, ctx)
         keys[field.name] = (key, part)
         if field.name not in pending:
             continue
+        linked = True
         raw = pending.pop(field.name)
         try:
             value = field.parse(raw, ctx)
@@ -89,7 +91,8 @@ def restore(part: str, **ctx: Any) -> list[str]:
         else:
             ss[key] = value
     ss.setdefault(state.URL_NOTES, []).extend(notes)
-    write()
+    if linked:
+        write()
     return [note_text(*n) for n in notes]
 
 
@@ -108,9 +111,10 @@ def note_text(part: str, name: str, key: str, raw: str, why: str) -> str:
 
 
 def write() -> None:
-    """Mirror the open page's current values into ``st.query_params`` (a value equal
-    to what is there is not sent again). Other parameters (``run``, ``present``) are
-    left alone."""
+    """Mirror the open page's current values into ``st.query_params``, in one message to
+    the browser when anything changed (each change on its own would be one message, and
+    one history update in the browser, apiece). Other parameters (``run``, ``present``)
+    are left alone."""
     ss = st.session_state
     pending = ss.get(state.URL_PENDING, {})
     wanted = {}
@@ -119,12 +123,12 @@ def write() -> None:
             text = field_of(part, name).dump(ss[key])
             if text and len(text) <= MAX_URL_VALUE:
                 wanted[name] = text
-    for name in ALL_NAMES:
-        if name in wanted:
-            if st.query_params.get(name) != wanted[name]:
-                st.query_params[name] = wanted[name]
-        elif name in st.query_params and name not in pending:
-            del st.query_params[name]
+    now = {k: st.query_params.get_all(k) for k in st.query_params}
+    new = {k: v for k, v in now.items()
+           if k not in ALL_NAMES or k in wanted or k in pending}
+    new.update((name, [text]) for name, text in wanted.items())
+    if new != now:
+        st.query_params.from_dict(new)
     ss[state.URL_WRITTEN] = wanted
 
 

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
 import seq2seq_core as core
@@ -133,6 +134,28 @@ def test_the_url_follows_the_widgets(pretrained):
     at.text_input(key=state.DECODE_SOURCE.widget).set_value("29.02.2004").run()
     assert at.query_params["k"] == "7" and at.query_params["src"] == "29.02.2004"
     assert "k=7" in link_text(at)
+
+
+def test_a_new_tab_gets_its_whole_url_in_one_message(pretrained, monkeypatch):
+    """Each message that changes the query is a history update in the browser: a new
+    tab's run writes its view's values once, not one message per value."""
+    sent = []
+    send = QueryParams._send_query_param_msg
+
+    def counted(self):
+        sent.append(dict(self._query_params))
+        send(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", counted)
+    at = open_link("decode", {})
+    assert len(sent) == 1, sent
+    assert {"model", "src", "k", "alpha", "max_len", "n_best"} <= set(sent[0])
+    sent.clear()
+    at.slider(key=state.BEAM_SIZE).set_value(7).run()
+    assert len(sent) == 1 and sent[0]["k"] == ["7"]
+    sent.clear()
+    at.run()  # nothing changed: nothing sent
+    assert sent == []
 
 
 def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
