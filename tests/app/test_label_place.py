@@ -53,3 +53,30 @@ def test_a_dense_path_drops_the_labels_that_cannot_go_clear_of_the_others():
     placed = boxes([p for p, _, _ in shown], [t for _, t, _ in shown], [q for _, _, q in shown])
     assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1:])
     assert None not in lp.label_positions(xy, labels, 16, PLOT)  # without drop: all placed
+
+
+def test_crossing_is_the_length_of_segment_inside_the_box():
+    box = (0.0, 0.0, 10.0, 10.0)
+    segments = [(5, -5, 5, 15),  # straight through
+                (-5, -5, 15, 15),  # corner to corner
+                (2, 2, 4, 6),  # wholly inside
+                (5, 5, 5, 50),  # from inside out through the top
+                (11, -5, 11, 15),  # beside it
+                (-5, 12, 15, 12),  # above it, parallel to an edge
+                (12, 0, 20, 8),  # short of it
+                (15, 5, -5, 5)]  # through, drawn right to left
+    expected = [10.0, np.hypot(10, 10), np.hypot(2, 4), 5.0, 0.0, 0.0, 0.0, 20.0 - 10.0]
+    np.testing.assert_allclose(lp.crossing(box, segments), expected)
+    for seg, length in zip(segments, expected):  # one at a time, the same
+        np.testing.assert_allclose(lp.crossing(box, [seg]), [length])
+
+
+def test_a_label_goes_where_no_line_runs_through_it():
+    point = np.array([[200.0, 150.0]])
+    assert lp.label_positions(point, ["3:a"], 16, PLOT) == ["top center"]  # no line
+    up = [(200.0, 150.0, 200.0, 250.0)]  # the path leaves the point straight up
+    assert lp.label_positions(point, ["3:a"], 16, PLOT, lines=up) == ["bottom center"]
+    both = [(200.0, 150.0, 200.0, 250.0), (200.0, 150.0, 200.0, 50.0)]  # up and down
+    position = lp.label_positions(point, ["3:a"], 16, PLOT, lines=both)[0]
+    box = lp.label_box(200.0, 150.0, position, lp.CHAR_EM * 16 * 3, lp.LINE_EM * 16, 7 / 2 + 2)
+    assert not lp.crossing(box, both).any(), position

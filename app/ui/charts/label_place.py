@@ -3,7 +3,8 @@
 Plotly draws each label at one of nine positions around its point and never moves it
 to avoid another, so labels of nearby points overprint. ``label_positions`` picks,
 point by point in order, the first of ``POSITIONS`` whose label box overlaps least the
-labels already placed, every other marker and the plot's edges. Boxes are estimated in
+labels already placed, every other marker, the lines drawn between the points and the
+plot's edges. Boxes are estimated in
 pixels (a character about 0.6 em wide, a line 1.2 em high) from the points' pixel
 coordinates, which the caller maps from data units with the plot's nominal size.
 """
@@ -19,6 +20,7 @@ POSITIONS = ("top center", "bottom center", "middle right", "middle left",
 CHAR_EM, LINE_EM = 0.6, 1.2
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
+Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
 
 
 SIDE = {"left": -1, "bottom": -1, "center": 0, "middle": 0, "right": 1, "top": 1}
@@ -48,6 +50,31 @@ def _overlap(a: Box, b: Box) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def crossing(box: Box, segments: np.ndarray) -> np.ndarray:
+    """Length in pixels of each line segment's part inside ``box`` (0 where it misses
+    the box), by clipping the segments to the box (Liang-Barsky), all at once.
+
+    Args:
+        box: x0, y0, x1, y1.
+        segments: (M, 4) rows x0, y0, x1, y1.
+
+    Returns:
+        (M,) lengths. Example: crossing((0, 0, 10, 10), [[5, -5, 5, 15]]) -> [10.0].
+    """
+    seg = np.asarray(segments, dtype=float).reshape(-1, 4)  # (M, 4)
+    d = seg[:, 2:] - seg[:, :2]  # (M, 2) direction
+    low, high = np.zeros(len(seg)), np.ones(len(seg))
+    for axis in (0, 1):
+        for p, q in ((-d[:, axis], seg[:, axis] - box[axis]),
+                     (d[:, axis], box[axis + 2] - seg[:, axis])):
+            parallel = p == 0
+            high = np.where(parallel & (q < 0), -1.0, high)  # parallel, outside this edge
+            t = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
+            low = np.where(~parallel & (p < 0), np.maximum(low, t), low)
+            high = np.where(~parallel & (p > 0), np.minimum(high, t), high)
+    return np.maximum(0.0, high - low) * np.hypot(d[:, 0], d[:, 1])
+
+
 def _outside(box: Box, size: tuple[float, float]) -> float:
     """The box's area beyond the plot (0..width, 0..height)."""
     inside = _overlap(box, (0.0, 0.0, size[0], size[1]))
@@ -56,7 +83,8 @@ def _outside(box: Box, size: tuple[float, float]) -> float:
 
 def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
                     plot_px: tuple[float, float], marker_px: float = 7.0,
-                    obstacles: Sequence[Box] = (), drop: bool = False) -> list[str | None]:
+                    obstacles: Sequence[Box] = (), drop: bool = False,
+                    lines: Sequence[Segment] | np.ndarray = ()) -> list[str | None]:
     """One plotly ``textposition`` per point.
 
     Args:
@@ -68,15 +96,19 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
         obstacles: more boxes to keep clear of (a star marking a point, say).
         drop: leave out (None) a label that overprints one placed before it wherever it
             goes, so a dense path shows the labels that fit and its hover the others.
+        lines: line segments drawn on the plot (a path between the points), in pixels:
+            a pixel of line under a label costs as much as ``font_px`` square pixels of
+            overlap, so a label goes where no line runs through it if it can.
 
     Returns:
         (N,) positions from ``POSITIONS``: for each point in order, the first position
         whose box overlaps least the labels placed before it, the other markers, the
-        obstacles and the area outside the plot; None for a dropped label.
+        obstacles, the lines and the area outside the plot; None for a dropped label.
     """
     pts = np.asarray(xy_px, dtype=float).reshape(-1, 2)  # (N, 2)
     half = marker_px / 2
     markers = [(x - half, y - half, x + half, y + half) for x, y in pts]
+    segments = np.asarray(lines, dtype=float).reshape(-1, 4)  # (M, 4)
     placed: list[Box] = []
     out = []
     for i, ((x, y), text) in enumerate(zip(pts, labels)):
@@ -85,7 +117,8 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
 
         def cost(position: str) -> float:
             box = label_box(x, y, position, width, height, half + 2)
-            return sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
+            return (sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
+                    + font_px * float(crossing(box, segments).sum()))
 
         best = min(POSITIONS, key=cost)  # min keeps the first of equal costs
         box = label_box(x, y, best, width, height, half + 2)

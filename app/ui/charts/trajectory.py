@@ -71,9 +71,10 @@ def scene_labels(tokens: Sequence[str]) -> list[str]:
 
 def _text_positions(panel: TrajectoryPanel, ranges: Sequence[Sequence[float]],
                     plot_px: tuple[float, float], labels: Sequence[str]) -> list[str | None]:
-    """Label positions of a 2-D panel that keep its labels apart (``label_place``),
-    for labels at presenter size (the larger of the two modes); None where a label
-    cannot go without overprinting another (its point keeps the label in its hover)."""
+    """Label positions of a 2-D panel that keep its labels apart and off its path line
+    (``label_place``), for labels at presenter size (the larger of the two modes); None
+    where a label cannot go without overprinting another (its point keeps the label in
+    its hover)."""
     pts = np.asarray(panel.points)[:, :2]  # (N, 2)
     (x0, x1), (y0, y1) = ranges[0], ranges[1]
     xy = np.stack([(pts[:, 0] - x0) / (x1 - x0) * plot_px[0],
@@ -83,7 +84,9 @@ def _text_positions(panel: TrajectoryPanel, ranges: Sequence[Sequence[float]],
         fx, fy = xy[panel.final]
         star = [(fx - STAR_PX / 2, fy - STAR_PX / 2, fx + STAR_PX / 2, fy + STAR_PX / 2)]
     shown = [html.unescape(label) for label in labels]
-    return label_positions(xy, shown, LABEL_FONT_PX, plot_px, MARKER_PX, star, drop=True)
+    path = [(*a, *b) for a, b in zip(xy[:-1], xy[1:])]  # the line from point to point
+    return label_positions(xy, shown, LABEL_FONT_PX, plot_px, MARKER_PX, star, drop=True,
+                           lines=path)
 
 
 def _panel_traces(panel: TrajectoryPanel, dims: int, color: str,
