@@ -51,5 +51,6 @@ with st.sidebar:
     presenter.toggle()
 
 page.run()
-url_state.finish()  # the URL shows the state the page ended on
+url_state.finish()  # the URL shows the state the page ended on (``url_state.stop``: also
+# when the page stops early)
 services.server.freeze_startup_objects()  # once per process; see its docstring

@@ -98,6 +98,13 @@ def settle(page, timeout_ms: int = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
+def percentile(values: list[float], q: int) -> float:
+    """The q-th percentile (inclusive method), or the one value there is."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
 def median_ms(fn: Callable[[], object], repeats: int = 20) -> float:
     """Median wall time of ``fn()`` in milliseconds over ``repeats`` calls, after one
     warm-up call (lazy imports, caches)."""

@@ -46,7 +46,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
+from bench.common import CHROMIUM, CHROMIUM_ARGS, percentile, start_streamlit, stop  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 720}
 ONE_LINE = "bench/one_line_page.py"
@@ -59,13 +59,6 @@ SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
      .every(c => c.querySelector('.main-svg'))"""
 TIMEOUT_MS = 120_000
 LAUNCHERS = {"streamlit run": False, "app/serve.py": True}  # name -> preload
-
-
-def percentile(values: list[float], q: int) -> float:
-    """The q-th percentile (inclusive method), or the one value there is."""
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def summary(values: list[float]) -> dict:

@@ -46,7 +46,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, start_streamlit, stop  # noqa: E402
+from bench.common import free_port, percentile, start_streamlit, stop  # noqa: E402
 from bench.ray_head import probe, ray_rss, start_head, stop_head  # noqa: E402
 
 PROGRESS = re.compile(r"^(\w+) · step (\d+)/")
@@ -214,11 +214,6 @@ async def sample_server(pid: int, end: float, samples: list[tuple], ray=None) ->
     while time.monotonic() < end:
         samples.append(proc_status(pid) + (ray_rss(ray) if ray is not None else ()))
         await asyncio.sleep(1.0)
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 \
-        else (values[0] if values else float("nan"))
 
 
 async def one_cycle(base: str, pid: int, n: int, duration: float, train_s: float,

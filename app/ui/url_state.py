@@ -11,12 +11,18 @@ core and the widgets use) and how a value is written back. This module runs it:
   (``model``) is applied at once. ``?present=1`` belongs to ``ui.presenter``,
   ``?run=`` to ``services.training.reattach``.
 * ``sync(view, **ctx)`` (a view, after its model is known): applies the view's pending
-  fields, shows a note for each value it refused, writes the view's values back to the
-  URL and draws the "Copy link" button. ``restore(part, **ctx)`` applies a part whose
-  check needs what the view computes later (the tree's last step, the hypotheses).
-* ``write()`` (main.py after the page, and the beam tree's fragment) mirrors the current
-  values into ``st.query_params``; parameters not in the table (``run``, ``present``)
-  are left alone.
+  fields, shows a note for each value it refused and draws the "Copy link" button.
+  ``restore(part, **ctx)`` applies a part whose check needs what the view computes
+  later (the tree's last step, the hypotheses). Where a link's values were applied, the
+  URL is written at once (a refused value is replaced there by what the view shows).
+* ``finish()`` (main.py after the page) writes the URL for the whole run, in one message
+  to the browser; ``stop()`` does it before ``st.stop()`` for a page that ends early
+  (once ``st.stop()`` is called, every Streamlit call raises again, so not even a
+  ``finally`` block could write the URL);
+  ``write_in_fragment()`` does it for a fragment that reruns alone (the beam tree's
+  player, Train's live panel).
+  ``write()`` mirrors the current values into ``st.query_params``; parameters not in the
+  table (``run``, ``present``) are left alone.
 
 A refused value (unknown model, width out of range, an input the model cannot read, an
 unknown pair, a run that is gone) leaves the view's own default and a visible note;
@@ -25,7 +31,7 @@ never an exception. Run ids stay in ``?run=`` (``services.training.reattach``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -45,6 +51,7 @@ def begin(page: str) -> None:
     """Once per run, before the sidebar: read the query when ``page`` opens (a new tab
     or a page switch) and apply the shared field (the sidebar's model)."""
     ss = st.session_state
+    ss[state.URL_FULL_RUN] = True  # until ``finish``: fragments leave the URL to it
     if ss.get(state.URL_PAGE) != page:
         ss[state.URL_PAGE] = page
         ours = ss.get(state.URL_WRITTEN, {})  # left from the page before: not a link
@@ -64,7 +71,7 @@ def restore(part: str, **ctx: Any) -> list[str]:
     """Apply the link's pending values of ``FIELDS[part]`` (each once per page open),
     before their widgets render; returns the notes about refused values (also kept and
     shown by ``sync`` until the page is left). Then ``write()``, when the link had any
-    of them (otherwise ``finish`` writes the URL once, at the end of the run)."""
+    of them; otherwise the URL waits for ``finish``, at the end of the run."""
     handle = ctx.get("handle")
     if handle is not None:  # what the source boxes and the state pickers check against
         ctx = {"tm": handle.tm, "task": handle.task, "cfg": handle.tm.model.cfg, **ctx}
@@ -132,6 +139,24 @@ def write() -> None:
     ss[state.URL_WRITTEN] = wanted
 
 
+def stop() -> NoReturn:
+    """``st.stop()`` for a view that ends early (an input it cannot read, no run yet),
+    after ``finish``: its link still names what it shows. (The sidebar's own stop, when
+    no model can be shown, comes before the view has anything to put in the link.)"""
+    finish()
+    st.stop()
+    raise AssertionError("st.stop returned")  # st.stop raises; for the type checker
+
+
+def write_in_fragment() -> None:
+    """``write()`` from a fragment's own rerun (a step of the beam tree's player); during
+    a whole-page run the fragment leaves it to ``finish``, so the page's values reach the
+    browser in one message. (After a page that raised, until the next whole-page run,
+    the fragment leaves the URL as it was.)"""
+    if not st.session_state.get(state.URL_FULL_RUN):
+        write()
+
+
 def link() -> str:
     """This page's URL with its query (what the address bar shows)."""
     query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
@@ -143,12 +168,9 @@ def link() -> str:
 
 def sync(view: str, **ctx: Any) -> None:
     """A view's URL state, after its title: apply the link's values for ``view``, show
-    every note about refused values, write the URL and draw the Copy link button (in
-    the sidebar)."""
+    every note about refused values and draw the Copy link button (in the sidebar)."""
     if view in FIELDS:
         restore(view, **ctx)
-    else:
-        write()
     notes = st.empty()
     _show_notes(notes)
     st.session_state[state.URL_NOTES_SLOT] = (notes, copy_link())  # redrawn by ``finish``
@@ -163,8 +185,10 @@ def _show_notes(slot: DeltaGenerator) -> None:
 
 
 def finish() -> None:
-    """End of a full run (main.py, after the page): write the URL, and redraw this run's
-    notes now that each refused value's widget shows what replaced it."""
+    """End of a whole-page run (main.py, after the page; ``stop`` for a page that ends
+    early): write the URL, and redraw this run's notes now that each refused value's
+    widget shows what replaced it."""
+    st.session_state[state.URL_FULL_RUN] = False
     write()
     slots = st.session_state.pop(state.URL_NOTES_SLOT, None)
     if slots is not None:

@@ -29,7 +29,7 @@ try:
     tr = services.inside.trace_text(handle, text)
 except core.InputError as err:
     st.error(md_escape(str(err)))
-    st.stop()
+    url_state.stop()
 prediction = tr.output_text
 left, right = view_left.columns([3, 2])
 left.markdown("Greedy output")

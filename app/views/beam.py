@@ -95,7 +95,7 @@ try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text
-    st.stop()
+    url_state.stop()
 
 
 def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:
@@ -114,7 +114,7 @@ selected = widgets.beam.selected_node(node_options)
 
 
 def draw_tree(step: int):
-    url_state.write()  # the player's fragment reruns alone: keep the step in the URL
+    url_state.write_in_fragment()  # the player reruns alone: the step in the URL
     return charts.beam.beam_tree_figure(
         tree, vocab, alpha=cfg.length_penalty, upto=step, best=beam.best, greedy=greedy.best,
         selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX),

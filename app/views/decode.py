@@ -68,7 +68,7 @@ try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:
     st.error(text_md.md_escape(str(err)))  # it may quote the user's text: show it as typed
-    st.stop()
+    url_state.stop()
 unknown = None if widgets.image_input.is_image_model(handle.tm) else \
     core.unknown_note(handle.tm, text)  # a subword model reads them as <unk>
 if unknown:

@@ -52,7 +52,7 @@ try:
     basis = services.inside.state_basis(handle, sel, state.runs(), fallback=tuple(traces))
 except (core.InputError, ValueError) as err:
     st.error(md_escape(str(err)))
-    st.stop()
+    url_state.stop()
 
 titles = [f"{name}: {widgets.image_input.label(t)} → {tr.output_text}"
           for name, t, tr in zip("AB", texts, traces)]
@@ -84,7 +84,7 @@ with plot_area if only else st.container():  # presenter mode: where the plot is
         if found is None:
             st.info("This model's training pairs cannot be regenerated (an uploaded model of "
                     "uploaded pairs), so there is nothing to search.")
-            st.stop()
+            url_state.stop()
         index, where = found
         which, step, k = widgets.inside.neighbour_controls([tr.output_tokens for tr in traces],
                                                            handle.has_attention)
@@ -92,7 +92,7 @@ with plot_area if only else st.container():  # presenter mode: where the plot is
             near = services.inside.neighbours(index, traces[which], step, k)
         except ValueError as err:
             st.error(md_escape(str(err)))
-            st.stop()
+            url_state.stop()
         tables.show(charts.neighbours.neighbours_frame(near), formats={"distance": "%.3f"})
         state_name = (widgets.inside.final_state_name(handle.has_attention) if step is None else
                       f"decoder state after output {step + 1}")

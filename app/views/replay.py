@@ -44,7 +44,7 @@ entries = [e for e in state.runs() if e.run.replay.snapshots()]
 if not entries:
     st.info("No snapshots yet: train a model on the Train or Compare page. A run keeps "
             "a snapshot of its model at every held-out evaluation.")
-    st.stop()
+    url_state.stop()
 names = {e.key: e.name for e in entries}
 url_state.restore("replay.run", labels=list(names))
 picked = state.model_key()  # the run picked in the sidebar, else the newest

@@ -61,7 +61,7 @@ def live_pictures(entry: state.RunEntry, snap) -> None:
     side by side; in presenter mode one of them at a time, the width of the page."""
     only = presenter.one_picture(presenter.PICTURES["train"], state.TRAIN_PICTURE)
     if only is not None:
-        url_state.write()  # the live panel's fragment reruns alone: keep the pick in the link
+        url_state.write_in_fragment()  # the live panel reruns alone: the pick in the link
     if only is None:
         curves, samples = st.columns(2)
     else:
@@ -147,7 +147,7 @@ with st.expander("Settings: task, model and training", key=state.TRAIN_SETTINGS,
 entries = state.runs()
 if not entries:
     st.info("No runs yet: choose settings above and press Start training.")
-    st.stop()
+    url_state.stop()
 
 names = {e.key: e.name for e in entries}
 run_col, stop_col = st.columns([3, 1], vertical_alignment="bottom")

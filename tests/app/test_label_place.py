@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from ui.charts import label_place as lp
 
 PLOT = (400.0, 300.0)
@@ -69,6 +70,15 @@ def test_crossing_is_the_length_of_segment_inside_the_box():
     np.testing.assert_allclose(lp.crossing(box, segments), expected)
     for seg, length in zip(segments, expected):  # one at a time, the same
         np.testing.assert_allclose(lp.crossing(box, [seg]), [length])
+    # edges count (a line along a label's edge touches its text); a point has no length
+    np.testing.assert_allclose(lp.crossing(box, [(0, -5, 0, 15), (-5, 10, 15, 10),
+                                                 (3, 3, 3, 3)]), [10.0, 20.0 - 10.0, 0.0])
+    assert lp.crossing(box, []).shape == (0,)
+    with np.errstate(all="raise"):  # not finite: no length, no warning, the others kept
+        found = lp.crossing(box, [(5, -5, 5, np.nan), (np.inf, 5, 5, 5), (5, -5, 5, 15)])
+    np.testing.assert_allclose(found, [0.0, 0.0, 10.0])
+    with pytest.raises(ValueError, match="M, 4"):
+        lp.crossing(box, np.zeros((2, 6)))
 
 
 def test_a_label_goes_where_no_line_runs_through_it():
@@ -80,3 +90,35 @@ def test_a_label_goes_where_no_line_runs_through_it():
     position = lp.label_positions(point, ["3:a"], 16, PLOT, lines=both)[0]
     box = lp.label_box(200.0, 150.0, position, lp.CHAR_EM * 16 * 3, lp.LINE_EM * 16, 7 / 2 + 2)
     assert not lp.crossing(box, both).any(), position
+
+
+def test_lines_never_cost_a_label_its_place_when_drop_is_on():
+    """With ``drop``, a position clear of the placed labels wins over one with less line
+    under it: a path line through every clear position must not drop labels that fit."""
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        xy = np.cumsum(rng.normal(0, 18, size=(30, 2)), axis=0) + [200, 150]
+        labels = [f"{i}:c" for i in range(30)]
+        path = [(*a, *b) for a, b in zip(xy[:-1], xy[1:])]
+        with_lines = lp.label_positions(xy, labels, 16, PLOT, drop=True, lines=path)
+        without = lp.label_positions(xy, labels, 16, PLOT, drop=True)
+        placed = [lp.label_box(x, y, p, lp.CHAR_EM * 16 * len(t), lp.LINE_EM * 16, 7 / 2 + 2)
+                  for (x, y), t, p in zip(xy, labels, with_lines) if p is not None]
+        assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1:])
+        # every label dropped with the lines had no clear place among those placed before
+        for i, position in enumerate(with_lines):
+            if position is None:
+                before = placed_before(xy, labels, with_lines, i)
+                assert all(any(overlap(box, b) for b in before)
+                           for box in candidate_boxes(xy[i], labels[i]))
+        assert sum(p is None for p in with_lines) <= sum(p is None for p in without) + 3
+
+
+def candidate_boxes(point, label):
+    return [lp.label_box(point[0], point[1], p, lp.CHAR_EM * 16 * len(label), lp.LINE_EM * 16,
+                         7 / 2 + 2) for p in lp.POSITIONS]
+
+
+def placed_before(xy, labels, positions, i):
+    return [lp.label_box(x, y, p, lp.CHAR_EM * 16 * len(t), lp.LINE_EM * 16, 7 / 2 + 2)
+            for (x, y), t, p in list(zip(xy, labels, positions))[:i] if p is not None]

@@ -158,6 +158,35 @@ def test_a_new_tab_gets_its_whole_url_in_one_message(pretrained, monkeypatch):
     assert sent == []
 
 
+def test_a_new_beam_tab_gets_its_url_in_one_message_with_the_step(pretrained, monkeypatch):
+    """The tree player's fragment runs inside the whole page's run: it leaves the URL to
+    the end of that run (it writes the step itself only when it reruns alone)."""
+    sent = []
+    send = QueryParams._send_query_param_msg
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg",
+                        lambda self: (sent.append(dict(self._query_params)), send(self)))
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    sent.clear()
+    at.switch_page(PAGES["beam"]).run()
+    assert not at.exception
+    assert len(sent) == 1, sent
+    assert {"model", "src", "k", "step", "hyp"} <= set(sent[0])
+
+
+def test_a_page_that_stops_early_still_writes_its_url(pretrained):
+    """A view that ends with st.stop (an input it cannot read; Train before any run) still
+    puts what it shows in the URL, and the Copy link says the same."""
+    at = open_link("decode", {})
+    at.slider(key=state.BEAM_SIZE).set_value(9).run()
+    at.text_input(key=state.DECODE_SOURCE.widget).set_value("").run()
+    assert at.main.error  # the page stopped at its error
+    assert at.query_params["k"] == "9" and "k=9" in link_text(at)
+    train = open_link("train", {})
+    assert not train.info or any("No runs yet" in i.value for i in train.main.info)
+    assert {"task", "decoder"} <= set(train.query_params)
+    assert "src" not in train.query_params  # Decode's values left with Decode
+
+
 def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
     at = open_link("beam", {"src": "March 3, 2021", "k": "4", "step": "2", "hyp": "beam 2"})
     assert notes(at) == []

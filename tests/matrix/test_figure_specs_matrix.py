@@ -61,8 +61,8 @@ def test_presenter_style_passes_plotly_check(kind):
 
 
 def test_the_check_catches_what_unchecked_figure_lets_through():
-    """The check above fails on a property plotly does not know, which
-    ``unchecked_figure`` builds without a word."""
+    """The check above fails on a value plotly does not take (a ``textposition`` it has
+    no such name for), which ``unchecked_figure`` builds without a word."""
     fig = unchecked_figure([{"type": "scatter", "x": [0], "y": [0],
                              "textposition": "centre"}], {"height": 100})
     with pytest.raises(ValueError):

@@ -51,19 +51,29 @@ def _overlap(a: Box, b: Box) -> float:
 
 
 def crossing(box: Box, segments: np.ndarray) -> np.ndarray:
-    """Length in pixels of each line segment's part inside ``box`` (0 where it misses
-    the box), by clipping the segments to the box (Liang-Barsky), all at once.
+    """Length in pixels of each line segment's part inside ``box``, its edges included
+    (a line along a label's edge touches its text), by clipping the segments to the box
+    (Liang-Barsky), all at once. A segment with a coordinate that is not finite counts 0.
 
     Args:
         box: x0, y0, x1, y1.
-        segments: (M, 4) rows x0, y0, x1, y1.
+        segments: (M, 4) rows x0, y0, x1, y1; M may be 0.
 
     Returns:
         (M,) lengths. Example: crossing((0, 0, 10, 10), [[5, -5, 5, 15]]) -> [10.0].
+
+    Raises:
+        ValueError: if ``segments`` is not (M, 4).
     """
-    seg = np.asarray(segments, dtype=float).reshape(-1, 4)  # (M, 4)
+    seg = np.asarray(segments, dtype=float)
+    if seg.size == 0:
+        return np.zeros(0)
+    if seg.ndim != 2 or seg.shape[1] != 4:
+        raise ValueError(f"segments must be (M, 4), not {seg.shape}")
+    finite = np.isfinite(seg).all(axis=1)  # (M,)
+    seg = np.where(finite[:, None], seg, 0.0)  # (M, 4)
     d = seg[:, 2:] - seg[:, :2]  # (M, 2) direction
-    low, high = np.zeros(len(seg)), np.ones(len(seg))
+    low, high = np.zeros(len(seg)), np.where(finite, 1.0, -1.0)
     for axis in (0, 1):
         for p, q in ((-d[:, axis], seg[:, axis] - box[axis]),
                      (d[:, axis], box[axis + 2] - seg[:, axis])):
@@ -103,12 +113,16 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
     Returns:
         (N,) positions from ``POSITIONS``: for each point in order, the first position
         whose box overlaps least the labels placed before it, the other markers, the
-        obstacles, the lines and the area outside the plot; None for a dropped label.
+        obstacles, the lines and the area outside the plot (with ``drop``, the least
+        among those clear of the placed labels); None for a dropped label.
+
+    Raises:
+        ValueError: if ``lines`` is not (M, 4).
     """
     pts = np.asarray(xy_px, dtype=float).reshape(-1, 2)  # (N, 2)
     half = marker_px / 2
     markers = [(x - half, y - half, x + half, y + half) for x, y in pts]
-    segments = np.asarray(lines, dtype=float).reshape(-1, 4)  # (M, 4)
+    segments = np.asarray(lines, dtype=float)  # (M, 4), or empty
     placed: list[Box] = []
     out = []
     for i, ((x, y), text) in enumerate(zip(pts, labels)):
@@ -120,9 +134,14 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
             return (sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
                     + font_px * float(crossing(box, segments).sum()))
 
-        best = min(POSITIONS, key=cost)  # min keeps the first of equal costs
+        def overprints(position: str) -> bool:
+            box = label_box(x, y, position, width, height, half + 2)
+            return any(_overlap(box, other) for other in placed)
+
+        # min keeps the first of equal costs; with ``drop``, clear of the placed labels first
+        best = min(POSITIONS, key=(lambda p: (overprints(p), cost(p))) if drop else cost)
         box = label_box(x, y, best, width, height, half + 2)
-        if drop and any(_overlap(box, other) for other in placed):
+        if drop and overprints(best):
             out.append(None)
             continue
         out.append(best)
