@@ -21,8 +21,8 @@ url_state.sync("hidden-states", handle=handle)
 widgets.sidebar.model_line(handle)
 only = presenter.one_picture(presenter.PICTURES["hidden-states"], state.STATES_PICTURE)
 inputs_area, plot_area = st.container(), st.container()  # the plot above its settings
-if presenter.is_on() and widgets.image_input.is_image_model(handle.tm):
-    # two strip pickers with their pictures fill the first screen: folded, as forms are
+if widgets.image_input.is_image_model(handle.tm):
+    # two strip pickers with their pictures fill a 1280x720 screen: folded, the plot first
     inputs_area = inputs_area.expander("Inputs A and B: the two strips")
 sel, dims = widgets.inside.state_controls(handle.tm.model.cfg)
 first = widgets.decode.first_source(handle)

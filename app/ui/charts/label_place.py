@@ -104,8 +104,9 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
         plot_px: (width, height) of the plot area in pixels.
         marker_px: the markers' diameter in pixels (the labels keep clear of them).
         obstacles: more boxes to keep clear of (a star marking a point, say).
-        drop: leave out (None) a label that overprints one placed before it wherever it
-            goes, so a dense path shows the labels that fit and its hover the others.
+        drop: leave out (None) a label that, wherever it goes, overprints one placed
+            before it or is cut by the plot's edge, so a dense path shows the labels that
+            fit and its hover the others.
         lines: line segments drawn on the plot (a path between the points), in pixels:
             a pixel of line under a label costs as much as ``font_px`` square pixels of
             overlap, so a label goes where no line runs through it if it can.
@@ -114,7 +115,8 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
         (N,) positions from ``POSITIONS``: for each point in order, the first position
         whose box overlaps least the labels placed before it, the other markers, the
         obstacles, the lines and the area outside the plot (with ``drop``, the least
-        among those clear of the placed labels); None for a dropped label.
+        among those clear of the placed labels and inside the plot); None for a dropped
+        label.
 
     Raises:
         ValueError: if ``lines`` is not (M, 4).
@@ -134,14 +136,15 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
             return (sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
                     + font_px * float(crossing(box, segments).sum()))
 
-        def overprints(position: str) -> bool:
+        def blocked(position: str) -> bool:
+            """Overprints a placed label, or is cut by the plot's edge."""
             box = label_box(x, y, position, width, height, half + 2)
-            return any(_overlap(box, other) for other in placed)
+            return any(_overlap(box, other) for other in placed) or _outside(box, plot_px) > 0
 
-        # min keeps the first of equal costs; with ``drop``, clear of the placed labels first
-        best = min(POSITIONS, key=(lambda p: (overprints(p), cost(p))) if drop else cost)
+        # min keeps the first of equal costs; with ``drop``, an unblocked position first
+        best = min(POSITIONS, key=(lambda p: (blocked(p), cost(p))) if drop else cost)
         box = label_box(x, y, best, width, height, half + 2)
-        if drop and overprints(best):
+        if drop and blocked(best):
             out.append(None)
             continue
         out.append(best)
