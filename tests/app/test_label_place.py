@@ -93,8 +93,9 @@ def test_a_label_goes_where_no_line_runs_through_it():
 
 
 def test_lines_never_cost_a_label_its_place_when_drop_is_on():
-    """With ``drop``, a position clear of the placed labels wins over one with less line
-    under it: a path line through every clear position must not drop labels that fit."""
+    """With ``drop``, a position clear of the placed labels and inside the plot wins over
+    one with less line under it: a path line through every clear position must not drop
+    labels that fit, and no kept label is cut by the plot's edge."""
     rng = np.random.default_rng(1)
     for _ in range(20):
         xy = np.cumsum(rng.normal(0, 18, size=(30, 2)), axis=0) + [200, 150]
@@ -105,13 +106,19 @@ def test_lines_never_cost_a_label_its_place_when_drop_is_on():
         placed = [lp.label_box(x, y, p, lp.CHAR_EM * 16 * len(t), lp.LINE_EM * 16, 7 / 2 + 2)
                   for (x, y), t, p in zip(xy, labels, with_lines) if p is not None]
         assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1:])
-        # every label dropped with the lines had no clear place among those placed before
+        assert all(inside(box) for box in placed)  # none cut by the plot's edge
+        # every label dropped with the lines had no place clear of those placed before it
+        # and inside the plot
         for i, position in enumerate(with_lines):
             if position is None:
                 before = placed_before(xy, labels, with_lines, i)
-                assert all(any(overlap(box, b) for b in before)
+                assert all(any(overlap(box, b) for b in before) or not inside(box)
                            for box in candidate_boxes(xy[i], labels[i]))
         assert sum(p is None for p in with_lines) <= sum(p is None for p in without) + 3
+
+
+def inside(box):
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= PLOT[0] and box[3] <= PLOT[1]
 
 
 def candidate_boxes(point, label):

@@ -74,3 +74,20 @@ def test_digits_drawn_on_the_canvas_are_read(page, app_url, shots):
     expect(greedy.locator("xpath=following::code[1]")).to_have_text("23", timeout=TIMEOUT)
     settle(page)
     screenshot(page, shots / "digits-drawn.png")
+
+
+def test_hidden_states_of_a_digits_model_shows_the_plot_first(page, app_url, shots):
+    """At 1280x720 the trajectories of two strips are on the first screen in normal mode:
+    the two strip pickers with their pictures (about 300 px) are folded above them."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, f"{app_url}/hidden-states?model=digits-attention")
+    plot = page.locator('.st-key-trajectories [data-testid="stPlotlyChart"] .main-svg').first
+    expect(plot).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    screenshot(page, shots / "digits-hidden-states-1280x720.png")
+    found = plot.bounding_box()
+    assert found is not None and 0 <= found["y"] and found["y"] + found["height"] <= 720, found
+    folded = page.get_by_text("Inputs A and B: the two strips")
+    expect(folded).to_be_visible()
+    folded.click()  # the pickers are there, one click away
+    expect(page.get_by_text("What the model sees").first).to_be_visible(timeout=TIMEOUT)
