@@ -186,8 +186,8 @@ def _show_notes(slot: DeltaGenerator) -> None:
 
 def finish() -> None:
     """End of a whole-page run (main.py, after the page; ``stop`` for a page that ends
-    early): write the URL, and redraw this run's notes now that each refused value's
-    widget shows what replaced it."""
+    early): write the URL, fill the Copy link popover with it, and redraw this run's
+    notes now that each refused value's widget shows what replaced it."""
     st.session_state[state.URL_FULL_RUN] = False
     write()
     slots = st.session_state.pop(state.URL_NOTES_SLOT, None)
@@ -201,13 +201,13 @@ def copy_link() -> DeltaGenerator:
     from the view's pictures): a popover showing this view's link in a code box, whose
     own button copies it (Streamlit's clipboard copy; no script of ours in the page).
     Opening it reruns the page, so the link is the state as it is now. Returns the
-    placeholder of its content (``finish`` redraws it with the run's final URL)."""
+    placeholder of its content, which ``finish`` fills with the run's final URL (drawn
+    here, it would show the URL as the run began, which the end of the run corrects:
+    one could copy it in between)."""
     with st.sidebar.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
                             help="A link to this view as it is now: model, input and "
                                  "settings. Whoever opens it sees what you see."):
-        slot = st.empty()
-    _show_link(slot)
-    return slot
+        return st.empty()
 
 
 def _show_link(slot: DeltaGenerator) -> None:
