@@ -173,7 +173,7 @@ def sync(view: str, **ctx: Any) -> None:
         restore(view, **ctx)
     notes = st.empty()
     _show_notes(notes)
-    st.session_state[state.URL_NOTES_SLOT] = (notes, copy_link())  # redrawn by ``finish``
+    st.session_state[state.URL_NOTES_SLOT] = (notes, copy_link())  # filled by ``finish``
 
 
 def _show_notes(slot: DeltaGenerator) -> None:
