@@ -91,3 +91,35 @@ def test_hidden_states_of_a_digits_model_shows_the_plot_first(page, app_url, sho
     expect(folded).to_be_visible()
     folded.click()  # the pickers are there, one click away
     expect(page.get_by_text("What the model sees").first).to_be_visible(timeout=TIMEOUT)
+
+
+def test_decode_and_beam_of_a_digits_model_keep_their_results_on_screen(page, app_url, shots):
+    """At 1280x720 in normal mode the strip's picture sits beside its picker, under the
+    search settings, so Decode's two outputs and the start of its heatmap, and Beam
+    search's Play with the start of the tree, are on the first screen (under the
+    picker they were pushed below it)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    shown_px = 60  # the start of a picture that runs past the bottom
+
+    def box(selector: str) -> dict:
+        found = page.locator(selector).first
+        expect(found).to_be_visible(timeout=TIMEOUT)
+        b = found.bounding_box()
+        assert b is not None
+        return b
+
+    open_page(page, f"{app_url}/?model=digits-attention")
+    heatmap = box('.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg')
+    settle(page)
+    screenshot(page, shots / "digits-decode-1280x720.png")
+    beam_output = page.locator('[data-testid="stMain"] [class*="st-key-output_beam"] code')
+    b = beam_output.bounding_box()
+    assert b is not None and b["y"] + b["height"] <= 720, b
+    assert heatmap["y"] + shown_px <= 720, heatmap
+
+    open_page(page, f"{app_url}/beam?model=digits-attention")
+    tree = box('.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg')
+    settle(page)
+    screenshot(page, shots / "digits-beam-1280x720.png")
+    play = box(".st-key-beam_play")
+    assert play["y"] + play["height"] <= 720 and tree["y"] + shown_px <= 720, (play, tree)

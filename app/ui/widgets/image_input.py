@@ -13,6 +13,7 @@ import hashlib
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import seq2seq_core as core
 from seq2seq_core import images
@@ -133,11 +134,14 @@ def strip_picture(text: str) -> np.ndarray:
     return np.kron(pixels, np.ones((SCALE, SCALE), dtype=pixels.dtype))
 
 
-def strip_input(box: state.SourceBox, handle: ModelHandle, default: str) -> str:
+def strip_input(box: state.SourceBox, handle: ModelHandle, default: str,
+                picture: DeltaGenerator | None = None) -> str:
     """Draw the strip input (in place of ``source_box``) and return the strip's text.
 
     Errors (a refused upload, digits that cannot be composed) show with ``st.error`` and
-    keep the previous strip. ``default`` fills the box when the task changes.
+    keep the previous strip. ``default`` fills the box when the task changes. The strip's
+    picture and its caption go in ``picture`` (default: below the input), so a view can
+    set it beside the input rather than under it.
     """
     ss, task, key = st.session_state, handle.task, box.widget
     if ss.get(box.task) != task or box.text not in ss:
@@ -180,19 +184,22 @@ def strip_input(box: state.SourceBox, handle: ModelHandle, default: str) -> str:
         st.error(text_md.md_escape(error))
     text = ss[box.text]
     try:
-        picture = strip_picture(text)
+        strip = strip_picture(text)
     except ValueError as err:  # a damaged strip from a link: the core says the same
         st.error(text_md.md_escape(str(err)))
         return text
-    st.image(picture, clamp=True)
-    st.caption(f"What the model sees: {text_md.md_escape(label(text))}, "
-               f"{images.STRIP_HEIGHT} rows of grey levels.")
+    where = st.container() if picture is None else picture
+    where.image(strip, clamp=True)
+    where.caption(f"What the model sees: {text_md.md_escape(label(text))}, "
+                  f"{images.STRIP_HEIGHT} rows of grey levels.")
     return text
 
 
-def source_input(label: str, box: state.SourceBox, handle: ModelHandle, default: str) -> str:
-    """The view's source input: ``strip_input`` for an image model, else the text box
-    ``source_box(label, ...)``; returns the source text either way."""
+def source_input(label: str, box: state.SourceBox, handle: ModelHandle, default: str,
+                 picture: DeltaGenerator | None = None) -> str:
+    """The view's source input: ``strip_input`` for an image model (its picture in
+    ``picture``, if given), else the text box ``source_box(label, ...)``; returns the
+    source text either way."""
     if is_image_model(handle.tm):
-        return strip_input(box, handle, default)
+        return strip_input(box, handle, default, picture)
     return source_box(label, box, default, handle.task)
