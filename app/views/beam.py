@@ -108,7 +108,8 @@ def matches(hyps: list[core.Hypothesis]) -> list[bool] | None:
 
 tree = beam.tree
 vocab = handle.tm.tgt_vocab
-st.subheader("The search, step by step")
+# no heading over the tree: Play, the step slider and the caption name it, and its 60 px
+# go to the tree on a 1280x720 screen
 widgets.beam.reset_steps((handle.key, text, cfg), tree.num_steps)
 url_state.restore("beam.tree", last=tree.num_steps)  # a link's step, once the tree is known
 node_options = charts.beam.node_options(tree, vocab)

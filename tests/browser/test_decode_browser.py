@@ -39,7 +39,7 @@ def test_the_beam_search_view_draws_the_tree_for_beam_5(page, app_url, shots):
     source.fill("March 3, 2021")
     source.press("Enter")
     set_slider(page, "Beam width K", 5)
-    expect(page.get_by_role("heading", name="The search, step by step")).to_be_visible(
+    expect(page.locator(".st-key-beam_play").get_by_role("button")).to_be_visible(
         timeout=TIMEOUT)
     tree = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
     expect(tree).to_be_visible(timeout=TIMEOUT)
