@@ -51,6 +51,5 @@ with st.sidebar:
     presenter.toggle()
 
 page.run()
-url_state.finish()  # the URL shows the state the page ended on (``url_state.stop``: also
-# when the page stops early)
+url_state.finish()  # the URL shows where the page ended (a view stopping early: url_state.stop)
 services.server.freeze_startup_objects()  # once per process; see its docstring

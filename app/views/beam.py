@@ -82,17 +82,18 @@ task = core.TASKS.get(handle.task)
 heldout_refs = services.decode.heldout_with_references(handle, state.runs())
 heldout = tuple(p for p, _ in heldout_refs)
 references = {p.source: refs for p, refs in heldout_refs}  # every correct target
-top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # the tree next
-controls_area, strip_area = top_right.container(), top_right.container()
-with top_left:
-    if widgets.image_input.is_image_model(handle.tm):  # held-out strips are offered there
-        text = widgets.image_input.strip_input(  # its picture under the controls: the
-            state.BEAM_SOURCE, handle, widgets.decode.first_source(handle),  # tree stays
-            picture=strip_area)  # on the first screen
-    else:
-        text = widgets.beam.source_picker(handle.task, handle.tm, heldout)
-with controls_area:
-    cfg = widgets.decode.decode_controls()
+
+
+def source(picture) -> str:
+    """The strip input (held-out strips are offered there), or a text source with the
+    held-out picker."""
+    if widgets.image_input.is_image_model(handle.tm):
+        return widgets.image_input.strip_input(state.BEAM_SOURCE, handle,
+                                               widgets.decode.first_source(handle), picture)
+    return widgets.beam.source_picker(handle.task, handle.tm, heldout)
+
+
+text, cfg = widgets.decode.source_and_settings(source)  # the tree next
 try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)
 except core.InputError as err:

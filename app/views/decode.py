@@ -58,13 +58,9 @@ model_header(handle)
 task = core.TASKS.get(handle.task)
 examples = task.examples if task else ()
 first = widgets.decode.first_source(handle)
-top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")  # results next
-controls_area, strip_area = top_right.container(), top_right.container()
-with top_left:  # an image model's strip picture goes under the controls: the results
-    text = widgets.image_input.source_input("Source text", state.DECODE_SOURCE, handle,
-                                            first, picture=strip_area)  # stay on screen
-with controls_area:
-    cfg = widgets.decode.decode_controls()
+text, cfg = widgets.decode.source_and_settings(  # the results next
+    lambda picture: widgets.image_input.source_input("Source text", state.DECODE_SOURCE,
+                                                     handle, first, picture))
 
 try:
     greedy, beam = services.decode.greedy_and_beam(handle, text, cfg)

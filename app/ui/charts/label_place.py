@@ -131,19 +131,21 @@ def label_positions(xy_px: np.ndarray, labels: Sequence[str], font_px: float,
         width, height = CHAR_EM * font_px * len(text), LINE_EM * font_px
         others = [m for j, m in enumerate(markers) if j != i] + list(obstacles) + placed
 
+        boxes = {p: label_box(x, y, p, width, height, half + 2) for p in POSITIONS}
+
         def cost(position: str) -> float:
-            box = label_box(x, y, position, width, height, half + 2)
+            box = boxes[position]
             return (sum(_overlap(box, o) for o in others) + _outside(box, plot_px)
                     + font_px * float(crossing(box, segments).sum()))
 
         def blocked(position: str) -> bool:
             """Overprints a placed label, or is cut by the plot's edge."""
-            box = label_box(x, y, position, width, height, half + 2)
+            box = boxes[position]
             return any(_overlap(box, other) for other in placed) or _outside(box, plot_px) > 0
 
         # min keeps the first of equal costs; with ``drop``, an unblocked position first
         best = min(POSITIONS, key=(lambda p: (blocked(p), cost(p))) if drop else cost)
-        box = label_box(x, y, best, width, height, half + 2)
+        box = boxes[best]
         if drop and blocked(best):
             out.append(None)
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import seq2seq_core as core
 from ui import glossary, presenter, state
@@ -70,6 +71,21 @@ def example_buttons(examples: tuple[str, ...], task: str, box: state.SourceBox,
         for i, text in enumerate(examples):
             st.button(text, key=key.format(i), on_click=state.fill_source,
                       args=(box, text, task))
+
+
+def source_and_settings(
+        source: Callable[[DeltaGenerator], str]) -> tuple[str, core.DecodeConfig]:
+    """The row over Decode's and Beam search's results: the source on the left, drawn by
+    ``source(picture)``, and the search settings on the right, with ``picture`` under
+    them, where an image model's strip picture goes (under its picker it pushed the
+    results off a 1280x720 screen). Returns the source text and the settings."""
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    settings, picture = right.container(), right.container()
+    with left:
+        text = source(picture)
+    with settings:
+        cfg = decode_controls()
+    return text, cfg
 
 
 def decode_controls() -> core.DecodeConfig:
