@@ -56,8 +56,8 @@ def _inside_views(page, url: str, out: Path) -> None:
     settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _shot(page, out / "attention.png")  # starts on the last step
-    _slider_to(page, 0, 0.3)
-    _slider_to(page, 1, 0.3)
+    _st_slider(page, "Row", 3)  # the heatmap's player
+    _slider_to(page, 1, 0.3)  # the alignment lines' own animation
     _shot(page, out / "attention_step3.png")
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="dates-fixed").click()

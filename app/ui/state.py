@@ -73,7 +73,9 @@ SWEEP_N, SWEEP_RUN, SWEEP_CHART = "sweep_n", "sweep_run", "sweep_chart"
 # -- Attention, Hidden states (inside views) --
 INSIDE_SOURCE = SourceBox("inside_source", "inside_source_task", "inside_source_input")
 ATTENTION_ANIMATION, ALIGNMENT_LINES = "attention_animation", "alignment_lines"
-ATTENTION_STEP, ATTENTION_STEP_SIG = "attention_step", "attention_step_sig"  # step opened at
+ATTENTION_STEP, ATTENTION_STEP_SIG = "attention_step", "attention_step_sig"  # the row shown
+ATTENTION_PLAY, ATTENTION_PLAYING = "attention_play", "attention_playing"  # the row's player
+ATTENTION_JUST_STARTED = "attention_just_started"
 MERGE_WORDS = "attention_merge_words"  # Attention: subword pieces merged into words
 CONTEXT_ROWS = "context_rows"
 ATTENTION_PICTURE = "attention_picture"  # presenter mode: the one picture Attention shows

@@ -64,32 +64,38 @@ with view_right:  # above the picture, on the first screen however tall the inpu
                                  else (), state.ATTENTION_PICTURE)
 place = view_right if only else st.container()  # presenter mode: each where the heatmap is
 if handle.has_attention and only in (None, "Heatmap"):
-    view_left.caption("Press Play, or drag the slider: row t is where the decoder looked "
-                      "while writing output token t.")
+    view_left.caption("Press Play, or drag the row slider: row t is where the decoder "
+                      "looked while writing output token t. Copy link keeps the row.")
     last = len(shown.output_tokens) - 1  # rows count from 0, as their labels do
     widgets.inside.reset_step((handle.key, text, shown.output_tokens), last)
     url_state.restore("attention.step", last=last)  # a link's row, once the rows are known
-    row = view_left.number_input(
-        "Open at row (kept in the link)", 0, last, key=state.ATTENTION_STEP,
-        help="The animation starts drawn up to this row; Copy link keeps it. The slider "
-             "under the heatmap moves in your browser only.")
-    animation = charts.attention.attention_animation(shown, int(row))
-    with view_right:
-        if widgets.image_input.is_image_model(handle.tm):  # the weights on the pixels
+    image_model = widgets.image_input.is_image_model(handle.tm)
+
+    def draw(row: int) -> bool:
+        """The heatmap up to ``row`` (and the strip with that row's weights)."""
+        url_state.write_in_fragment()  # the player reruns alone: the row in the URL
+        if image_model:  # the weights on the pixels
             figures.show(charts.image_attention.strip_attention(
                 images.strip_image(text), tr.attention, tr.output_tokens,
-                images.strip_spans(text)), key=state.STRIP_ATTENTION,
+                images.strip_spans(text), step=row), key=state.STRIP_ATTENTION,
                 view="attention-strip", model=handle.name, source=text)
             st.caption("Orange: where the decoder looked while writing the digit in the "
                        "title (bars scaled to the step's largest weight); dashed boxes: "
-                       "each digit's true columns, where known. Play, or drag the slider.")
-        figures.show(animation, key=state.ATTENTION_ANIMATION, view="attention",
-                     model=handle.name, source=text)
+                       "each digit's true columns, where known.")
+        figures.show(charts.attention.attention_upto(shown, row),
+                     key=state.ATTENTION_ANIMATION, view="attention", model=handle.name,
+                     source=text)
+        return False
+
+    with view_right:
+        widgets.player.step_player(widgets.inside.PLAYER, last, draw, label="Row",
+                                   help="Fill in the heatmap one decoder step at a time.",
+                                   widths=(1, 4))
     with view_left:
-        figures.html_download(animation, key=state.ATTENTION_EXPORT,
-                              label="Export the animation (HTML)",
-                              name=slides.export_name("attention", handle.name,
-                                                      widgets.image_input.label(text)))
+        figures.html_download(  # fully drawn; its own Play fills it in from row 0
+            charts.attention.attention_animation(shown), key=state.ATTENTION_EXPORT,
+            label="Export the animation (HTML)", name=slides.export_name(
+                "attention", handle.name, widgets.image_input.label(text)))
 if handle.has_attention and only in (None, "Alignment lines"):
     with place:
         st.subheader("Alignment")

@@ -142,24 +142,33 @@ def test_an_uploaded_image_becomes_the_strip(digits):
     assert strip_shown(at) == images.read_image(png(big))
 
 
-def test_attention_draws_the_strip_with_one_frame_per_output_step(digits):
+def test_attention_draws_the_strip_with_the_weights_of_the_row_picked(digits):
     at = start("digits-attention")
     at.switch_page("views/attention.py").run()
     assert not at.exception, at.exception
     text = strip_shown(at, state.INSIDE_SOURCE)
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    strip_figs = [s for s in specs if s.get("layout", {}).get("title", {}).get(
-        "text", "").startswith("step ")]
-    assert len(strip_figs) == 1
-    fig = strip_figs[0]
-    width = images.strip_width(text)
-    assert len(fig["data"][0]["z"][0]) == width
     output = at.code[0].value
-    assert len(fig["frames"]) == len(output) + 1  # each digit, then <eos>
-    for frame in fig["frames"]:
-        bars, band = frame["data"]
+
+    def strip_figure() -> dict:
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        [fig] = [s for s in specs if s.get("layout", {}).get("title", {}).get(
+            "text", "").startswith("step ")]
+        return fig
+
+    width = images.strip_width(text)
+    assert len(strip_figure()["data"][0]["z"][0]) == width
+    last = at.slider(key=state.ATTENTION_STEP).value
+    assert last == len(output)  # each digit, then <eos>
+    seen = []
+    for row in range(last + 1):
+        at.slider(key=state.ATTENTION_STEP).set_value(row).run()
+        fig = strip_figure()
+        _, bars, band = fig["data"]
+        assert fig["layout"]["title"]["text"].startswith(f"step {row}: writing ")
         assert np.isclose(sum(bars["customdata"]), 1.0, atol=1e-4)  # a whole row, <eos> too
         assert bars["customdata"] == band["z"][0] and len(band["z"][0]) == width + 1
+        seen.append(tuple(bars["customdata"]))
+    assert len(set(seen)) == last + 1  # each row its own weights
 
 
 def test_a_strip_is_named_by_its_digits_or_width_never_its_pixels():

@@ -1,4 +1,4 @@
-"""The image-attention chart: each frame overlays exactly one step's attention row."""
+"""The image-attention chart: each step overlays exactly that step's attention row."""
 
 from __future__ import annotations
 
@@ -16,26 +16,29 @@ def _attention(steps: int, width: int) -> np.ndarray:
     return raw / raw.sum(axis=1, keepdims=True)
 
 
-def test_each_frame_overlays_its_steps_attention_row():
+def test_each_step_overlays_its_attention_row():
     pair = compose_digits("407", seed=1)
     strip = images.strip_image(pair.source)
     width = strip.shape[1]
     attention = _attention(4, width)
-    fig = strip_attention(strip, attention, ["4", "0", "7", "<eos>"],
-                          images.strip_spans(pair.source))
-    assert len(fig.frames) == 4  # one frame per output step
-    for t, frame in enumerate(fig.frames):
-        bars, band = frame.data
-        assert list(frame.traces) == [1, 2]
+    tokens = ["4", "0", "7", "<eos>"]
+    for t in range(4):
+        fig = strip_attention(strip, attention, tokens, images.strip_spans(pair.source), t)
+        _, bars, band = fig.data
         np.testing.assert_allclose(band.z[0], attention[t])
         np.testing.assert_allclose(bars.customdata, attention[t])
         heights = np.asarray(bars.y)
         assert heights.argmax() == attention[t].argmax()  # tallest bar: heaviest column
         assert np.isclose(heights.max(), images.STRIP_HEIGHT)
-    assert "&lt;eos&gt;" in fig.frames[3].layout.title.text
-    assert fig.frames[1].layout.title.text == "step 1: writing 0"
-    np.testing.assert_allclose(fig.data[2].z[0], attention[-1])  # starts on the last step
-    assert len(fig.layout.shapes) == 3  # one gold box per digit
+        assert fig.layout.title.text.startswith(f"step {t}: writing ")
+        assert len(fig.layout.shapes) == 3  # one gold box per digit
+    assert "&lt;eos&gt;" in fig.layout.title.text
+    default = strip_attention(strip, attention, tokens)  # the last step by default
+    np.testing.assert_allclose(default.data[2].z[0], attention[-1])
+    beyond = strip_attention(strip, attention, tokens, step=9)  # clamped to the last
+    assert beyond.layout.title.text == default.layout.title.text
+    assert strip_attention(strip, attention, tokens, step=1).layout.title.text == \
+        "step 1: writing 0"
 
 
 def test_the_strip_is_drawn_top_row_first_ink_dark():
@@ -44,7 +47,7 @@ def test_the_strip_is_drawn_top_row_first_ink_dark():
     fig = strip_attention(strip, _attention(1, 3), ["<eos>"])
     z = np.asarray(fig.data[0].z)
     assert z[-1, 1] == 0.0 and z.sum() == z.size - 1  # top row drawn last (y up), ink 0
-    assert len(fig.frames) == 1 and not fig.layout.shapes
+    assert not fig.frames and not fig.layout.shapes
 
 
 def test_shapes_that_disagree_are_refused():

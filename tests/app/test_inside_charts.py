@@ -30,6 +30,17 @@ def hand_trace(attention: np.ndarray | None = None, contexts: np.ndarray | None 
 REVERSED = np.eye(4)[[2, 1, 0, 3]].astype(np.float32)  # output t looks at source 2 - t
 
 
+def test_the_heatmap_up_to_a_row_draws_that_many_rows():
+    for row, drawn in ((0, 1), (2, 3), (3, 4), (None, 4), (-5, 1), (99, 4)):
+        z = inside_charts.attention_upto(hand_trace(REVERSED), row).data[0].z
+        assert [list(r) for r in z[:drawn]] == [list(r) for r in REVERSED[:drawn]]
+        assert all(v is None for r in z[drawn:] for v in r)
+    fig = inside_charts.attention_upto(hand_trace(REVERSED), 1)
+    assert not fig.frames and not fig.layout.sliders  # the view's player steps it
+    with pytest.raises(ValueError, match="no attention"):
+        inside_charts.attention_upto(hand_trace())
+
+
 def test_attention_animation_fills_one_row_per_frame():
     fig = inside_charts.attention_animation(hand_trace(REVERSED))
     heat = fig.data[0]

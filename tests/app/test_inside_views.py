@@ -35,7 +35,7 @@ def values(v) -> np.ndarray:
     return np.asarray(v)
 
 
-def test_attention_view_animates_the_greedy_attention_and_scores_it(pretrained):
+def test_attention_view_plays_the_greedy_attention_and_scores_it(pretrained):
     at = start_app("views/attention.py")
     at.text_input(key="inside_source_input").set_value("March 3, 2021").run()
     heat, lines, contexts = figures(at)
@@ -43,8 +43,8 @@ def test_attention_view_animates_the_greedy_attention_and_scores_it(pretrained):
     greedy = core.decode_text(tm, "March 3, 2021", core.DecodeConfig(strategy="greedy"))
     np.testing.assert_allclose(np.array(heat["data"][0]["z"], float), greedy.best.attention,
                                atol=1e-6)
-    assert len(heat["frames"]) == len(greedy.best.tokens) == len(lines["frames"])
-    assert heat["layout"]["sliders"][0]["active"] == len(greedy.best.tokens) - 1
+    assert len(greedy.best.tokens) == len(lines["frames"])  # the lines animate by step
+    assert at.slider(key="attention_step").value == len(greedy.best.tokens) - 1  # every row
     assert len(contexts["data"][0]["z"]) == len(greedy.best.tokens)
     if greedy.best.text != "2021-03-03":  # the untrained stand-in: no gold alignment
         assert not at.metric

@@ -294,24 +294,46 @@ def animation(at: AppTest) -> dict:
     return fig
 
 
-def test_an_attention_link_opens_the_animation_at_its_row(pretrained):
-    at = open_link("attention", {"src": "29.02.2004", "step": "2"})
-    assert notes(at) == [] and at.number_input(key=state.ATTENTION_STEP).value == 2
-    fig = animation(at)
+def drawn_rows(fig: dict) -> int:
+    """How many of the heatmap's rows are drawn (the rest are empty)."""
     rows = fig["data"][0]["z"]
-    assert fig["layout"]["sliders"][0]["active"] == 2  # the slider on row 2, as labelled
-    assert all(v is not None for row in rows[:3] for v in row)
-    assert all(v is None for row in rows[3:] for v in row) and len(rows) > 3
+    drawn = [all(v is not None for v in row) for row in rows]
+    assert drawn == sorted(drawn, reverse=True)  # drawn rows first, then empty ones
+    return sum(drawn)
+
+
+def test_an_attention_link_opens_the_heatmap_at_its_row(pretrained):
+    at = open_link("attention", {"src": "29.02.2004", "step": "2"})
+    assert notes(at) == [] and at.slider(key=state.ATTENTION_STEP).value == 2
+    fig = animation(at)
+    assert drawn_rows(fig) == 3 and len(fig["data"][0]["z"]) > 3  # rows 0, 1 and 2
     assert at.query_params["step"] in ("2", ["2"])  # the link keeps it
+    # the row slider is the link's row: moving it moves the URL, as Copy link copies it
+    at.slider(key=state.ATTENTION_STEP).set_value(4).run()
+    assert drawn_rows(animation(at)) == 5 and at.query_params["step"] in ("4", ["4"])
     # a new input opens fully drawn again; a row past the output is refused with a note
     at.text_input(key=state.INSIDE_SOURCE.widget).set_value("1-6-2077").run()
     last_row = len(animation(at)["data"][0]["z"]) - 1
-    assert at.number_input(key=state.ATTENTION_STEP).value == last_row
+    assert at.slider(key=state.ATTENTION_STEP).value == last_row
+    assert drawn_rows(animation(at)) == last_row + 1
     at = open_link("attention", {"src": "29.02.2004", "step": "99"})
     [note] = notes(at)
     assert "step `99`" in note
     last_row = len(animation(at)["data"][0]["z"]) - 1
-    assert at.number_input(key=state.ATTENTION_STEP).value == last_row
+    assert at.slider(key=state.ATTENTION_STEP).value == last_row
+
+
+def test_attention_play_fills_the_heatmap_from_row_0(pretrained):
+    at = open_link("attention", {"src": "29.02.2004"})
+    last = at.slider(key=state.ATTENTION_STEP).value
+    at.button(key=state.ATTENTION_PLAY).click().run()
+    assert at.slider(key=state.ATTENTION_STEP).value == 0 and drawn_rows(animation(at)) == 1
+    assert at.button(key=state.ATTENTION_PLAY).label == "Pause"
+    for _ in range(last):  # the timer's ticks, as the beam tree's test drives them
+        at.run()
+    assert at.slider(key=state.ATTENTION_STEP).value == last
+    assert drawn_rows(animation(at)) == last + 1
+    assert at.button(key=state.ATTENTION_PLAY).label == "Play"  # stopped at the end
 
 
 def test_attention_and_hidden_states_links(pretrained):

@@ -4,16 +4,21 @@ stand on the digit named in the title, inside its dashed box)."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
-from app_driver import TIMEOUT, click_animation_slider, open_page, screenshot, settle
+from app_driver import TIMEOUT, open_page, screenshot, set_slider, settle
 
 
-def strip_chart_step(page: Page, fraction: float) -> str:
-    """Click the strip chart's slider at ``fraction`` of its rail; return its title."""
+def strip_chart_step(page: Page, row: int) -> str:
+    """Move the row slider to ``row``; return the strip chart's title once it names it."""
+    set_slider(page, "Row", row)
     figure = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="writing")
-    click_animation_slider(page, figure, fraction)
-    return figure.locator("text.gtitle").first.text_content() or ""
+    title = figure.locator("text.gtitle").first
+    expect(title).to_have_text(re.compile(rf"^step {row}: "), timeout=TIMEOUT)
+    settle(page)
+    return title.text_content() or ""
 
 
 def test_the_strip_attention_of_a_composed_strip(page, app_url, shots):
@@ -26,9 +31,9 @@ def test_the_strip_attention_of_a_composed_strip(page, app_url, shots):
     page.get_by_role("button", name="Compose").click()
     expect(page.get_by_text("strip of 4071").first).to_be_visible(timeout=TIMEOUT)
     settle(page)
-    assert strip_chart_step(page, 0.0) == "step 0: writing 4"
+    assert strip_chart_step(page, 0) == "step 0: writing 4"
     screenshot(page, shots / "digits-attention-step-0.png")
-    assert strip_chart_step(page, 0.75) == "step 3: writing 1"
+    assert strip_chart_step(page, 3) == "step 3: writing 1"
     screenshot(page, shots / "digits-attention-step-3.png")
 
 

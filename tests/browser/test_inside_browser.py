@@ -1,5 +1,6 @@
 """The inside views' animations in a real browser, each captured at two steps: the
-attention heatmap filling in, and a live comparison followed by its training replay."""
+attention heatmap filling in (its row slider and Play), and a live comparison followed
+by its training replay."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app_driver import (TIMEOUT, assert_no_exception, click_animation_slider, fill_number,
-                        nav, open_page,
-                        screenshot, settle)
+                        nav, open_page, screenshot, set_slider, settle)
 
 
 def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
@@ -21,18 +21,40 @@ def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
     return figure.locator("text.slider-label").first.text_content() or ""
 
 
-def test_the_attention_animation_at_its_first_and_last_step(page, app_url, shots):
+ROWS_DRAWN = """() => {
+  const gd = document.querySelector('.st-key-attention_animation .js-plotly-plot');
+  return gd && gd.data ? gd.data[0].z.filter(r => r.every(v => v !== null)).length : -1;
+}"""
+
+
+def row_to(page: Page, row: int) -> int:
+    """Move the Attention view's row slider to ``row``; the heatmap rows then drawn."""
+    set_slider(page, "Row", row)
+    expect(page).to_have_url(re.compile(rf"[?&]step={row}(&|$)"), timeout=TIMEOUT)
+    settle(page)
+    page.wait_for_function(f"() => ({ROWS_DRAWN})() === {row + 1}", timeout=TIMEOUT)
+    return page.evaluate(ROWS_DRAWN)
+
+
+def test_the_attention_heatmap_at_its_first_and_last_row(page, app_url, shots):
     open_page(page, f"{app_url}/attention")
     source = page.get_by_label("Source text", exact=True)
     source.fill("March 3, 2021")
     source.press("Enter")
     expect(page.get_by_text("2021-03-03").first).to_be_visible(timeout=TIMEOUT)
     settle(page)
-    assert re.search(r"row 0:2\b", plotly_slider_to(page, 0, 0.0))  # row 0:2
+    assert page.evaluate(ROWS_DRAWN) == 11  # a new input: every row drawn
+    assert row_to(page, 0) == 1  # row 0:2 alone, and ?step=0 in the URL
     screenshot(page, shots / "attention-step-1.png")
-    assert re.search(r"row 10:&lt;eos&gt;|row 10:<eos>",
-                     plotly_slider_to(page, 0, 1.0))  # the last row, 10:<eos>
+    assert row_to(page, 10) == 11  # the last row, 10:<eos>
     screenshot(page, shots / "attention-step-11.png")
+    page.locator(".st-key-attention_play").get_by_role("button").click()  # Play from 0
+    page.wait_for_function(f"() => ({ROWS_DRAWN})() === 3", timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]step=(2|3|4)(&|$)"), timeout=TIMEOUT)
+    page.wait_for_function(f"() => ({ROWS_DRAWN})() === 11", timeout=TIMEOUT)  # then stops
+    expect(page.locator(".st-key-attention_play").get_by_role("button")).to_have_text(
+        "Play", timeout=TIMEOUT)
+    assert_no_exception(page)
 
 
 def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_url, shots):

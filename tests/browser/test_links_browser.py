@@ -1,6 +1,6 @@
-"""Every view is a link, in Chromium: set a state on Decode and Beam search, open the
-page's URL in a new browser context (a fresh session, as a colleague's laptop would) and
-compare what both show; the Copy link button gives that URL; a bad link shows notes."""
+"""Every view is a link, in Chromium: set a state on Decode, Beam search and Attention,
+open the page's URL in a new browser context (a fresh session, as a colleague's laptop
+would) and compare what both show; the Copy link button gives that URL; a bad link shows notes."""
 
 from __future__ import annotations
 
@@ -144,6 +144,25 @@ def test_a_beam_link_opens_the_same_step(browser, context_args, app_url, shots):
     seen = same_view(page, other, shots, "beam")
     assert "Sunday, 20 July 1969" in seen["inputs"]
     assert {"4", "3"} <= set(seen["sliders"])
+
+
+def test_an_attention_link_opens_the_same_row(browser, context_args, app_url, shots):
+    page = browser.new_context(**context_args).new_page()
+    open_page(page, f"{app_url}/attention")
+    source = page.get_by_label("Source text", exact=True)
+    source.fill("Sunday, 20 July 1969")
+    source.press("Enter")
+    expect(page.get_by_text("1969-07-20").first).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+    set_slider(page, "Row", 4)  # the heatmap drawn up to row 4
+    expect(page).to_have_url(re.compile(r"[?&]step=4(&|$)"), timeout=TIMEOUT)
+    settle(page)
+    url = page.url
+    assert "/attention?" in url and "src=Sunday" in url, url
+    assert copied_link(page) == url
+    other = open_fresh(browser, context_args, url)
+    seen = same_view(page, other, shots, "attention")
+    assert "Sunday, 20 July 1969" in seen["inputs"] and "4" in seen["sliders"]
 
 
 def test_a_bad_link_shows_notes_and_the_defaults(page, app_url, shots):

@@ -58,6 +58,7 @@ def test_presenter_style_passes_plotly_check(kind):
     if animation is not None:
         assert animation.frames  # the frames are restyled and checked too
         checked(presenter_style(animation))
+        checked(presenter_style(attention_charts.attention_upto(tr, 0)))  # the view's
 
 
 def test_the_check_catches_what_unchecked_figure_lets_through():

@@ -1,9 +1,10 @@
-"""Builders for the Attention view: animated heatmap, alignment lines, context rows.
+"""Builders for the Attention view: the heatmap up to a row, alignment lines, context rows.
 
-Traces in, plotly figures out (each unit-tested on a hand-made ``Trace``). Animations
-are plotly frames (one per decoder step) with Play/Pause buttons and a step slider that
-run in the browser without a rerun. Token text is HTML-escaped and labelled by position
-(``token_labels``).
+Traces in, plotly figures out (each unit-tested on a hand-made ``Trace``). The view plays
+the heatmap's rows with its own step player (the row is in the link); the alignment lines
+and the heatmap's HTML export are plotly animations, one frame per decoder step with
+Play/Pause buttons and a step slider that run in the browser without a rerun. Token
+text is HTML-escaped and labelled by position (``token_labels``).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:
             for t, row in enumerate(matrix)]
 
 
-def attention_animation(tr: Trace, row: int | None = None) -> go.Figure:
-    """Heatmap (T, S) that fills in one decoder step per frame; starts drawn up to row
-    ``row`` (0..T-1, as the row labels count; the slider there), fully drawn by default.
+def attention_upto(tr: Trace, row: int | None = None) -> go.Figure:
+    """Heatmap (T, S) of the attention weights drawn up to row ``row`` (0..T-1, as the
+    row labels count; clamped), later rows empty; fully drawn by default. Row t is where
+    the decoder looked while writing output token t (Bahdanau et al. 2015).
 
     Raises:
         ValueError: if the trace has no attention (fixed-context decoder).
@@ -44,17 +46,31 @@ def attention_animation(tr: Trace, row: int | None = None) -> go.Figure:
     x, y = token_labels(tr.source_tokens), token_labels(tr.output_tokens)
     steps = len(y)
     shown = steps if row is None else min(max(row + 1, 1), steps)  # rows drawn
-    names = [str(k) for k in range(1, steps + 1)]
-    frames = [go.Frame(data=[go.Heatmap(z=_rows_up_to(tr.attention, k))], name=name)
-              for k, name in zip(range(1, steps + 1), names)]
     fig = go.Figure(go.Heatmap(
         z=_rows_up_to(tr.attention, shown), x=x, y=y, zmin=0.0, zmax=1.0,
         colorscale="Blues", colorbar={"title": {"text": "weight"}},
-        hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"),
-        frames=frames)
+        hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"))
     fig.update_xaxes(type="category", title_text="source token", tickangle=-60,
                      side="top")
     fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
+    fig.update_layout(height=max(300, 26 * steps + 140), margin={**MARGIN, "r": 50})
+    return fig
+
+
+def attention_animation(tr: Trace, row: int | None = None) -> go.Figure:
+    """``attention_upto`` with one frame per decoder step that fills in one more row,
+    Play/Pause and a row slider that run without a server (the HTML export); starts
+    drawn up to row ``row``.
+
+    Raises:
+        ValueError: if the trace has no attention (fixed-context decoder).
+    """
+    fig = attention_upto(tr, row)
+    steps = len(tr.output_tokens)
+    shown = steps if row is None else min(max(row + 1, 1), steps)
+    names = [str(k) for k in range(1, steps + 1)]
+    fig.frames = [go.Frame(data=[go.Heatmap(z=_rows_up_to(tr.attention, k))], name=name)
+                  for k, name in zip(range(1, steps + 1), names)]
     fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
                       **animation_controls(names, _step_labels(tr.output_tokens),
                                            shown - 1, "row "))  # short: clear of Pause

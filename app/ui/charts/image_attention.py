@@ -1,5 +1,5 @@
 """An image source's attention: the strip as the model sees it, with one decoder step's
-attention weights over its columns, animated over the steps (Play and a step slider).
+attention weights over its columns (the Attention view's step player picks the step).
 
 The strip is drawn as a greyscale image (ink dark); the weights of step t show twice on
 the same column axis: translucent orange bars standing on the strip (height = weight,
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.common import MARGIN, animation_controls, token_labels, token_text
+from ui.charts.common import MARGIN, token_text
 
 BAR_COLOR = "rgba(230, 120, 20, 0.45)"  # translucent: the digit stays readable under it
 BAND_GAP = 1.5  # rows between the strip's bottom and the band's centre
@@ -46,8 +46,10 @@ def _overlay(weights: Sequence[float], height: int) -> list[go.BaseTraceType]:
 
 
 def strip_attention(strip: np.ndarray, attention: np.ndarray, output_tokens: Sequence[str],
-                    spans: Sequence[tuple[int, int]] | None = None) -> go.Figure:
-    """The strip with the attention of one output step per frame; starts on the last.
+                    spans: Sequence[tuple[int, int]] | None = None,
+                    step: int | None = None) -> go.Figure:
+    """The strip with the attention weights of output step ``step`` (0..T-1, clamped;
+    the last by default) over its columns, titled with the token that step wrote.
 
     Args:
         strip: (H, W) grey levels in [0, 1], ink 1 (``images.strip_image``).
@@ -55,9 +57,9 @@ def strip_attention(strip: np.ndarray, attention: np.ndarray, output_tokens: Seq
         output_tokens: (T,) the tokens written at each step (the frame titles).
         spans: each digit's gold [start, end) columns, drawn as dashed boxes; None for an
             upload, where they are unknown.
+        step: the decoder step whose weights are drawn.
 
-    Trace 0 is the strip, trace 1 the bars, trace 2 the band; frame k ("k") replaces
-    traces 1 and 2 with step k's weights.
+    Trace 0 is the strip, trace 1 the bars, trace 2 the band.
 
     Raises:
         ValueError: if the shapes disagree (S != W + 1, or T != len(output_tokens)).
@@ -71,22 +73,16 @@ def strip_attention(strip: np.ndarray, attention: np.ndarray, output_tokens: Seq
     image = go.Heatmap(z=(1.0 - strip)[::-1].tolist(), x=list(range(width)),
                        y=list(range(height)), zmin=0.0, zmax=1.0, colorscale="Greys",
                        reversescale=True, showscale=False, hoverinfo="skip")
-    last = steps - 1
-    names = [str(t) for t in range(steps)]
-    frames = [go.Frame(data=_overlay(step_weights(attention, t), height), traces=[1, 2],
-                       name=name, layout={"title": {"text": _title(output_tokens, t)}})
-              for t, name in enumerate(names)]
-    fig = go.Figure([image, *_overlay(step_weights(attention, last), height)], frames=frames)
+    t = steps - 1 if step is None else min(max(step, 0), steps - 1)
+    fig = go.Figure([image, *_overlay(step_weights(attention, t), height)])
     for a, b in spans or ():
         fig.add_shape(type="rect", x0=a - 0.5, x1=b - 0.5, y0=-0.5, y1=height - 0.5,
                       line={"color": "#1f6feb", "width": 1, "dash": "dash"})
     ticks = list(range(0, width, max(1, width // 12))) + [width]
-    fig.update_xaxes(range=[-0.5, width + 0.5], tickvals=ticks,  # no title: the slider's
+    fig.update_xaxes(range=[-0.5, width + 0.5], tickvals=ticks, title_text="column",
                      ticktext=[str(i) for i in ticks[:-1]] + ["&lt;eos&gt;"])
     fig.update_yaxes(range=[-BAND_GAP - 1.2, height - 0.5], showticklabels=False,
                      scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False)
-    fig.update_layout(title={"text": _title(output_tokens, last)}, bargap=0,
-                      height=360, margin={**MARGIN, "b": 110, "t": 50},
-                      **animation_controls(names, token_labels(output_tokens), last,
-                                           "output token "))
+    fig.update_layout(title={"text": _title(output_tokens, t)}, bargap=0,
+                      height=280, margin={**MARGIN, "b": 50, "t": 50})
     return fig

@@ -13,12 +13,13 @@ import seq2seq_core as core
 from seq2seq_core.search import searched_widths
 from ui import figures, presenter, state
 from ui.charts import slides
-from ui.state import (BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_JUST_STARTED, BEAM_PLAYING,
-                      BEAM_SOURCE, BEAM_STEP, BEAM_TREE_CHART, BEAM_TREE_SIG)
-from ui.widgets.common import KEEP, keep_step
+from ui.state import BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_SOURCE, BEAM_TREE_CHART
+from ui.widgets import player
+from ui.widgets.common import KEEP
 from ui.widgets.decode import default_source, example_buttons, source_box
 
-PLAY_SECONDS = 0.8  # one step per tick while playing
+PLAYER = player.PlayerKeys(state.BEAM_STEP, state.BEAM_PLAY, state.BEAM_PLAYING,
+                           state.BEAM_JUST_STARTED, state.BEAM_TREE_SIG)
 HELDOUT_SHOWN = 100  # held-out pairs offered in the picker
 
 
@@ -46,19 +47,8 @@ def examples_panel(task: str, examples: tuple[str, ...],
 
 def reset_steps(signature: tuple, last: int) -> None:
     """Show the whole tree again (and stop playing) when a new search comes in."""
-    if keep_step(BEAM_STEP, BEAM_TREE_SIG, signature, last):
-        st.session_state[BEAM_PLAYING] = False
+    if player.reset(PLAYER, signature, last):
         st.session_state.pop(BEAM_FORCE_NODE, None)
-
-
-def _toggle_play(last: int) -> None:
-    ss = st.session_state
-    if ss.get(BEAM_PLAYING):
-        ss[BEAM_PLAYING] = False
-        return
-    if ss.get(BEAM_STEP, last) >= last:
-        ss[BEAM_STEP] = 0
-    ss[BEAM_PLAYING] = ss[BEAM_JUST_STARTED] = True
 
 
 def _clicked(options: dict[int, str]) -> None:
@@ -96,23 +86,12 @@ def show_pruned() -> bool:
 
 def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int], str],
                 options: dict[int, str], *, model: str = "", source: str = "") -> None:
-    """Step slider, Play/Pause and the tree ``draw(step)`` in a fragment: moving the
-    slider or playing reruns only this panel; clicking a node picks it to force. The
-    tree as shown exports as SVG (camera) or HTML, named after ``model`` and ``source``."""
-    playing = bool(st.session_state.get(BEAM_PLAYING))
+    """Step slider, Play/Pause and the tree ``draw(step)`` in a fragment
+    (``player.step_player``): moving the slider or playing reruns only this panel;
+    clicking a node picks it to force. The tree as shown exports as SVG (camera) or
+    HTML, named after ``model`` and ``source``."""
 
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
-    def panel() -> None:
-        ss = st.session_state
-        if ss.get(BEAM_PLAYING) and playing:  # a tick of the timer (or a slider move)
-            if not ss.pop(BEAM_JUST_STARTED, False):
-                ss[BEAM_STEP] = min(int(ss.get(BEAM_STEP, 0)) + 1, last)
-            ss[BEAM_PLAYING] = ss[BEAM_STEP] < last
-        left, right = st.columns([1, 9], vertical_alignment="bottom")
-        left.button("Pause" if ss.get(BEAM_PLAYING) else "Play", key=state.BEAM_PLAY,
-                    on_click=_toggle_play, args=(last,), width="stretch",
-                    help="Reveal the search one step at a time.")
-        step = right.slider("Step", 0, max(last, 1), key=BEAM_STEP, disabled=last == 0)
+    def panel(step: int) -> bool:
         fig = draw(step)
         figures.show(fig, key=BEAM_TREE_CHART, view="beam", model=model, source=source,
                      on_select=partial(_clicked, options), selection_mode="points")
@@ -123,10 +102,9 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
                        "starts with it off).")
         figures.html_download(fig, key=state.BEAM_TREE_EXPORT, label="Export the tree (HTML)",
                               name=slides.export_name(f"beam-step{step}", model, source))
-        if ss.pop(BEAM_CLICKED, False) or playing != bool(ss.get(BEAM_PLAYING)):
-            st.rerun()  # the whole page: the forcing panel, or the timer turned off
+        return st.session_state.pop(BEAM_CLICKED, False)  # the forcing panel shows it
 
-    panel()
+    player.step_player(PLAYER, last, panel, help="Reveal the search one step at a time.")
 
 
 def force_controls(options: dict[int, str]) -> tuple[int | None, str]:

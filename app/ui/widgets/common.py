@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import streamlit as st
 
 from seq2seq_core.attention import SCORES
 from seq2seq_core.cells import CELLS
@@ -24,15 +23,3 @@ def choice_args(field: str, default: str) -> dict[str, Any]:
     {"options": ["gru", "lstm"], "index": 0}."""
     options = list(CHOICES[field])
     return {"options": options, "index": options.index(default) if default in options else 0}
-
-
-def keep_step(key: str, signature_key: str, signature: tuple, last: int) -> bool:
-    """Keep the step in ``st.session_state[key]`` within 0..``last``: ``last`` (the
-    whole picture drawn) when ``signature`` (what the picture shows) is new, else the
-    step picked, clamped. Returns whether the signature was new."""
-    ss = st.session_state
-    new = ss.get(signature_key) != signature
-    if new:
-        ss[signature_key], ss[key] = signature, last
-    ss[key] = min(max(int(ss.get(key, last)), 0), last)
-    return new

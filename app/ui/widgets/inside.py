@@ -11,7 +11,8 @@ import seq2seq_core as core
 from seq2seq_core.inside import StateSelection
 from ui import glossary, state
 from ui.charts import neighbours as neighbours_chart
-from ui.widgets.common import KEEP, keep_step
+from ui.widgets import player
+from ui.widgets.common import KEEP
 
 
 def one_token_variant(text: str) -> str:
@@ -77,7 +78,11 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
 
 
 
+PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY, state.ATTENTION_PLAYING,
+                           state.ATTENTION_JUST_STARTED, state.ATTENTION_STEP_SIG)
+
+
 def reset_step(signature: tuple, last: int) -> None:
-    """The Attention animation's opening row (0..``last``): the last for a new input or
-    model (the heatmap fully drawn), else the row picked, kept within range."""
-    keep_step(state.ATTENTION_STEP, state.ATTENTION_STEP_SIG, signature, last)
+    """The Attention heatmap's row (0..``last``): the last for a new input or model (the
+    heatmap fully drawn, not playing), else the row picked, kept within range."""
+    player.reset(PLAYER, signature, last)
