@@ -97,8 +97,8 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
 
     def attention_view():
         tr = trace(tm, text)
-        for fig in (attention.attention_animation(tr), attention.alignment_lines(tr),
-                    attention.context_rows(tr)):
+        for fig in (attention.attention_upto(tr), attention.alignment_lines(tr),
+                    attention.context_rows(tr)):  # the export's animation: on a click
             fig.to_json()
 
     traces_cache = trace_batch(tm, sample)

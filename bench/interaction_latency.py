@@ -111,7 +111,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--passes", type=int, default=1,
-                        help="times through the tree's first steps (up to 8 steps each)")
+                        help="times through the tree's and the heatmap's first steps "
+                             "(up to 8 steps each)")
     args = parser.parse_args()
     proc, url = start_streamlit()
     try:

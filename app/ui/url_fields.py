@@ -193,6 +193,16 @@ def _lstm(cfg: core.ModelConfig) -> bool:
     return True
 
 
+def _merge(raw: str, tm: core.TrainedModel) -> bool:
+    """Attention's "Merge pieces into words" (rows and columns of words): only for an
+    attention model that reads or writes subword pieces."""
+    value = parse_flag(raw)
+    pieces = "subword" in (tm.src_vocab.level, tm.tgt_vocab.level)
+    if value and not (tm.model.has_attention and pieces):
+        raise ValueError("this model has no attention over subword pieces to merge")
+    return value
+
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     # every page: the sidebar's model (``?present=1`` is ui.presenter's own parameter)
     "shared": (Field("model", state.MODEL, "model", lambda r, c: model_key(r, c["choices"]),
@@ -209,8 +219,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "beam.attention": (Field("hyp", state.BEAM_ATTENTION, "hypothesis", _labelled,
                              dump=_label_key),),
     "attention": (_source("src", state.INSIDE_SOURCE, "input"),
-                  _picture(state.ATTENTION_PICTURE, "attention")),
-    "attention.step": (Field("step", state.ATTENTION_STEP, "step",
+                  _picture(state.ATTENTION_PICTURE, "attention"),
+                  Field("merge", state.MERGE_WORDS, "merging of pieces into words",
+                        lambda r, c: _merge(r, c["tm"]), dump=lambda v: "1" if v else "")),
+    "attention.step": (Field("step", state.ATTENTION_STEP, "row",
                              lambda r, c: parse_int(r, 0, c["last"])),),
     "hidden-states": (_source("a", state.STATES_A, "input A"),
                       _source("b", state.STATES_B, "input B"), *_states_fields("hidden"),

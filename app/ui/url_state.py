@@ -19,8 +19,8 @@ core and the widgets use) and how a value is written back. This module runs it:
   to the browser; ``stop()`` does it before ``st.stop()`` for a page that ends early
   (once ``st.stop()`` is called, every Streamlit call raises again, so not even a
   ``finally`` block could write the URL);
-  ``write_in_fragment()`` does it for a fragment that reruns alone (the beam tree's
-  player, Train's live panel).
+  ``write_in_fragment()`` does it for a fragment that reruns alone (the step player of
+  the beam tree and of the Attention heatmap, Train's live panel).
   ``write()`` mirrors the current values into ``st.query_params``; parameters not in the
   table (``run``, ``present``) are left alone.
 
@@ -148,7 +148,7 @@ def stop() -> NoReturn:
 
 
 def write_in_fragment() -> None:
-    """``write()`` from a fragment's own rerun (a step of the beam tree's player); during
+    """``write()`` from a fragment's own rerun (a step of a step player); during
     a whole-page run the fragment leaves it to ``finish``, so the page's values reach the
     browser in one message. (After a page that raised, until the next whole-page run,
     the fragment leaves the URL as it was.)"""

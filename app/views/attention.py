@@ -50,6 +50,8 @@ elif handle.has_attention:  # under the output: a narrow column made it a tall o
 
 shown = tr  # the attention charts' trace: pieces, or words on request
 subword = "subword" in (handle.tm.src_vocab.level, handle.tm.tgt_vocab.level)
+if not (handle.has_attention and subword):  # no toggle here: nothing merged in the link
+    st.session_state.pop(state.MERGE_WORDS, None)
 if handle.has_attention and subword and st.toggle(
         "Merge pieces into words", key=state.MERGE_WORDS,
         help="A word's source pieces get the sum of their weights, its output pieces the "

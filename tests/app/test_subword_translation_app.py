@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import seq2seq_core as core
+from seq2seq_core.inside import merge_pieces, trace
 from ui import services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +78,29 @@ def test_attention_merges_pieces_into_words(page):
     assert len(x) <= len(pieces["data"][0]["x"]) and x[-1].endswith("&lt;eos&gt;")
     rows = np.array([[v for v in row] for row in words["data"][0]["z"]], dtype=float)
     np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=1e-3)
+
+
+def test_a_link_keeps_the_pieces_merged_and_the_row(monkeypatch):
+    """``?merge=1`` turns "Merge pieces into words" on before the rows are counted, so
+    the link's row is a row of words, as it was when the link was copied."""
+    monkeypatch.setenv(services.models.PRETRAINED_ENV, str(ZOO))
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.query_params.update({"model": NAME, "src": "The kitten sleeps.", "merge": "1",
+                            "step": "2"})
+    at.switch_page("views/attention.py").run()
+    assert not at.exception and not at.main.warning, [w.value for w in at.main.warning]
+    assert at.toggle(key="attention_merge_words").value
+    heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    tr = trace(core.load(ZOO / NAME), "The kitten sleeps.")
+    words = merge_pieces(tr.attention, tr.source_tokens, tr.output_tokens).output_words
+    assert len(heat["y"]) == len(words) < len(tr.output_tokens)  # rows of words
+    drawn = [all(v is not None for v in row) for row in heat["z"]]
+    assert drawn == [True] * 3 + [False] * (len(drawn) - 3)  # rows 0-2 of the words
+    [code] = at.sidebar.code
+    assert "merge=1" in code.value and "step=2" in code.value
+    at.toggle(key="attention_merge_words").set_value(False).run()  # pieces: not in the link
+    [code] = at.sidebar.code
+    assert "merge=" not in code.value
 
 
 # The German and Spanish models: every view on typed everyday English, and what each

@@ -311,6 +311,7 @@ def test_an_attention_link_opens_the_heatmap_at_its_row(pretrained):
     # the row slider is the link's row: moving it moves the URL, as Copy link copies it
     at.slider(key=state.ATTENTION_STEP).set_value(4).run()
     assert drawn_rows(animation(at)) == 5 and at.query_params["step"] in ("4", ["4"])
+    assert "step=4" in link_text(at)
     # a new input opens fully drawn again; a row past the output is refused with a note
     at.text_input(key=state.INSIDE_SOURCE.widget).set_value("1-6-2077").run()
     last_row = len(animation(at)["data"][0]["z"]) - 1
@@ -318,7 +319,7 @@ def test_an_attention_link_opens_the_heatmap_at_its_row(pretrained):
     assert drawn_rows(animation(at)) == last_row + 1
     at = open_link("attention", {"src": "29.02.2004", "step": "99"})
     [note] = notes(at)
-    assert "step `99`" in note
+    assert "row `99`" in note
     last_row = len(animation(at)["data"][0]["z"]) - 1
     assert at.slider(key=state.ATTENTION_STEP).value == last_row
 
@@ -329,11 +330,27 @@ def test_attention_play_fills_the_heatmap_from_row_0(pretrained):
     at.button(key=state.ATTENTION_PLAY).click().run()
     assert at.slider(key=state.ATTENTION_STEP).value == 0 and drawn_rows(animation(at)) == 1
     assert at.button(key=state.ATTENTION_PLAY).label == "Pause"
-    for _ in range(last):  # the timer's ticks, as the beam tree's test drives them
+    at.run()  # AppTest never ticks run_every: each run is one tick
+    assert at.slider(key=state.ATTENTION_STEP).value == 1 and drawn_rows(animation(at)) == 2
+    for _ in range(last - 1):
         at.run()
     assert at.slider(key=state.ATTENTION_STEP).value == last
     assert drawn_rows(animation(at)) == last + 1
     assert at.button(key=state.ATTENTION_PLAY).label == "Play"  # stopped at the end
+    at.button(key=state.ATTENTION_PLAY).click().run()  # again, from row 0 ...
+    at.run()
+    assert at.slider(key=state.ATTENTION_STEP).value == 1
+    at.text_input(key=state.INSIDE_SOURCE.widget).set_value("1-6-2077").run()  # ... a new
+    assert at.button(key=state.ATTENTION_PLAY).label == "Play"  # input stops it, whole
+    assert not at.session_state[state.ATTENTION_PLAYING]
+    assert drawn_rows(animation(at)) == at.slider(key=state.ATTENTION_STEP).value + 1
+
+
+def test_merging_pieces_is_refused_in_a_link_for_a_model_without_pieces(pretrained):
+    at = open_link("attention", {"src": "29.02.2004", "merge": "1"})
+    [note] = notes(at)
+    assert "merging of pieces into words `1`" in note and "no attention over subword" in note
+    assert "merge=" not in link_text(at)
 
 
 def test_attention_and_hidden_states_links(pretrained):

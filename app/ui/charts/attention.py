@@ -57,23 +57,22 @@ def attention_upto(tr: Trace, row: int | None = None) -> go.Figure:
     return fig
 
 
-def attention_animation(tr: Trace, row: int | None = None) -> go.Figure:
-    """``attention_upto`` with one frame per decoder step that fills in one more row,
-    Play/Pause and a row slider that run without a server (the HTML export); starts
-    drawn up to row ``row``.
+def attention_animation(tr: Trace) -> go.Figure:
+    """The whole ``attention_upto`` heatmap with one frame per decoder step that fills in
+    one more row, Play/Pause and a row slider that run without a server (the Attention
+    view's HTML export).
 
     Raises:
         ValueError: if the trace has no attention (fixed-context decoder).
     """
-    fig = attention_upto(tr, row)
+    fig = attention_upto(tr)
     steps = len(tr.output_tokens)
-    shown = steps if row is None else min(max(row + 1, 1), steps)
     names = [str(k) for k in range(1, steps + 1)]
     fig.frames = [go.Frame(data=[go.Heatmap(z=_rows_up_to(tr.attention, k))], name=name)
                   for k, name in zip(range(1, steps + 1), names)]
     fig.update_layout(height=max(360, 26 * steps + 230), margin={**MARGIN, "b": 90, "r": 50},
                       **animation_controls(names, _step_labels(tr.output_tokens),
-                                           shown - 1, "row "))  # short: clear of Pause
+                                           steps - 1, "row "))  # short: clear of Pause
     return fig
 
 

@@ -54,7 +54,8 @@ def strip_attention(strip: np.ndarray, attention: np.ndarray, output_tokens: Seq
     Args:
         strip: (H, W) grey levels in [0, 1], ink 1 (``images.strip_image``).
         attention: (T, S) weights, S = W + 1 (the columns, then ``<eos>``).
-        output_tokens: (T,) the tokens written at each step (the frame titles).
+        output_tokens: (T,) the tokens written at each step (the title names the one
+            written at ``step``).
         spans: each digit's gold [start, end) columns, drawn as dashed boxes; None for an
             upload, where they are unknown.
         step: the decoder step whose weights are drawn.

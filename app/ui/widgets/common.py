@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-
 from seq2seq_core.attention import SCORES
 from seq2seq_core.cells import CELLS
 from seq2seq_core.decoders import DECODERS, FIXED_CONTEXTS

@@ -1,5 +1,6 @@
-"""Widgets of the inside views: which hidden states to look at, a second input, and the
-nearest neighbours' controls."""
+"""Widgets of the inside views: the Attention heatmap's row player (its keys and
+``reset_step``), which hidden states to look at, a second input, and the nearest
+neighbours' controls."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from ui import glossary, state
 from ui.charts import neighbours as neighbours_chart
 from ui.widgets import player
 from ui.widgets.common import KEEP
+
+# the Attention heatmap's row and its player (``player.step_player``)
+PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY, state.ATTENTION_PLAYING,
+                           state.ATTENTION_JUST_STARTED, state.ATTENTION_STEP_SIG)
 
 
 def one_token_variant(text: str) -> str:
@@ -76,10 +81,6 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
     k = c3.number_input("Neighbours", 1, 20, 5, key=state.NEIGHBOURS_K, persist_state=KEEP)
     return int(which), at, int(k)
 
-
-
-PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY, state.ATTENTION_PLAYING,
-                           state.ATTENTION_JUST_STARTED, state.ATTENTION_STEP_SIG)
 
 
 def reset_step(signature: tuple, last: int) -> None:

@@ -2,8 +2,8 @@
 
 The Beam search tree and the Attention heatmap play with it. Moving the slider or a tick
 of Play reruns only the fragment, and the step is a widget's session state, so a link
-keeps it (the ``draw`` callback calls ``url_state.write_in_fragment``). Their HTML
-exports carry plotly frames instead, which play with no server.
+keeps it (the ``draw`` callback calls ``url_state.write_in_fragment``). The Attention
+heatmap's HTML export carries plotly frames instead, which play with no server.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def step_player(keys: PlayerKeys, last: int, draw: Callable[[int], bool], *,
             ss[keys.playing] = ss[keys.step] < last
         left, right = st.columns(list(widths), vertical_alignment="bottom")
         left.button("Pause" if ss.get(keys.playing) else "Play", key=keys.button,
-                    on_click=_toggle_play, args=(keys, last), width="stretch", help=help)
+                    on_click=_toggle_play, args=(keys, last), width="stretch", help=help,
+                    disabled=last == 0)  # one step: nothing to play
         step = right.slider(label, 0, max(last, 1), key=keys.step, disabled=last == 0)
         if draw(step) or playing != bool(ss.get(keys.playing)):
             st.rerun()  # the whole page
