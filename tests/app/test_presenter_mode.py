@@ -85,12 +85,14 @@ def test_attention_shows_one_picture_at_a_time_in_presenter_mode():
     at.toggle(key=state.PRESENT).set_value(True).run()
     assert not at.exception, at.exception
     assert charts(at) == {state.ATTENTION_ANIMATION}
+    at.slider(key=state.ATTENTION_STEP).set_value(3).run()
     for name, key in (("Alignment lines", state.ALIGNMENT_LINES),
                       ("Context vectors", state.CONTEXT_ROWS),
                       ("Heatmap", state.ATTENTION_ANIMATION)):
         at.button_group(key=state.ATTENTION_PICTURE).set_value(name).run()
         assert not at.exception, at.exception
         assert charts(at) == {key}, name
+    assert at.slider(key=state.ATTENTION_STEP).value == 3  # the row kept meanwhile
     at.toggle(key=state.PRESENT).set_value(False).run()
     assert len(charts(at)) == 3
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.widgets.common import KEEP
+
 PLAY_SECONDS = 0.8  # one step per tick while playing
 
 
@@ -71,7 +73,8 @@ def step_player(keys: PlayerKeys, last: int, draw: Callable[[int], bool], *,
         left.button("Pause" if ss.get(keys.playing) else "Play", key=keys.button,
                     on_click=_toggle_play, args=(keys, last), width="stretch", help=help,
                     disabled=last == 0)  # one step: nothing to play
-        step = right.slider(label, 0, max(last, 1), key=keys.step, disabled=last == 0)
+        step = right.slider(label, 0, max(last, 1), key=keys.step, disabled=last == 0,
+                            persist_state=KEEP)  # kept while another picture is shown
         if draw(step) or playing != bool(ss.get(keys.playing)):
             st.rerun()  # the whole page
 
