@@ -40,7 +40,8 @@ def _overlay(weights: Sequence[float], height: int) -> list[go.BaseTraceType]:
                   customdata=list(weights), showlegend=False,
                   hovertemplate="column %{x}<br>weight %{customdata:.3f}<extra></extra>")
     band = go.Heatmap(z=[list(weights)], x=x, y=[-BAND_GAP - 0.5], zmin=0.0, zmax=1.0,
-                      colorscale="Oranges", colorbar={"title": {"text": "weight"}, "len": 0.5},
+                      colorscale="Oranges", colorbar={"title": {"text": "weight"}, "len": 1.0,
+                                                          "tickvals": [0, 0.5, 1]},
                       hovertemplate="column %{x}<br>weight %{z:.3f}<extra></extra>")
     return [bars, band]
 
