@@ -18,6 +18,8 @@ EXCEPTION = '[data-testid="stException"]'
 # Decode's greedy and beam outputs: code spans in containers keyed output_greedy, output_beam
 OUTPUTS = '[data-testid="stMain"] [class*="st-key-output_"] code'
 TIMEOUT = 60_000  # ms: the server shares 2 cores with the browser and a training thread
+SCREEN_HEIGHT = 720  # px: the room's screen, 1280x720
+SHOWN_PX = 200  # a picture allowed to run past the bottom shows at least this much
 VIEWS = ("Decode", "Beam search", "Attention", "Hidden states", "Train", "Training replay",
          "Compare", "About")  # the sidebar navigation, in order
 
@@ -168,3 +170,23 @@ def click_animation_slider(page: Page, figure, fraction: float) -> None:
     page.mouse.click(box["x"] + 8 + fraction * (box["width"] - 16),
                      box["y"] + box["height"] / 2)
     page.wait_for_timeout(800)  # the frame transition
+
+
+def box_of(found) -> dict | None:
+    """The element's (a locator's) top and bottom in px; a live chart is redrawn every
+    second, so a detached element is looked up again (up to 10 times)."""
+    for _ in range(10):
+        if found.count():
+            b = found.bounding_box()
+            if b is not None:
+                return {"top": round(b["y"]), "bottom": round(b["y"] + b["height"])}
+        found.page.wait_for_timeout(200)
+    return None
+
+
+def in_view(b: dict | None, whole: bool, shown_px: int = SHOWN_PX) -> bool:
+    """The box ``b`` (``box_of``) shows without scrolling on a ``SCREEN_HEIGHT`` screen:
+    whole, or (``whole`` False) its top ``shown_px`` px."""
+    if b is None or b["top"] < 0:
+        return False
+    return b["bottom"] <= SCREEN_HEIGHT if whole else b["top"] + shown_px <= SCREEN_HEIGHT

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app_driver import TIMEOUT, open_page, screenshot, set_slider, settle
+from app_driver import TIMEOUT, box_of, in_view, open_page, screenshot, set_slider, settle
 
 
 def strip_chart_step(page: Page, row: int) -> str:
@@ -90,8 +90,8 @@ def test_hidden_states_of_a_digits_model_shows_the_plot_first(page, app_url, sho
     expect(plot).to_be_visible(timeout=TIMEOUT)
     settle(page)
     screenshot(page, shots / "digits-hidden-states-1280x720.png")
-    found = plot.bounding_box()
-    assert found is not None and 0 <= found["y"] and found["y"] + found["height"] <= 720, found
+    found = box_of(plot)
+    assert in_view(found, whole=True), found
     folded = page.get_by_text("Inputs A and B: the two strips")
     expect(folded).to_be_visible()
     folded.click()  # the pickers are there, one click away
@@ -106,25 +106,23 @@ def test_decode_and_beam_of_a_digits_model_keep_their_results_on_screen(page, ap
     page.set_viewport_size({"width": 1280, "height": 720})
     shown_px = 60  # the start of a picture that runs past the bottom
 
-    def box(selector: str) -> dict:
+    def box(selector: str) -> dict | None:
         found = page.locator(selector).first
         expect(found).to_be_visible(timeout=TIMEOUT)
-        b = found.bounding_box()
-        assert b is not None
-        return b
+        return box_of(found)
 
     open_page(page, f"{app_url}/?model=digits-attention")
     heatmap = box('.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg')
     settle(page)
     screenshot(page, shots / "digits-decode-1280x720.png")
-    beam_output = page.locator('[data-testid="stMain"] [class*="st-key-output_beam"] code')
-    b = beam_output.bounding_box()
-    assert b is not None and b["y"] + b["height"] <= 720, b
-    assert heatmap["y"] + shown_px <= 720, heatmap
+    beam_output = box('[data-testid="stMain"] [class*="st-key-output_beam"] code')
+    assert in_view(beam_output, whole=True), beam_output
+    assert in_view(heatmap, whole=False, shown_px=shown_px), heatmap
 
     open_page(page, f"{app_url}/beam?model=digits-attention")
     tree = box('.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg')
     settle(page)
     screenshot(page, shots / "digits-beam-1280x720.png")
     play = box(".st-key-beam_play")
-    assert play["y"] + play["height"] <= 720 and tree["y"] + shown_px <= 720, (play, tree)
+    assert in_view(play, whole=True), play
+    assert in_view(tree, whole=False, shown_px=shown_px), tree

@@ -14,16 +14,15 @@ import json
 import re
 from pathlib import Path
 
-from app_driver import (TIMEOUT, assert_no_exception, nav, open_page, train_tiny,
-                        wait_for_step)
-from playwright.sync_api import Locator, Page, expect
+from app_driver import (SCREEN_HEIGHT, TIMEOUT, assert_no_exception, box_of, in_view, nav,
+                        open_page, train_tiny, wait_for_step)
+from playwright.sync_api import Page, expect
 
 from bench.common import settle
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
-WIDTH, HEIGHT = 1280, 720
+WIDTH, HEIGHT = 1280, SCREEN_HEIGHT
 MIN_PX = 16  # presenter mode: the smallest chart text a room can read
-SHOWN_PX = 200  # a picture allowed to run past the bottom shows at least this much
 MAIN = '[data-testid="stMain"]'
 
 # Every text plotly drew, with its computed size, and each chart's hover label size.
@@ -68,26 +67,6 @@ def box(page: Page, selector: str, nth: int = 0) -> dict | None:
         bottom = box_of(page.get_by_text(re.compile(r"^log-prob .* tokens")).nth(1))
         return top and bottom and {"top": top["top"], "bottom": bottom["bottom"]}
     return box_of(page.locator(selector).nth(nth))
-
-
-def box_of(found: Locator) -> dict | None:
-    """The element's box; a live chart is redrawn every second, so a detached element is
-    looked up again (up to 10 times)."""
-    for _ in range(10):
-        if found.count():
-            b = found.bounding_box()
-            if b is not None:
-                return {"top": round(b["y"]), "bottom": round(b["y"] + b["height"])}
-        found.page.wait_for_timeout(200)
-    return None
-
-
-def in_view(b: dict | None, whole: bool) -> bool:
-    """The picture shows without scrolling: whole, or (``whole`` False) its top
-    ``SHOWN_PX`` px."""
-    if b is None or b["top"] < 0:
-        return False
-    return b["bottom"] <= HEIGHT if whole else b["top"] + SHOWN_PX <= HEIGHT
 
 
 def chart(key: str) -> str:
