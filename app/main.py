@@ -50,6 +50,9 @@ with st.sidebar:
     widgets.sidebar.heartbeat()
     presenter.toggle()
 
-page.run()
-url_state.finish()  # the URL shows where the page ended (a view stopping early: url_state.stop)
+try:
+    page.run()
+    url_state.finish()  # the URL shows where the page ended (a view stopping early: stop())
+finally:
+    url_state.end_run()  # also after a page that raised: fragments write the URL again
 services.server.freeze_startup_objects()  # once per process; see its docstring

@@ -51,7 +51,7 @@ def begin(page: str) -> None:
     """Once per run, before the sidebar: read the query when ``page`` opens (a new tab
     or a page switch) and apply the shared field (the sidebar's model)."""
     ss = st.session_state
-    ss[state.URL_FULL_RUN] = True  # until ``finish``: fragments leave the URL to it
+    ss[state.URL_FULL_RUN] = True  # until ``end_run``: fragments leave the URL to it
     if ss.get(state.URL_PAGE) != page:
         ss[state.URL_PAGE] = page
         ours = ss.get(state.URL_WRITTEN, {})  # left from the page before: not a link
@@ -150,8 +150,7 @@ def stop() -> NoReturn:
 def write_in_fragment() -> None:
     """``write()`` from a fragment's own rerun (a step of a step player); during
     a whole-page run the fragment leaves it to ``finish``, so the page's values reach the
-    browser in one message. (After a page that raised, until the next whole-page run,
-    the fragment leaves the URL as it was.)"""
+    browser in one message."""
     if not st.session_state.get(state.URL_FULL_RUN):
         write()
 
@@ -187,12 +186,18 @@ def finish() -> None:
     """End of a whole-page run (main.py, after the page; ``stop`` for a page that ends
     early): write the URL, fill the Copy link popover with it, and redraw this run's
     notes now that each refused value's widget shows what replaced it."""
-    st.session_state[state.URL_FULL_RUN] = False
+    end_run()  # here too: after ``st.stop()`` (``stop``) even session state is out of reach
     write()
     slots = st.session_state.pop(state.URL_NOTES_SLOT, None)
     if slots is not None:
         _show_notes(slots[0])
         _show_link(slots[1])
+
+
+def end_run() -> None:
+    """The whole-page run is over (main.py, in a ``finally``): from now on a fragment's
+    own rerun writes the URL (``write_in_fragment``), even after a page that raised."""
+    st.session_state[state.URL_FULL_RUN] = False
 
 
 def copy_link() -> DeltaGenerator:

@@ -438,3 +438,23 @@ def test_a_train_link_keeps_presenter_modes_picture(pretrained):
     assert notes(at) == [] and at.session_state[state.TRAIN_PICTURE] == "Held-out"
     at = open_link("train", {"picture": "trajectories"})  # another view's picture
     assert notes(at) and "picture" in notes(at)[0]
+
+
+def test_after_a_page_that_raised_fragments_write_the_url_again(pretrained, monkeypatch):
+    """A step player's own rerun writes the URL only outside a whole-page run; a page
+    that raised must not leave the run marked as going on (its steps would then never
+    reach the URL until the next whole-page run)."""
+    from ui.services import inside
+
+    at = open_link("attention", {"src": "29.02.2004"})
+    assert not at.session_state[state.URL_FULL_RUN]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a view")
+
+    monkeypatch.setattr(inside, "trace_text", broken)
+    at.text_input(key=state.INSIDE_SOURCE.widget).set_value("1-6-2077").run()
+    assert at.exception  # (its text is redacted: showErrorDetails is off)
+    assert not at.session_state[state.URL_FULL_RUN]
+    at = open_link("train", {})  # a page that stops early (no run yet): the same
+    assert not at.session_state[state.URL_FULL_RUN]
