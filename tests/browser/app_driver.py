@@ -48,6 +48,15 @@ def choose(page: Page, label: str, option: str | re.Pattern) -> None:
     page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
 
 
+def type_source(page: Page, label: str, text: str) -> None:
+    """Type ``text`` into the text box ``label`` and press Enter, as a user does."""
+    settle(page)  # a page still rerunning shows its inputs inert
+    source = page.get_by_label(label, exact=True)
+    source.fill(text)
+    source.press("Enter")
+    settle(page)
+
+
 def fill_number(page: Page, label: str, value: int | float) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(str(value))

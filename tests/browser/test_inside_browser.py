@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app_driver import (TIMEOUT, assert_no_exception, click_animation_slider, fill_number,
-                        nav, open_page, screenshot, set_slider, settle)
+                        nav, open_page, screenshot, set_slider, settle, type_source)
 
 
 def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
@@ -38,9 +38,7 @@ def row_to(page: Page, row: int) -> int:
 
 def test_the_attention_heatmap_at_its_first_and_last_row(page, app_url, shots):
     open_page(page, f"{app_url}/attention")
-    source = page.get_by_label("Source text", exact=True)
-    source.fill("March 3, 2021")
-    source.press("Enter")
+    type_source(page, "Source text", "March 3, 2021")
     expect(page.get_by_text("2021-03-03").first).to_be_visible(timeout=TIMEOUT)
     settle(page)
     assert page.evaluate(ROWS_DRAWN) == 11  # a new input: every row drawn

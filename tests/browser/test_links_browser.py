@@ -14,7 +14,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from app_driver import TIMEOUT, assert_no_exception, open_page, screenshot, set_slider
+from app_driver import (TIMEOUT, assert_no_exception, open_page, screenshot, set_slider,
+                        type_source)
 from bench.common import settle
 
 MAIN = '[data-testid="stMain"]'
@@ -105,9 +106,7 @@ def same_view(first: Page, second: Page, shots: Path, name: str) -> dict:
 def test_a_decode_link_opens_the_same_view(browser, context_args, app_url, shots):
     page = browser.new_context(**context_args).new_page()
     open_page(page, app_url)
-    source = page.get_by_label("Source text", exact=True)
-    source.fill("24 décembre 1998")
-    source.press("Enter")
+    type_source(page, "Source text", "24 décembre 1998")
     set_slider(page, "Beam width K", 3)
     expect(page.get_by_text("Beam search (K=3, α=0)")).to_be_visible(timeout=TIMEOUT)
     settle(page)
@@ -127,9 +126,7 @@ def test_a_decode_link_opens_the_same_view(browser, context_args, app_url, shots
 def test_a_beam_link_opens_the_same_step(browser, context_args, app_url, shots):
     page = browser.new_context(**context_args).new_page()
     open_page(page, f"{app_url}/beam")
-    source = page.get_by_label("Source text", exact=True)
-    source.fill("Sunday, 20 July 1969")
-    source.press("Enter")
+    type_source(page, "Source text", "Sunday, 20 July 1969")
     set_slider(page, "Beam width K", 4)
     expect(page).to_have_url(re.compile(r"[?&]k=4(&|$)"), timeout=TIMEOUT)  # URL follows
     settle(page)
@@ -149,9 +146,7 @@ def test_a_beam_link_opens_the_same_step(browser, context_args, app_url, shots):
 def test_an_attention_link_opens_the_same_row(browser, context_args, app_url, shots):
     page = browser.new_context(**context_args).new_page()
     open_page(page, f"{app_url}/attention")
-    source = page.get_by_label("Source text", exact=True)
-    source.fill("Sunday, 20 July 1969")
-    source.press("Enter")
+    type_source(page, "Source text", "Sunday, 20 July 1969")
     expect(page.get_by_text("1969-07-20").first).to_be_visible(timeout=TIMEOUT)
     settle(page)
     set_slider(page, "Row", 4)  # the heatmap drawn up to row 4

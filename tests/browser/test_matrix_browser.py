@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_driver import TIMEOUT, assert_no_exception, choose, nav, open_page, screenshot
+from app_driver import (TIMEOUT, assert_no_exception, choose, nav, open_page, screenshot,
+                        type_source)
 from playwright.sync_api import Page, expect
 
 from bench.common import settle, start_streamlit, stop
@@ -112,13 +113,6 @@ def overlaps(items: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
 def texts(items: list[dict], across: bool = True) -> list[str]:
     """The labels in reading order: left to right (``across``), else top to bottom."""
     return [i["text"] for i in sorted(items, key=lambda i: i["box"][0 if across else 1])]
-
-
-def type_source(page: Page, label: str, text: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(text)
-    box.press("Enter")
-    settle(page)
 
 
 def assert_clean(page: Page) -> None:

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from app_driver import (SCREEN_HEIGHT, TIMEOUT, assert_no_exception, box_of, in_view, nav,
-                        open_page, train_tiny, wait_for_step)
+                        open_page, train_tiny, type_source, wait_for_step)
 from playwright.sync_api import Page, expect
 
 from bench.common import settle
@@ -78,14 +78,6 @@ def charts_drawn(page: Page) -> None:
         '[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))""",
                            timeout=TIMEOUT)
     page.wait_for_timeout(500)
-
-
-def type_source(page: Page, label: str, text: str) -> None:
-    settle(page)  # a page still rerunning shows its inputs inert
-    source = page.get_by_label(label, exact=True)
-    source.fill(text)
-    source.press("Enter")
-    settle(page)
 
 
 # view -> what must show: (name, selector, nth, whole)
