@@ -105,9 +105,9 @@ def _replay_views(page, url: str, out: Path) -> None:
     settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     _shot(page, out / "replay.png")  # the newest snapshot
-    _slider_to(page, 0, 0.0)
+    _st_slider(page, "Snapshot", 0)
     _shot(page, out / "replay_first.png")
-    _slider_to(page, 0, 3 / 11)
+    _st_slider(page, "Snapshot", 3)  # evaluations every 50 steps: after 200
     _shot(page, out / "replay_step200.png")
 
 

@@ -163,6 +163,9 @@ REPLAY_RUN = "replay_run"
 REPLAY_PROBE = SourceBox("replay_probe", "replay_probe_task", "replay_probe_input")
 REPLAY_CHART, REPLAY_EXPORT, REPLAY_ALIGNMENT = "replay_chart", "replay_export", \
     "replay_alignment"
+REPLAY_STEP, REPLAY_STEP_SIG = "replay_step", "replay_step_sig"  # the snapshot shown
+REPLAY_PLAY, REPLAY_PLAYING = "replay_play", "replay_playing"  # the snapshots' player
+REPLAY_JUST_STARTED = "replay_just_started"
 
 # -- Links: the URL query <-> these keys (ui.url_state) --
 URL_PAGE = "url_page"  # the page whose query was read last (another one: read again)

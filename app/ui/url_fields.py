@@ -231,6 +231,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "replay.run": (Field("replay", state.REPLAY_RUN, "run",
                          lambda r, c: parse_choice(f"run:{r}", c["labels"]),
                          dump=lambda v: v.removeprefix("run:")),),
+    "replay.step": (Field("snapshot", state.REPLAY_STEP, "snapshot",
+                          lambda r, c: parse_int(r, 0, c["last"])),),
     "replay.probe": (_source("probe", state.REPLAY_PROBE, "probe input"),
                      *_states_fields("replay")),
     "compare": (Field("mode", state.COMPARE_MODE, "comparison",

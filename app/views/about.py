@@ -38,7 +38,7 @@ opens first. Words in the guide link to the [glossary](#glossary) below.
   accuracy, the task's own metric ([BLEU and chrF](#bleu-chrf) for translation,
   [PER](#per) for g2p) and sample predictions update live. *Pause*, *Step* and *Speed*
   slow it down to talk over; *Use in Decode* and *Download* keep the model.
-- **Training replay**: a slider over a finished run's evaluations replays one input's
+- **Training replay**: Play, or a slider over a run's evaluations, replays one input's
   attention, states and prediction as the model learned.
 - **Compare**: a fixed-context model and an attention model (or any two of a task) on
   the same inputs: accuracy by source length, one input through both, greedy vs beam.

@@ -90,7 +90,7 @@ if handle.has_attention and only in (None, "Heatmap"):
         return False
 
     with view_right:
-        widgets.player.step_player(widgets.inside.PLAYER, last, draw, label="Row",
+        widgets.player.step_player(widgets.inside.ATTENTION_PLAYER, last, draw, label="Row",
                                    help="Fill in the heatmap one decoder step at a time.",
                                    widths=(1, 4))
     with view_left:

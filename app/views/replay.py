@@ -1,6 +1,7 @@
 """Training replay: one probe input seen through the snapshots a run kept at each
-evaluation; a slider over training time shows attention sharpen and the trajectory
-organise. Exports the replay as a self-contained HTML file."""
+evaluation; Play and a snapshot slider over training time (the snapshot is in the link)
+show attention sharpen and the trajectory organise. Exports the replay as a
+self-contained HTML file."""
 
 from __future__ import annotations
 
@@ -17,18 +18,30 @@ POLL_SECONDS = 5.0
 
 def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
                  polling: bool) -> None:
-    """The replay figure, its export and the alignment score curve (polled while training)."""
+    """The replay at one snapshot with its player (Play and a snapshot slider, kept in
+    the link), its export and the alignment score curve (polled while training)."""
     try:
         frames, basis = services.inside.replay(entry, probe, sel, state.runs())
     except (core.InputError, ValueError) as err:
         st.error(md_escape(str(err)))
         return
-    fig = charts.trajectory.replay_figure(frames, sel, basis.explained_variance_ratio)
-    figures.show(fig, key=state.REPLAY_CHART, view="replay", model=entry.name, source=probe)
+    last, explained = len(frames) - 1, basis.explained_variance_ratio
+    widgets.player.reset(widgets.inside.REPLAY_PLAYER, (entry.key, probe, sel), last)
+    url_state.restore("replay.step", last=last)  # a link's snapshot, once they are known
+
+    def draw(k: int) -> bool:
+        url_state.write_in_fragment()  # the player reruns alone: the snapshot in the URL
+        figures.show(charts.trajectory.replay_at(frames, sel, explained, k),
+                     key=state.REPLAY_CHART, view="replay", model=entry.name, source=probe)
+        return False
+
+    widgets.player.step_player(widgets.inside.REPLAY_PLAYER, last, draw, label="Snapshot",
+                               help="Step through training, one kept snapshot at a time.")
     st.caption(f"{len(frames)} snapshots kept (at most {entry.run.replay.max_snapshots}, "
                f"thinned evenly), {entry.run.replay.nbytes / 2**20:.1f} MiB. Trajectory axes: "
                f"PCA fitted on the newest snapshot's states over the run's held-out inputs.")
-    figures.html_download(fig, key=state.REPLAY_EXPORT, label="Export replay (HTML)",
+    figures.html_download(charts.trajectory.replay_figure(frames, sel, explained),
+                          key=state.REPLAY_EXPORT, label="Export replay (HTML)",
                           name=f"replay-run{entry.number}-{entry.task}")
     evals = entry.run.snapshot().evals
     if any(e.alignment_score is not None for e in evals):

@@ -133,6 +133,22 @@ def test_replay_figure_has_one_frame_per_snapshot_on_fixed_axes():
     assert list(second[1].x) == [-1, 0, 1, 2] and (second[2].x[0], second[2].y[0]) == (2, 2)
 
 
+def test_replay_at_draws_one_snapshot_on_the_axes_of_all():
+    frames = [ReplayFrame(step, hand_trace(REVERSED), np.array(pts, np.float32))
+              for step, pts in ((10, [[0, 0], [1, 1], [2, 0], [3, 3]]),
+                                (20, [[-1, 0], [0, 5], [1, 0], [2, 2]]))]
+    whole = trajectory_charts.replay_figure(frames, StateSelection())
+    for at, want in ((0, 0), (1, 1), (None, 1), (-3, 0), (7, 1)):
+        fig = trajectory_charts.replay_at(frames, StateSelection(), at=at)
+        assert not fig.frames and not fig.layout.sliders  # the view's player steps it
+        assert f"after {frames[want].step} steps" in fig.layout.title.text
+        assert list(fig.data[1].x) == list(frames[want].points[:, 0])
+        assert fig.layout.xaxis2.range == whole.layout.xaxis2.range  # fixed: every snapshot
+        assert fig.layout.yaxis2.range == whole.layout.yaxis2.range
+    with pytest.raises(ValueError, match="no snapshots"):
+        trajectory_charts.replay_at([], StateSelection())
+
+
 def test_length_buckets_pool_pairs_by_weight():
     got = compare_charts.length_buckets([(5, 2, 1.0), (7, 2, 0.5), (12, 1, 0.0)], width=5)
     assert got == [("5-7", 4, 0.75), ("12", 1, 0.0)]

@@ -121,8 +121,10 @@ def test_compare_trains_both_then_replay_replays_a_snapshot_per_evaluation(pretr
 
     at.switch_page("views/replay.py").run()
     assert not at.exception
-    replay = figures(at)[0]
-    assert [f["name"] for f in replay["frames"]] == ["10", "20"]
+    assert at.slider(key="replay_step").max == 1  # snapshots after 10 and 20 steps
+    assert figures(at)[0]["layout"]["title"]["text"].startswith("after 20 steps")
+    at.slider(key="replay_step").set_value(0).run()
+    assert figures(at)[0]["layout"]["title"]["text"].startswith("after 10 steps")
     assert at.get("download_button")
 
 

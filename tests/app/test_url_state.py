@@ -406,6 +406,30 @@ def test_a_replay_link_restores_the_run_probe_and_states(pretrained):
     assert at.text_input(key=state.REPLAY_PROBE.widget).value == "hello"
     assert at.radio(key=state.STATES_PART).value == "decoder"
     assert at.query_params["probe"] == "hello" and at.query_params["replay"] == run.run_id
+    # the snapshot shown: the newest by default; a link's, and the slider's, kept
+    snaps = run.replay.snapshots()
+    assert len(snaps) >= 2
+    assert at.slider(key=state.REPLAY_STEP).value == len(snaps) - 1
+
+    def title(at: AppTest) -> str:
+        import json
+        [fig] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if c.proto.id.endswith(f"-{state.REPLAY_CHART}")]
+        return fig["layout"]["title"]["text"]
+
+    assert title(at).startswith(f"after {snaps[-1].step} steps")
+    at = open_link("replay", {"run": run.run_id, "model": key, "replay": run.run_id,
+                              "snapshot": "0"})
+    assert notes(at) == [] and at.slider(key=state.REPLAY_STEP).value == 0
+    assert title(at).startswith(f"after {snaps[0].step} steps")
+    assert "snapshot=0" in link_text(at)
+    at.slider(key=state.REPLAY_STEP).set_value(1).run()
+    assert title(at).startswith(f"after {snaps[1].step} steps")
+    assert at.query_params["snapshot"] in ("1", ["1"])
+    at = open_link("replay", {"run": run.run_id, "replay": run.run_id, "snapshot": "99"})
+    [note] = notes(at)
+    assert "snapshot `99`" in note
+    assert at.slider(key=state.REPLAY_STEP).value == len(snaps) - 1
 
 
 def test_a_replay_link_to_a_run_that_is_gone_says_so(pretrained):

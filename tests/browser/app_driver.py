@@ -169,18 +169,6 @@ def upload_checkpoint(page: Page, name: str, data: bytes) -> None:
     box.set_input_files(files=[{"name": name, "mimeType": "application/zip", "buffer": data}])
 
 
-def click_animation_slider(page: Page, figure, fraction: float) -> None:
-    """Click the animation slider of plotly ``figure`` (a locator) at ``fraction`` of its
-    rail (0 = first frame, 1 = last) and wait for the frame transition."""
-    figure.scroll_into_view_if_needed()
-    rail = figure.locator("rect.slider-rail-touch-rect").first
-    box = rail.bounding_box()
-    assert box is not None, "the chart has no animation slider"
-    page.mouse.click(box["x"] + 8 + fraction * (box["width"] - 16),
-                     box["y"] + box["height"] / 2)
-    page.wait_for_timeout(800)  # the frame transition
-
-
 def box_of(found) -> dict | None:
     """The element's (a locator's) top and bottom in px; a live chart is redrawn every
     second, so a detached element is looked up again (up to 10 times)."""

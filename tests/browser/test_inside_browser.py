@@ -8,17 +8,20 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app_driver import (TIMEOUT, assert_no_exception, click_animation_slider, fill_number,
-                        nav, open_page, screenshot, set_slider, settle, type_source)
+from app_driver import (TIMEOUT, assert_no_exception, fill_number, nav, open_page, screenshot,
+                        set_slider, settle, type_source)
 
 
-def plotly_slider_to(page: Page, chart: int, fraction: float) -> str:
-    """Click the animation slider of the ``chart``-th plotly chart at ``fraction`` of its
-    rail (0 = first frame, 1 = last) and return the slider's current-value text."""
-    figure = page.locator('[data-testid="stPlotlyChart"]').nth(chart)
-    click_animation_slider(page, figure, fraction)
-    # plotly draws the current value as the slider's first label; SVG has no innerText
-    return figure.locator("text.slider-label").first.text_content() or ""
+def snapshot_to(page: Page, k: int) -> str:
+    """Move the replay's snapshot slider to ``k``; the replay's title once it changed."""
+    title = page.locator(".st-key-replay_chart text.gtitle").first
+    before = title.text_content() or ""
+    set_slider(page, "Snapshot", k)
+    settle(page)
+    page.wait_for_function("([sel, old]) => { const t = document.querySelector(sel);"
+                           " return t && t.textContent !== old; }",
+                           arg=[".st-key-replay_chart text.gtitle", before], timeout=TIMEOUT)
+    return title.text_content() or ""
 
 
 ROWS_DRAWN = """() => {
@@ -77,11 +80,15 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     nav(page, "Training replay")
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=TIMEOUT)
     settle(page)
-    first = plotly_slider_to(page, 0, 0.0)
+    slider = page.locator('input[type="range"][aria-label="Snapshot"]')
+    newest = int(float(slider.input_value()))
+    assert newest >= 2  # evaluations at 30, 60, 90 and 120 steps
+    first = snapshot_to(page, 0)
     screenshot(page, shots / "replay-first.png")
-    last = plotly_slider_to(page, 0, 1.0)
+    expect(page).to_have_url(re.compile(r"[?&]snapshot=0(&|$)"), timeout=TIMEOUT)
+    last = snapshot_to(page, newest)
     screenshot(page, shots / "replay-last.png")
-    steps = [int(m.group(1)) for m in (re.search(r"step (\d+)", t) for t in (first, last))
+    steps = [int(m.group(1)) for m in (re.search(r"after (\d+) steps", t) for t in (first, last))
              if m]
     assert len(steps) == 2 and steps[0] < steps[1], (first, last)
 

@@ -94,7 +94,9 @@ PICTURES = {
     "compare": [("accuracy by length", chart("compare_by_length_stored"), 0, True)],
     "train": [("loss and accuracy", chart("train_curves"), 0, True),
               ("sample predictions", ".st-key-train_samples", 0, False)],
-    "replay": [("replay figure with its slider", chart("replay_chart"), 0, True)],
+    "replay": [("Play", ".st-key-replay_play", 0, True),
+               ("snapshot slider", ".st-key-replay_step", 0, True),
+               ("replay figure", chart("replay_chart"), 0, True)],
 }
 
 

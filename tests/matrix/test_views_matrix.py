@@ -452,16 +452,18 @@ def test_replay_view(kind, tiny_run):
     probe = next(t for t in kind.inputs if not snaps[-1].tm.src_vocab.unknown_tokens(t))
     at = open_page("views/replay.py", None, entry.task, {state.REPLAY_PROBE: probe},
                    query={QUERY_KEY: entry.run.run_id})
-    fig = chart(at, state.REPLAY_CHART)
-    assert [f["name"] for f in fig["frames"]] == [str(s.step) for s in snaps]
-    for frame, snap in zip(fig["frames"], snaps, strict=True):
+    assert at.slider(key=state.REPLAY_STEP).value == len(snaps) - 1  # the newest first
+    for k, snap in enumerate(snaps):  # each snapshot, through the view's player
+        at.slider(key=state.REPLAY_STEP).set_value(k).run()
+        assert not at.exception, at.exception
+        fig = chart(at, state.REPLAY_CHART)
         tr = trace(snap.tm, core.check_source(snap.tm, probe))
         output = check_trace(snap.tm, tr)
-        layout = frame["layout"]
+        layout = fig["layout"]
         assert layout["title"]["text"] == (f"after {snap.step} steps: prediction "
                                            f"<b>{html.escape(tr.output_text) or '(nothing)'}</b>")
         assert layout["yaxis"]["ticktext"] == thinned_ticks(token_labels(output))[1]
-        path = frame["data"][1]
+        path = fig["data"][1]
         tokens = source_tokens(snap.tm, probe) if at.radio(key=state.STATES_PART).value \
             == "encoder" else output
         assert path["text"] == token_labels(tokens)

@@ -197,39 +197,42 @@ def _replay_layout(frame: ReplayFrame) -> dict:
                       "range": [len(tokens) - 0.5, -0.5]}}
 
 
-def replay_figure(frames: Sequence[ReplayFrame], sel: StateSelection,
-                  explained: Sequence[float] = ()) -> go.Figure:
+def _replay_data(frame: ReplayFrame, sel: StateSelection) -> list:
+    """One snapshot's traces: the left panel, then the trajectory (always two traces,
+    so every frame of the animation replaces the same ones)."""
+    panel = trajectory_panels([frame.trace], [""], None, sel, [frame.points])[0]
+    traj = _panel_traces(panel, 2, COLORS[1])
+    if len(traj) == 1:  # keep the trace count fixed across frames
+        traj.append(go.Scatter(x=[], y=[], mode="markers", showlegend=False))
+    return [_replay_left(frame)] + traj
+
+
+def replay_at(frames: Sequence[ReplayFrame], sel: StateSelection,
+              explained: Sequence[float] = (), at: int | None = None) -> go.Figure:
     """Attention (or output probabilities for a fixed-context model) and the probe's
-    trajectory, one frame per snapshot, slider over training steps; starts at the last.
+    trajectory as snapshot ``at`` saw them (0 = the oldest; clamped; the newest by
+    default), on axes fixed over every snapshot, so stepping through them moves only
+    what training changed.
 
     Args:
         frames: the probe seen through each snapshot, oldest first.
         sel: the states the frames' points are; encoder trajectories get their final
             state (the context vector) marked.
         explained: explained-variance shares of the basis, for the axis titles.
+        at: the snapshot drawn.
 
     Raises:
         ValueError: for no frames.
     """
     if not frames:
         raise ValueError("no snapshots to replay")
+    k = len(frames) - 1 if at is None else min(max(at, 0), len(frames) - 1)
     attention = frames[-1].trace.attention is not None
     fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.12,
                         subplot_titles=("attention" if attention else "p(output token)",
                                         "trajectory (shared PCA axes)"))
-
-    def data(frame: ReplayFrame) -> list:
-        panel = trajectory_panels([frame.trace], [""], None, sel, [frame.points])[0]
-        traj = _panel_traces(panel, 2, COLORS[1])
-        if len(traj) == 1:  # keep the trace count fixed across frames
-            traj.append(go.Scatter(x=[], y=[], mode="markers", showlegend=False))
-        return [_replay_left(frame)] + traj
-
-    for tr, col in zip(data(frames[-1]), (1, 2, 2)):
+    for tr, col in zip(_replay_data(frames[k], sel), (1, 2, 2)):
         fig.add_trace(tr, row=1, col=col)
-    names = [str(f.step) for f in frames]
-    fig.frames = [go.Frame(data=data(f), name=name, layout=_replay_layout(f))
-                  for f, name in zip(frames, names)]
     ranges = axis_ranges([f.points for f in frames], 2)
     fig.update_xaxes(range=ranges[0], title_text=_axis_title(0, explained), row=1, col=2)
     fig.update_yaxes(range=ranges[1], title_text=_axis_title(1, explained), row=1, col=2)
@@ -240,10 +243,25 @@ def replay_figure(frames: Sequence[ReplayFrame], sel: StateSelection,
                          tickangle=-60, range=[-0.5, len(source) - 0.5], row=1, col=1)
     else:
         fig.update_xaxes(range=[0, 1], row=1, col=1)
-    fig.update_layout(**_replay_layout(frames[-1]))
-    fig.update_layout(height=REPLAY_HEIGHT, showlegend=False,
-                      margin={"l": 80, "r": 10, "t": 80, "b": 10},  # room for row labels
+    fig.update_layout(**_replay_layout(frames[k]))
+    fig.update_layout(height=REPLAY_HEIGHT - 60, showlegend=False,  # controls: the view's
+                      margin={"l": 80, "r": 10, "t": 80, "b": 10})  # room for row labels
+    return fig
+
+
+def replay_figure(frames: Sequence[ReplayFrame], sel: StateSelection,
+                  explained: Sequence[float] = ()) -> go.Figure:
+    """``replay_at`` the newest snapshot with one frame per snapshot and Play and a
+    slider over training steps that run with no server (the replay's HTML export).
+
+    Raises:
+        ValueError: for no frames.
+    """
+    fig = replay_at(frames, sel, explained)
+    names = [str(f.step) for f in frames]
+    fig.frames = [go.Frame(data=_replay_data(f, sel), name=name, layout=_replay_layout(f))
+                  for f, name in zip(frames, names)]
+    fig.update_layout(height=REPLAY_HEIGHT,
                       **animation_controls(names, [f"{s}" for s in names], len(frames) - 1,
                                            "training step ", frame_ms=700))
     return fig
-

@@ -1,6 +1,6 @@
-"""Widgets of the inside views: the Attention heatmap's row player (its keys and
-``reset_step``), which hidden states to look at, a second input, and the nearest
-neighbours' controls."""
+"""Widgets of the inside views: the keys of the Attention heatmap's row player
+(``reset_step``) and of the replay's snapshot player, which hidden states to look at, a
+second input, and the nearest neighbours' controls."""
 
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ from ui.charts import neighbours as neighbours_chart
 from ui.widgets import player
 from ui.widgets.common import KEEP
 
-# the Attention heatmap's row and its player (``player.step_player``)
-PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY, state.ATTENTION_PLAYING,
-                           state.ATTENTION_JUST_STARTED, state.ATTENTION_STEP_SIG)
+# the players (``player.step_player``) of the Attention heatmap's rows and of the
+# Training replay's snapshots
+ATTENTION_PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY,
+                                     state.ATTENTION_PLAYING, state.ATTENTION_JUST_STARTED,
+                                     state.ATTENTION_STEP_SIG)
+REPLAY_PLAYER = player.PlayerKeys(state.REPLAY_STEP, state.REPLAY_PLAY, state.REPLAY_PLAYING,
+                                  state.REPLAY_JUST_STARTED, state.REPLAY_STEP_SIG)
 
 
 def one_token_variant(text: str) -> str:
@@ -86,4 +90,4 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
 def reset_step(signature: tuple, last: int) -> None:
     """The Attention heatmap's row (0..``last``): the last for a new input or model (the
     heatmap fully drawn, not playing), else the row picked, kept within range."""
-    player.reset(PLAYER, signature, last)
+    player.reset(ATTENTION_PLAYER, signature, last)

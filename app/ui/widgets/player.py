@@ -1,9 +1,10 @@
 """A step player: Play/Pause and a step slider in a fragment, over what one step draws.
 
-The Beam search tree and the Attention heatmap play with it. Moving the slider or a tick
-of Play reruns only the fragment, and the step is a widget's session state, so a link
-keeps it (the ``draw`` callback calls ``url_state.write_in_fragment``). The Attention
-heatmap's HTML export carries plotly frames instead, which play with no server.
+The Beam search tree, the Attention heatmap and the Training replay play with it.
+Moving the slider or a tick of Play reruns only the fragment, and the step is a widget's
+session state, so a link keeps it (the ``draw`` callback calls
+``url_state.write_in_fragment``). The heatmap's and the replay's HTML exports carry
+plotly frames instead, which play with no server.
 """
 
 from __future__ import annotations
@@ -33,11 +34,16 @@ class PlayerKeys:
 def reset(keys: PlayerKeys, signature: tuple, last: int) -> bool:
     """Show the last step (the whole picture) and stop playing when ``signature`` (what
     the player shows: model, input, settings) is new; else keep the step, within
-    0..``last``. Returns whether it was new."""
+    0..``last``, and follow a last step that grew (a training run's new snapshot) when
+    the step was on the last one. Returns whether the signature was new."""
     ss = st.session_state
-    new = ss.get(keys.signature) != signature
+    before = ss.get(keys.signature)
+    new = before is None or before[0] != signature
     if new:
-        ss[keys.signature], ss[keys.step], ss[keys.playing] = signature, last, False
+        ss[keys.step], ss[keys.playing] = last, False
+    elif ss.get(keys.step) == before[1] and not ss.get(keys.playing):
+        ss[keys.step] = last  # on the newest: stay on the newest
+    ss[keys.signature] = (signature, last)
     ss[keys.step] = min(max(int(ss.get(keys.step, last)), 0), last)
     return new
 
