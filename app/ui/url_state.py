@@ -148,11 +148,21 @@ def stop() -> NoReturn:
 
 
 def write_in_fragment() -> None:
-    """``write()`` from a fragment's own rerun (a step of a step player); during
-    a whole-page run the fragment leaves it to ``finish``, so the page's values reach the
-    browser in one message."""
-    if not st.session_state.get(state.URL_FULL_RUN):
-        write()
+    """``write()`` from a fragment's own rerun (a step of a step player), and the Copy
+    link box refilled with the new link (opened at once, it showed the last whole-page
+    run's link until its rerun ended: one could copy the old step). During a whole-page
+    run the fragment leaves both to ``finish``, so the page's values reach the browser
+    in one message."""
+    ss = st.session_state
+    if ss.get(state.URL_FULL_RUN):
+        slots = ss.get(state.URL_NOTES_SLOT)
+        if slots is not None:  # Streamlit lets a fragment's rerun write to a container
+            slots[1].empty()  # outside it only if its whole-page run wrote there too
+        return
+    write()
+    slot = ss.get(state.URL_LINK_SLOT)
+    if slot is not None:  # Copy link's box, as the last whole-page run drew it
+        _show_link(slot)
 
 
 def link() -> str:
@@ -192,6 +202,7 @@ def finish() -> None:
     if slots is not None:
         _show_notes(slots[0])
         _show_link(slots[1])
+        st.session_state[state.URL_LINK_SLOT] = slots[1]  # a step player's rerun refills it
 
 
 def end_run() -> None:

@@ -25,6 +25,7 @@ PLOT_WIDTH_PX, PLOT_HEIGHT_PX = 700, 260  # the panels' plot areas together, abo
 MARKER_PX, STAR_PX = 7, 15  # point and final-state marker diameters
 LABEL_FONT_PX = 16  # point labels are placed for presenter mode's size (normal: 11)
 REPLAY_HEIGHT = 450  # px of the replay with its Play button and slider: one screen too
+REPLAY_AT_HEIGHT = 350  # px of one snapshot, under the view's player: on a 1280x720 screen
 
 
 @dataclass(frozen=True)
@@ -244,8 +245,8 @@ def replay_at(frames: Sequence[ReplayFrame], sel: StateSelection,
     else:
         fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_layout(**_replay_layout(frames[k]))
-    fig.update_layout(height=REPLAY_HEIGHT - 60, showlegend=False,  # controls: the view's
-                      margin={"l": 80, "r": 10, "t": 80, "b": 10})  # room for row labels
+    fig.update_layout(height=REPLAY_AT_HEIGHT, showlegend=False,
+                      margin={"l": 80, "r": 10, "t": 70, "b": 10})  # room for row labels
     return fig
 
 
