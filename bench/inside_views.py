@@ -114,12 +114,12 @@ def view_timings(models: dict[str, core.TrainedModel] | None) -> None:
     for step in range(100, 2100, 100):
         store.add(step, tm)
 
-    def replay_view():
+    def replay_view():  # what the view draws: one snapshot (the export's animation: on a click)
         frames = replay_frames(store.snapshots(), text, basis, sel)
-        trajectory.replay_figure(frames, sel).to_json()
+        trajectory.replay_at(frames, sel).to_json()
 
     print(f"\ntime to build each view's figures (one CPU thread, input {text!r}):")
-    timed("Attention (trace + 3 animated figures)", attention_view)
+    timed("Attention (trace + heatmap, alignment lines, context rows)", attention_view)
     timed("Hidden states, cached basis (2 traces)", lambda: hidden_view(False))
     timed("Hidden states, new basis (+150 traced)", lambda: hidden_view(True), 3)
     timed(f"Training replay ({len(store.snapshots())} snapshots)", replay_view, 3)

@@ -4,7 +4,7 @@ HTML download of a figure (the replay, the beam tree, the attention animation)."
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -27,10 +27,13 @@ def show(fig: go.Figure, *, key: str, view: str, model: str, source: str = "",
     return st.plotly_chart(fig, key=key, config=config, **kwargs)
 
 
-def html_download(fig: go.Figure, *, key: str, label: str, name: str) -> None:
+def html_download(fig: go.Figure | Callable[[], go.Figure], *, key: str, label: str,
+                  name: str) -> None:
     """A button that downloads ``fig`` as ``<name>.html``: one file with plotly.js inside,
-    so it opens offline and its Play and sliders still work. The HTML is built only when
-    clicked."""
-    st.download_button(label, key=key, data=functools.partial(fig.to_html,
-                                                              include_plotlyjs=True),
-                       file_name=f"{name}.html", mime="text/html", on_click="ignore")
+    so it opens offline and its Play and sliders still work. The HTML (and ``fig`` itself,
+    when it is given as a function that builds it) is built only when clicked."""
+    def html() -> str:
+        return (fig if isinstance(fig, go.Figure) else fig()).to_html(include_plotlyjs=True)
+
+    st.download_button(label, key=key, data=html, file_name=f"{name}.html",
+                       mime="text/html", on_click="ignore")

@@ -21,6 +21,7 @@ from ui.services import models, server
 from ui.text import code_span_safe
 from ui.widgets import beam as beam_widgets
 from ui.widgets import decode as decode_widgets
+from ui.widgets import inside as inside_widgets
 from ui.widgets.common import CHOICES
 
 Ctx = dict[str, Any]  # what a parser may need: handle, cfg, task, tm, last, labels, ...
@@ -231,8 +232,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "replay.run": (Field("replay", state.REPLAY_RUN, "run",
                          lambda r, c: parse_choice(f"run:{r}", c["labels"]),
                          dump=lambda v: v.removeprefix("run:")),),
-    "replay.step": (Field("snapshot", state.REPLAY_STEP, "snapshot",
-                          lambda r, c: parse_int(r, 0, c["last"])),),
+    "replay.step": (Field("snapshot", state.REPLAY_AT, "snapshot",  # its training step
+                          lambda r, c: int(parse_choice(r.strip(), [str(s) for s in c["steps"]])),
+                          apply=inside_widgets.open_snapshot),),
     "replay.probe": (_source("probe", state.REPLAY_PROBE, "probe input"),
                      *_states_fields("replay")),
     "compare": (Field("mode", state.COMPARE_MODE, "comparison",

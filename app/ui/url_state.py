@@ -20,7 +20,10 @@ core and the widgets use) and how a value is written back. This module runs it:
   (once ``st.stop()`` is called, every Streamlit call raises again, so not even a
   ``finally`` block could write the URL);
   ``write_in_fragment()`` does it for a fragment that reruns alone (the step player of
-  the beam tree, the Attention heatmap and the replay, Train's live panel).
+  the beam tree, the Attention heatmap and the replay, Train's live panel), and refills
+  the Copy link box, which the fragment claims during the whole-page run (Streamlit
+  requires that of a fragment writing outside itself). ``end_run()`` (main.py, in a
+  ``finally``) ends the whole-page run, also for a page that raised.
   ``write()`` mirrors the current values into ``st.query_params``; parameters not in the
   table (``run``, ``present``) are left alone.
 
@@ -117,11 +120,11 @@ def note_text(part: str, name: str, key: str, raw: str, why: str) -> str:
             f"({code_span_safe(why, 300)}): {instead}.")
 
 
-def write() -> None:
+def write() -> bool:
     """Mirror the open page's current values into ``st.query_params``, in one message to
     the browser when anything changed (each change on its own would be one message, and
     one history update in the browser, apiece). Other parameters (``run``, ``present``)
-    are left alone."""
+    are left alone. Returns whether the URL changed."""
     ss = st.session_state
     pending = ss.get(state.URL_PENDING, {})
     wanted = {}
@@ -137,6 +140,7 @@ def write() -> None:
     if new != now:
         st.query_params.from_dict(new)
     ss[state.URL_WRITTEN] = wanted
+    return new != now
 
 
 def stop() -> NoReturn:
@@ -157,11 +161,11 @@ def write_in_fragment() -> None:
     if ss.get(state.URL_FULL_RUN):
         slots = ss.get(state.URL_NOTES_SLOT)
         if slots is not None:  # Streamlit lets a fragment's rerun write to a container
-            slots[1].empty()  # outside it only if its whole-page run wrote there too
+            slots[1].empty()  # outside it only if its whole-page run wrote there too:
+            ss[state.URL_LINK_SLOT] = slots[1]  # this one, even if the page then raises
         return
-    write()
     slot = ss.get(state.URL_LINK_SLOT)
-    if slot is not None:  # Copy link's box, as the last whole-page run drew it
+    if write() and slot is not None:  # Copy link's box, claimed by the whole-page run
         _show_link(slot)
 
 

@@ -94,8 +94,8 @@ if handle.has_attention and only in (None, "Heatmap"):
                                    help="Fill in the heatmap one decoder step at a time.",
                                    widths=(1, 4))
     with view_left:
-        figures.html_download(  # fully drawn; its own Play fills it in from row 0
-            charts.attention.attention_animation(shown), key=state.ATTENTION_EXPORT,
+        figures.html_download(  # fully drawn, its own Play from row 0; built on a click
+            lambda: charts.attention.attention_animation(shown), key=state.ATTENTION_EXPORT,
             label="Export the animation (HTML)", name=slides.export_name(
                 "attention", handle.name, widgets.image_input.label(text)))
 if handle.has_attention and only in (None, "Alignment lines"):

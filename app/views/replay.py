@@ -26,10 +26,13 @@ def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
         st.error(md_escape(str(err)))
         return
     last, explained = len(frames) - 1, basis.explained_variance_ratio
-    widgets.player.reset(widgets.inside.REPLAY_PLAYER, (entry.key, probe, sel), last)
-    url_state.restore("replay.step", last=last)  # a link's snapshot, once they are known
+    steps, signature = [f.step for f in frames], (entry.key, probe, sel)
+    widgets.inside.keep_snapshot(signature, steps)  # the store thins: the same snapshot
+    widgets.player.reset(widgets.inside.REPLAY_PLAYER, signature, last)
+    url_state.restore("replay.step", steps=steps)  # a link's snapshot, once they are known
 
     def draw(k: int) -> bool:
+        st.session_state[state.REPLAY_AT] = frames[k].step  # the link names its step
         url_state.write_in_fragment()  # the player reruns alone: the snapshot in the URL
         figures.show(charts.trajectory.replay_at(frames, sel, explained, k),
                      key=state.REPLAY_CHART, view="replay", model=entry.name, source=probe)
@@ -40,9 +43,10 @@ def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
     st.caption(f"{len(frames)} snapshots kept (at most {entry.run.replay.max_snapshots}, "
                f"thinned evenly), {entry.run.replay.nbytes / 2**20:.1f} MiB. Trajectory axes: "
                f"PCA fitted on the newest snapshot's states over the run's held-out inputs.")
-    figures.html_download(charts.trajectory.replay_figure(frames, sel, explained),
-                          key=state.REPLAY_EXPORT, label="Export replay (HTML)",
-                          name=f"replay-run{entry.number}-{entry.task}")
+    figures.html_download(  # its animation, built on a click
+        lambda: charts.trajectory.replay_figure(frames, sel, explained),
+        key=state.REPLAY_EXPORT, label="Export replay (HTML)",
+        name=f"replay-run{entry.number}-{entry.task}")
     evals = entry.run.snapshot().evals
     if any(e.alignment_score is not None for e in evals):
         figures.show(charts.compare.alignment_curve(evals), key=state.REPLAY_ALIGNMENT,
@@ -76,6 +80,7 @@ plot_area = st.container()  # the replay above its settings: one screen
 sel, _ = widgets.inside.state_controls(entry.run.replay.snapshots()[-1].tm.model.cfg,
                                        allow_3d=False)
 active = entry.run.snapshot().active
-panel = st.fragment(replay_panel, run_every=POLL_SECONDS if active else None)
+playing = st.session_state.get(state.REPLAY_PLAYING)  # a poll would advance Play a step
+panel = st.fragment(replay_panel, run_every=POLL_SECONDS if active and not playing else None)
 with plot_area:
     panel(entry, probe, sel, active)

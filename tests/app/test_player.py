@@ -31,7 +31,7 @@ def test_the_step_picked_stays_and_is_clamped(ss):
     ss["step"] = 2
     assert not player.reset(KEYS, ("a",), 5) and ss["step"] == 2
     assert not player.reset(KEYS, ("a",), 8) and ss["step"] == 2  # not on the last: stays
-    ss["step"] = 8
+    ss["step"] = 7
     assert not player.reset(KEYS, ("a",), 3) and ss["step"] == 3  # fewer steps: clamped
 
 
@@ -43,3 +43,27 @@ def test_a_step_on_the_last_follows_a_growing_last(ss):
     ss["playing"] = True  # while playing, the player moves the step itself
     player.reset(KEYS, ("run",), 3)
     assert ss["step"] == 2
+
+
+def test_the_replay_keeps_its_snapshot_when_the_run_thins_them(monkeypatch):
+    """A training run's store keeps every other snapshot once full: 10, 20, 30, 40 then
+    10, 30, 50. The snapshot after 30 steps moves from index 2 to 1; the slider follows
+    it, by training step, and one on the newest goes on following the newest."""
+    from ui import state
+    from ui.widgets import inside
+
+    ss: dict = {}
+    monkeypatch.setattr(player.st, "session_state", ss)
+    keys, signature = inside.REPLAY_PLAYER, ("run", "probe")
+    player.reset(keys, signature, 3)
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, 30
+    inside.keep_snapshot(signature, [10, 30, 50])
+    player.reset(keys, signature, 2)
+    assert ss[state.REPLAY_STEP] == 1  # after 30 steps, still
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, 50  # on the newest
+    inside.keep_snapshot(signature, [10, 50, 90, 130])
+    player.reset(keys, signature, 3)
+    assert ss[state.REPLAY_STEP] == 3  # the newest: after 130 steps
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 0, 10
+    inside.keep_snapshot(("another run", "probe"), [20, 40])  # a new signature: no mapping
+    assert ss[state.REPLAY_STEP] == 0

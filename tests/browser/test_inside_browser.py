@@ -5,6 +5,7 @@ by its training replay."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -91,6 +92,10 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     steps = [int(m.group(1)) for m in (re.search(r"after (\d+) steps", t) for t in (first, last))
              if m]
     assert len(steps) == 2 and steps[0] < steps[1], (first, last)
+    with page.expect_download(timeout=TIMEOUT) as info:  # the export plays with no server
+        page.get_by_role("button", name="Export replay (HTML)").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Plotly.addFrames" in html and len(html) > 1_000_000
 
     nav(page, "Compare")  # presenter mode: one part of the live comparison at a time
     expect(greedy_beam).to_have_count(1, timeout=TIMEOUT)

@@ -23,7 +23,7 @@ PLAY_SECONDS = 0.8  # one step per tick while playing
 class PlayerKeys:
     """Session keys of one player: the step slider, the Play/Pause button, whether it is
     playing, and whether Play was just pressed (its first tick shows the step it starts
-    on), and the signature of what it shows (``reset``)."""
+    on), and the signature of what it shows with its last step (``reset``)."""
     step: str
     button: str
     playing: str
