@@ -166,7 +166,7 @@ REPLAY_CHART, REPLAY_EXPORT, REPLAY_ALIGNMENT = "replay_chart", "replay_export",
 REPLAY_STEP, REPLAY_STEP_SIG = "replay_step", "replay_step_sig"  # the snapshot shown
 REPLAY_PLAY, REPLAY_PLAYING = "replay_play", "replay_playing"  # the snapshots' player
 REPLAY_JUST_STARTED = "replay_just_started"
-REPLAY_AT = "replay_at"  # the training step of the snapshot shown (the link's ``snapshot``)
+REPLAY_AT = "replay_at"  # (index, training step) of the snapshot drawn (the link's: its step)
 
 # -- Links: the URL query <-> these keys (ui.url_state) --
 URL_PAGE = "url_page"  # the page whose query was read last (another one: read again)

@@ -234,7 +234,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                          dump=lambda v: v.removeprefix("run:")),),
     "replay.step": (Field("snapshot", state.REPLAY_AT, "snapshot",  # its training step
                           lambda r, c: int(parse_choice(r.strip(), [str(s) for s in c["steps"]])),
-                          apply=inside_widgets.open_snapshot),),
+                          dump=lambda v: str(v[1]), apply=inside_widgets.open_snapshot),),
     "replay.probe": (_source("probe", state.REPLAY_PROBE, "probe input"),
                      *_states_fields("replay")),
     "compare": (Field("mode", state.COMPARE_MODE, "comparison",

@@ -56,14 +56,17 @@ def test_the_replay_keeps_its_snapshot_when_the_run_thins_them(monkeypatch):
     monkeypatch.setattr(player.st, "session_state", ss)
     keys, signature = inside.REPLAY_PLAYER, ("run", "probe")
     player.reset(keys, signature, 3)
-    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, 30
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, (2, 30)
     inside.keep_snapshot(signature, [10, 30, 50])
     player.reset(keys, signature, 2)
     assert ss[state.REPLAY_STEP] == 1  # after 30 steps, still
-    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, 50  # on the newest
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 2, (2, 50)  # on the newest
     inside.keep_snapshot(signature, [10, 50, 90, 130])
     player.reset(keys, signature, 3)
     assert ss[state.REPLAY_STEP] == 3  # the newest: after 130 steps
-    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 0, 10
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 0, (1, 50)  # the slider moved since
+    inside.keep_snapshot(signature, [10, 50, 90, 130])
+    assert ss[state.REPLAY_STEP] == 0  # where the user put it
+    ss[state.REPLAY_STEP], ss[state.REPLAY_AT] = 0, (0, 10)
     inside.keep_snapshot(("another run", "probe"), [20, 40])  # a new signature: no mapping
     assert ss[state.REPLAY_STEP] == 0

@@ -90,22 +90,24 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
 def open_snapshot(step: int, ctx: dict) -> None:
     """A link's snapshot, by its training step (one of ``ctx["steps"]``, the steps of the
     snapshots kept): the replay's slider on it."""
-    ss = st.session_state
-    ss[state.REPLAY_AT], ss[state.REPLAY_STEP] = step, list(ctx["steps"]).index(step)
+    ss, k = st.session_state, list(ctx["steps"]).index(step)
+    ss[state.REPLAY_AT], ss[state.REPLAY_STEP] = (k, step), k
 
 
 def keep_snapshot(signature: tuple, steps: list[int]) -> None:
     """Keep the replay on the snapshot picked while its run trains. The run's store
     thins its snapshots (every other one) as new ones come, which moves the picked one's
-    index: the slider goes back to the kept snapshot nearest in training steps. One on
-    the newest is left to follow new ones (``player.reset``, which this runs before and
-    whose stored ``(signature, last)`` it reads)."""
+    index: the slider goes back to the kept snapshot nearest in training steps to the one
+    drawn (``state.REPLAY_AT``), unless the slider was moved since. One on the newest is
+    left to follow new ones (``player.reset``, which this runs before and whose stored
+    ``(signature, last)`` it reads)."""
     ss = st.session_state
-    before, at = ss.get(state.REPLAY_STEP_SIG), ss.get(state.REPLAY_AT)
-    if before is None or before[0] != signature or at is None or \
-            ss.get(state.REPLAY_STEP) == before[1]:
+    before, drawn, k = ss.get(state.REPLAY_STEP_SIG), ss.get(state.REPLAY_AT), \
+        ss.get(state.REPLAY_STEP)
+    if before is None or before[0] != signature or drawn is None or drawn[0] != k or \
+            k == before[1]:
         return
-    ss[state.REPLAY_STEP] = min(range(len(steps)), key=lambda i: abs(steps[i] - at))
+    ss[state.REPLAY_STEP] = min(range(len(steps)), key=lambda i: abs(steps[i] - drawn[1]))
 
 
 def reset_step(signature: tuple, last: int) -> None:
