@@ -86,7 +86,10 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     assert newest >= 2  # evaluations at 30, 60, 90 and 120 steps
     first = snapshot_to(page, 0)
     screenshot(page, shots / "replay-first.png")
-    expect(page).to_have_url(re.compile(r"[?&]snapshot=0(&|$)"), timeout=TIMEOUT)
+    after = re.search(r"after (\d+) steps", first)
+    assert after, first  # the link names the snapshot by its training step
+    expect(page).to_have_url(re.compile(rf"[?&]snapshot={after.group(1)}(&|$)"),
+                             timeout=TIMEOUT)
     last = snapshot_to(page, newest)
     screenshot(page, shots / "replay-last.png")
     steps = [int(m.group(1)) for m in (re.search(r"after (\d+) steps", t) for t in (first, last))
