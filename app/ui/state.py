@@ -175,7 +175,6 @@ URL_WRITTEN = "url_written"  # {parameter: value} this session last put in the U
 URL_KEYS = "url_keys"  # {parameter: (session key, table part)} of the open page
 URL_NOTES = "url_notes"  # notes about the link's refused values, shown until a switch
 URL_NOTES_SLOT = "url_notes_slot"  # where this run drew them (redrawn at its end)
-URL_LINK_SLOT = "url_link_slot"  # Copy link's box as the last whole-page run drew it
 URL_FULL_RUN = "url_full_run"  # True from ``url_state.begin`` to ``end_run``: a whole-page run
 COPY_LINK = "copy_link"  # the Copy link popover
 

@@ -20,10 +20,9 @@ core and the widgets use) and how a value is written back. This module runs it:
   (once ``st.stop()`` is called, every Streamlit call raises again, so not even a
   ``finally`` block could write the URL);
   ``write_in_fragment()`` does it for a fragment that reruns alone (the step player of
-  the beam tree, the Attention heatmap and the replay, Train's live panel), and refills
-  the Copy link box, which the fragment claims during the whole-page run (Streamlit
-  requires that of a fragment writing outside itself). ``end_run()`` (main.py, in a
-  ``finally``) ends the whole-page run, also for a page that raised.
+  the beam tree, the Attention heatmap and the replay, Train's live panel).
+  ``end_run()`` (main.py, in a ``finally``) ends the whole-page run, also for a page
+  that raised.
   ``write()`` mirrors the current values into ``st.query_params``; parameters not in the
   table (``run``, ``present``) are left alone.
 
@@ -34,7 +33,7 @@ never an exception. Run ids stay in ``?run=`` (``services.training.reattach``).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -44,6 +43,9 @@ from ui import state
 from ui.services import models
 from ui.text import code_span_safe
 from ui.url_fields import ALL_NAMES, FIELDS, field_of, session_key
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_popover_container import PopoverContainer
 
 MAX_URL_VALUE = 2_000  # characters: a longer value (a pasted essay) is not put in the URL
 
@@ -120,11 +122,11 @@ def note_text(part: str, name: str, key: str, raw: str, why: str) -> str:
             f"({code_span_safe(why, 300)}): {instead}.")
 
 
-def write() -> bool:
+def write() -> None:
     """Mirror the open page's current values into ``st.query_params``, in one message to
     the browser when anything changed (each change on its own would be one message, and
     one history update in the browser, apiece). Other parameters (``run``, ``present``)
-    are left alone. Returns whether the URL changed."""
+    are left alone."""
     ss = st.session_state
     pending = ss.get(state.URL_PENDING, {})
     wanted = {}
@@ -140,7 +142,6 @@ def write() -> bool:
     if new != now:
         st.query_params.from_dict(new)
     ss[state.URL_WRITTEN] = wanted
-    return new != now
 
 
 def stop() -> NoReturn:
@@ -152,21 +153,12 @@ def stop() -> NoReturn:
 
 
 def write_in_fragment() -> None:
-    """``write()`` from a fragment's own rerun (a step of a step player), and the Copy
-    link box refilled with the new link (opened at once, it showed the last whole-page
-    run's link until its rerun ended: one could copy the old step). During a whole-page
-    run the fragment leaves both to ``finish``, so the page's values reach the browser
-    in one message."""
-    ss = st.session_state
-    if ss.get(state.URL_FULL_RUN):
-        slots = ss.get(state.URL_NOTES_SLOT)
-        if slots is not None:  # Streamlit lets a fragment's rerun write to a container
-            slots[1].empty()  # outside it only if its whole-page run wrote there too:
-            ss[state.URL_LINK_SLOT] = slots[1]  # this one, even if the page then raises
-        return
-    slot = ss.get(state.URL_LINK_SLOT)
-    if write() and slot is not None:  # Copy link's box, claimed by the whole-page run
-        _show_link(slot)
+    """``write()`` from a fragment's own rerun (a step of a step player); during a
+    whole-page run the fragment leaves it to ``finish``, so the page's values reach the
+    browser in one message. (The Copy link box is drawn only while its popover is open,
+    by the run that opening it starts: ``copy_link``.)"""
+    if not st.session_state.get(state.URL_FULL_RUN):
+        write()
 
 
 def link() -> str:
@@ -205,8 +197,8 @@ def finish() -> None:
     slots = st.session_state.pop(state.URL_NOTES_SLOT, None)
     if slots is not None:
         _show_notes(slots[0])
-        _show_link(slots[1])
-        st.session_state[state.URL_LINK_SLOT] = slots[1]  # a step player's rerun refills it
+        if slots[1].open:  # closed, it holds nothing that could go stale
+            _show_link(slots[1])
 
 
 def end_run() -> None:
@@ -215,22 +207,21 @@ def end_run() -> None:
     st.session_state[state.URL_FULL_RUN] = False
 
 
-def copy_link() -> DeltaGenerator:
+def copy_link() -> PopoverContainer:
     """The "Copy link" button, at the foot of the sidebar (on every view, taking no room
     from the view's pictures): a popover showing this view's link in a code box, whose
     own button copies it (Streamlit's clipboard copy; no script of ours in the page).
-    Opening it reruns the page, so the link is the state as it is now. Returns the
-    placeholder of its content, which ``finish`` fills with the run's final URL (drawn
-    here, it would show the URL as the run began, which the end of the run corrects:
-    one could copy it in between)."""
-    with st.sidebar.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
-                            help="A link to this view as it is now: model, input and "
-                                 "settings. Whoever opens it sees what you see."):
-        return st.empty()
+    Opening it reruns the page, and ``finish`` fills it at the end of that run, only
+    while it is open: the link is the state as it is then. (Filled on every run, it
+    showed the link of the last whole-page run until that rerun ended, and a step
+    player's steps since did not reach it: one could copy the old step.)"""
+    return st.sidebar.popover("Copy link", key=state.COPY_LINK, on_change="rerun",
+                              help="A link to this view as it is now: model, input and "
+                                   "settings. Whoever opens it sees what you see.")
 
 
-def _show_link(slot: DeltaGenerator) -> None:
-    with slot.container():
+def _show_link(popover: PopoverContainer) -> None:
+    with popover:
         st.code(link(), language=None, wrap_lines=True)
         runs = st.query_params.get_all("run")
         st.caption("Copy it with the button at the box's right. "

@@ -96,6 +96,8 @@ def test_a_link_keeps_the_pieces_merged_and_the_row(monkeypatch):
     assert len(heat["y"]) == len(words) < len(tr.output_tokens)  # rows of words
     drawn = [all(v is not None for v in row) for row in heat["z"]]
     assert drawn == [True] * 3 + [False] * (len(drawn) - 3)  # rows 0-2 of the words
+    at.session_state["copy_link"] = True  # open Copy link, as a click does: it reruns
+    at.run()
     [code] = at.sidebar.code
     assert "merge=1" in code.value and "step=2" in code.value
     at.toggle(key="attention_merge_words").set_value(False).run()  # pieces: not in the link

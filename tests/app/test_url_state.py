@@ -107,7 +107,13 @@ def notes(at: AppTest) -> list[str]:
 
 
 def link_text(at: AppTest) -> str:
-    """The link in the Copy link popover (the sidebar's only code box)."""
+    """The link in the Copy link popover, opened as a click does (it reruns the page,
+    which fills it; closed, it is empty): the sidebar's only code box."""
+    if not at.session_state[state.COPY_LINK]:
+        [popover] = at.sidebar.get("popover")
+        assert not popover.code  # nothing in it while closed: nothing to go stale
+        at.session_state[state.COPY_LINK] = True
+        at.run()
     [code] = at.sidebar.code
     return code.value
 
@@ -446,8 +452,10 @@ def test_every_view_has_a_copy_link_button(pretrained, page):
     at = open_link(page, {})
     [popover] = at.sidebar.get("popover")
     assert popover.proto.popover.label == "Copy link"
+    text = link_text(at)  # opened
+    [popover] = at.sidebar.get("popover")
     [code] = popover.code  # the link, in a code box with Streamlit's copy button
-    assert code.value == link_text(at) and "model=dates-attention" in code.value
+    assert code.value == text and "model=dates-attention" in code.value
 
 
 def test_an_unreadable_input_in_a_link_falls_back_to_the_example(pretrained):
