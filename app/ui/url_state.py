@@ -153,7 +153,7 @@ def stop() -> NoReturn:
 
 
 def write_in_fragment() -> None:
-    """``write()`` from a fragment's own rerun (a step of a step player); during a
+    """``write()`` from a fragment's own rerun (a step of ``widgets.player``); during a
     whole-page run the fragment leaves it to ``finish``, so the page's values reach the
     browser in one message. (The Copy link box is drawn only while its popover is open,
     by the run that opening it starts: ``copy_link``.)"""

@@ -69,13 +69,13 @@ if handle.has_attention and only in (None, "Heatmap"):
     view_left.caption("Press Play, or drag the row slider: row t is where the decoder "
                       "looked while writing output token t. Copy link keeps the row.")
     last = len(shown.output_tokens) - 1  # rows count from 0, as their labels do
-    widgets.inside.reset_step((handle.key, text, shown.output_tokens), last)
+    widgets.player.reset(widgets.inside.ATTENTION_PLAYER,  # a new input: every row drawn
+                         (handle.key, text, shown.output_tokens), last)
     url_state.restore("attention.step", last=last)  # a link's row, once the rows are known
     image_model = widgets.image_input.is_image_model(handle.tm)
 
     def draw(row: int) -> bool:
         """The heatmap up to ``row`` (and the strip with that row's weights)."""
-        url_state.write_in_fragment()  # the player reruns alone: the row in the URL
         if image_model:  # the weights on the pixels
             figures.show(charts.image_attention.strip_attention(
                 images.strip_image(text), tr.attention, tr.output_tokens,

@@ -111,18 +111,17 @@ def test_decode_and_beam_of_a_digits_model_keep_their_results_on_screen(page, ap
         expect(found).to_be_visible(timeout=TIMEOUT)
         return box_of(found)
 
-    open_page(page, f"{app_url}/?model=digits-attention")
-    heatmap = box('.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg')
-    settle(page)
-    screenshot(page, shots / "digits-decode-1280x720.png")
-    beam_output = box('[data-testid="stMain"] [class*="st-key-output_beam"] code')
-    assert in_view(beam_output, whole=True), beam_output
-    assert in_view(heatmap, whole=False, shown_px=shown_px), heatmap
-
-    open_page(page, f"{app_url}/beam?model=digits-attention")
-    tree = box('.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg')
-    settle(page)
-    screenshot(page, shots / "digits-beam-1280x720.png")
-    play = box(".st-key-beam_play")
-    assert in_view(play, whole=True), play
-    assert in_view(tree, whole=False, shown_px=shown_px), tree
+    for path, picture, name, result in (  # a picture's start, and a result whole
+            ("/?model=digits-attention",
+             '.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg', "decode",
+             '[data-testid="stMain"] [class*="st-key-output_beam"] code'),
+            ("/beam?model=digits-attention",
+             '.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg', "beam",
+             ".st-key-beam_play")):
+        open_page(page, f"{app_url}{path}")
+        start = box(picture)
+        settle(page)
+        screenshot(page, shots / f"digits-{name}-1280x720.png")
+        whole = box(result)
+        assert in_view(whole, whole=True), (name, whole)
+        assert in_view(start, whole=False, shown_px=shown_px), (name, start)

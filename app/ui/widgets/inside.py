@@ -1,6 +1,6 @@
-"""Widgets of the inside views: the keys of the Attention heatmap's row player
-(``reset_step``) and of the replay's snapshot player, which hidden states to look at, a
-second input, and the nearest neighbours' controls."""
+"""Widgets of the inside views: the keys of the Attention heatmap's row player and of
+the replay's snapshot player (with how a link or a thinning run moves the latter),
+which hidden states to look at, a second input, and the nearest neighbours' controls."""
 
 from __future__ import annotations
 
@@ -86,7 +86,6 @@ def neighbour_controls(output_tokens: Sequence[Sequence[str]], has_attention: bo
     return int(which), at, int(k)
 
 
-
 def open_snapshot(step: int, ctx: dict) -> None:
     """A link's snapshot, by its training step (one of ``ctx["steps"]``, the steps of the
     snapshots kept): the replay's slider on it."""
@@ -108,9 +107,3 @@ def keep_snapshot(signature: tuple, steps: list[int]) -> None:
             k == before[1]:
         return
     ss[state.REPLAY_STEP] = min(range(len(steps)), key=lambda i: abs(steps[i] - drawn[1]))
-
-
-def reset_step(signature: tuple, last: int) -> None:
-    """The Attention heatmap's row (0..``last``): the last for a new input or model (the
-    heatmap fully drawn, not playing), else the row picked, kept within range."""
-    player.reset(ATTENTION_PLAYER, signature, last)
