@@ -76,6 +76,7 @@ if handle.has_attention and only in (None, "Heatmap"):
 
     def draw(row: int) -> bool:
         """The heatmap up to ``row`` (and the strip with that row's weights)."""
+        url_state.write_in_fragment()  # the player reruns alone: the row in the URL
         if image_model:  # the weights on the pixels
             figures.show(charts.image_attention.strip_attention(
                 images.strip_image(text), tr.attention, tr.output_tokens,

@@ -118,6 +118,7 @@ selected = widgets.beam.selected_node(node_options)
 
 
 def draw_tree(step: int):
+    url_state.write_in_fragment()  # the player reruns alone: the step in the URL
     return charts.beam.beam_tree_figure(
         tree, vocab, alpha=cfg.length_penalty, upto=step, best=beam.best, greedy=greedy.best,
         selected=selected, label_px=presenter.label_px(charts.beam.LABEL_PX),

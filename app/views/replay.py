@@ -33,6 +33,7 @@ def replay_panel(entry: state.RunEntry, probe: str, sel: StateSelection,
 
     def draw(k: int) -> bool:
         st.session_state[state.REPLAY_AT] = (k, frames[k].step)  # the link: its step
+        url_state.write_in_fragment()  # the player reruns alone: the snapshot in the URL
         figures.show(charts.trajectory.replay_at(frames, sel, explained, k),
                      key=state.REPLAY_CHART, view="replay", model=entry.name, source=probe)
         return False

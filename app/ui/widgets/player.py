@@ -2,8 +2,9 @@
 
 The Beam search tree, the Attention heatmap and the Training replay play with it.
 Moving the slider or a tick of Play reruns only the fragment, and the step is a widget's
-session state, so a link keeps it (the player writes the URL after each step's
-``draw``). The heatmap's and the replay's HTML exports carry
+session state, so a link keeps it (the ``draw`` callback calls
+``url_state.write_in_fragment``, which this module cannot import: the URL's field table
+imports the widgets). The heatmap's and the replay's HTML exports carry
 plotly frames instead, which play with no server.
 """
 
@@ -65,14 +66,11 @@ def step_player(keys: PlayerKeys, last: int, draw: Callable[[int], bool], *,
     fragment that reruns alone; Play advances one step every ``PLAY_SECONDS`` seconds
     and stops at ``last``. ``draw`` returns True to rerun the whole page (a clicked node
     that other panels show); the page also reruns when playing stops, to turn the timer
-    off. After ``draw`` the URL is written (``url_state.write_in_fragment``), so what it
-    put in session state for the link is there. ``widths``: the button's and the
-    slider's column widths."""
+    off. ``widths``: the button's and the slider's column widths."""
     playing = bool(st.session_state.get(keys.playing))
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def panel() -> None:
-        from ui import url_state  # here: url_state's field table imports the widgets
         ss = st.session_state
         if ss.get(keys.playing) and playing:  # a tick of the timer (or a slider move)
             if not ss.pop(keys.just_started, False):
@@ -84,9 +82,7 @@ def step_player(keys: PlayerKeys, last: int, draw: Callable[[int], bool], *,
                     disabled=last == 0)  # one step: nothing to play
         step = right.slider(label, 0, max(last, 1), key=keys.step, disabled=last == 0,
                             persist_state=KEEP)  # kept while another picture is shown
-        whole_page = draw(step)
-        url_state.write_in_fragment()  # a step of its own: the step (as drawn) in the URL
-        if whole_page or playing != bool(ss.get(keys.playing)):
+        if draw(step) or playing != bool(ss.get(keys.playing)):
             st.rerun()  # the whole page
 
     panel()
