@@ -22,7 +22,7 @@ QUERY = "present"  # ?present=1
 LABEL_PX = 16  # beam-tree node labels in presenter mode (the chart's own default: 11)
 # Larger text outside the charts, tables included: in presenter mode ``tables.show``
 # draws them as HTML tables (st.dataframe draws on a canvas, and a CSS zoom pushed it out
-# of its column at 1280x720). Half the page's top padding: the picture sits higher.
+# of its column at 1280x720).
 CSS = """<style>
 [data-testid="stMain"] [data-testid="stTable"] th,
 [data-testid="stMain"] [data-testid="stTable"] td,
@@ -37,6 +37,10 @@ CSS = """<style>
 [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+</style>"""
+# Either mode: half of Streamlit's top padding (6rem), so on a 1280x720 screen the
+# picture under a view's controls sits 48 px higher.
+PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 </style>"""
 
@@ -60,14 +64,14 @@ def init() -> None:
 
 
 def toggle() -> None:
-    """The sidebar toggle, and the larger text (CSS) while it is on. (``ui.url_state``
-    writes ``?present=1`` into the URL while it is on.)"""
+    """The sidebar toggle, and the larger text (CSS) while it is on; the page's smaller
+    top padding in either mode. (``ui.url_state`` writes ``?present=1`` into the URL
+    while it is on.)"""
     st.toggle("Presenter mode", key=state.PRESENT,
               help="For a projector: chart text at 16 px or more, larger text "
                    "and metrics, the Train settings collapsed. Open a link with ?present=1 to "
                    "start in it.")
-    if is_on():
-        st.html(CSS)
+    st.html(PAGE_CSS + (CSS if is_on() else ""))  # style only: it takes no space
 
 
 def is_on() -> bool:

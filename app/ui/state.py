@@ -60,7 +60,6 @@ BEAM_HELDOUT, BEAM_USE_HELDOUT = "beam_heldout", "beam_use_heldout"
 BEAM_STEP, BEAM_PLAY = "beam_step", "beam_play"  # tree step slider, Play/Pause button
 BEAM_PLAYING, BEAM_JUST_STARTED = "beam_playing", "beam_just_started"
 BEAM_PRUNED = "beam_show_pruned"  # the tree's "Show pruned candidates" toggle
-BEAM_PRUNED_MODE = "beam_show_pruned_mode"  # presenter mode when that toggle took its default
 BEAM_TREE_SIG = "beam_sig"  # the search the tree shows: a new one resets the player
 BEAM_TREE_CHART, BEAM_CLICKED = "beam_tree_chart", "beam_clicked"
 BEAM_FORCE_NODE, BEAM_FORCE_STRATEGY = "beam_force_node", "beam_force_strategy"

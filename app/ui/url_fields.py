@@ -19,7 +19,6 @@ from ui import presenter, state
 from ui.services import decode as services_decode
 from ui.services import models, server
 from ui.text import code_span_safe
-from ui.widgets import beam as beam_widgets
 from ui.widgets import decode as decode_widgets
 from ui.widgets import inside as inside_widgets
 from ui.widgets.common import CHOICES
@@ -215,8 +214,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "beam.tree": (Field("step", state.BEAM_STEP, "step",
                         lambda r, c: parse_int(r, 0, c["last"])),
                   Field("pruned", state.BEAM_PRUNED, "pruned candidates",
-                        lambda r, c: parse_flag(r), dump=lambda v: "1" if v else "0",
-                        apply=beam_widgets.keep_pruned)),
+                        lambda r, c: parse_flag(r), dump=lambda v: "1" if v else "")),
     "beam.attention": (Field("hyp", state.BEAM_ATTENTION, "hypothesis", _labelled,
                              dump=_label_key),),
     "attention": (_source("src", state.INSIDE_SOURCE, "input"),

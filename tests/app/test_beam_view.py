@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-from ui import services
+from ui import services, state
 from ui.charts import beam as beam_charts
 from ui.state import RunEntry
 
@@ -49,7 +49,9 @@ def test_the_view_renders_the_tree_and_the_nbest_list(pretrained):
     assert at.title[0].value == "Beam search"
     beam = core.decode_text(model(pretrained), TEXT, core.DecodeConfig(beam_size=5, n_best=5))
     fig = chart(at, "beam_tree_chart")
-    assert drawn_nodes(fig) == list(range(len(beam.tree.nodes)))  # every node, all steps
+    kept = [n.id for n in beam.tree.nodes if n.status != "pruned"]
+    assert drawn_nodes(fig) == kept  # every node but the pruned candidates, all steps
+    assert len(kept) < len(beam.tree.nodes)
     assert "<eos>" not in json.dumps([t.get("text") for t in fig["data"]])
     assert at.dataframe[0].value["text"].tolist() == [h.text for h in beam.hypotheses]
     assert at.slider(key="beam_step").value == beam.tree.num_steps
@@ -62,7 +64,8 @@ def test_the_step_slider_reveals_the_tree_step_by_step(pretrained):
     assert not at.exception
     fig = chart(at, "beam_tree_chart")
     tree = core.decode_text(model(pretrained), TEXT, core.DecodeConfig(beam_size=5)).tree
-    assert drawn_nodes(fig) == sorted(n.id for n in tree.nodes if n.step <= 2) != full
+    assert drawn_nodes(fig) == sorted(n.id for n in tree.nodes
+                                      if n.step <= 2 and n.status != "pruned") != full
     assert any(c.value.startswith("Step 2:") for c in at.caption)
 
 
@@ -83,6 +86,7 @@ def test_play_advances_one_step_per_tick_and_stops_at_the_end(pretrained):
 
 def test_forcing_a_pruned_node_re_decodes_from_its_prefix(pretrained):
     at = beam_view()
+    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()  # to see its ring in the tree
     tm = model(pretrained)
     tree = core.decode_text(tm, TEXT, core.DecodeConfig(beam_size=5)).tree
     options = beam_charts.node_options(tree, tm.tgt_vocab)

@@ -53,7 +53,7 @@ def test_the_search_settings_fold_into_an_expander_in_presenter_mode():
     assert any("K=3" in h.value for h in at.subheader)
 
 
-def test_the_beam_tree_drops_its_pruned_candidates_in_presenter_mode_until_asked():
+def test_the_beam_tree_shows_its_pruned_candidates_only_when_asked_in_either_mode():
     def tree_statuses(at: AppTest) -> set[str]:
         import json
         (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
@@ -62,15 +62,18 @@ def test_the_beam_tree_drops_its_pruned_candidates_in_presenter_mode_until_asked
 
     at = AppTest.from_file(MAIN, default_timeout=90).run()
     at.switch_page("views/beam.py").run()
-    assert "pruned" in tree_statuses(at) and at.toggle(key=state.BEAM_PRUNED).value
-    at.toggle(key=state.PRESENT).set_value(True).run()
-    assert not at.exception, at.exception
     assert "pruned" not in tree_statuses(at) and not at.toggle(key=state.BEAM_PRUNED).value
-    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()  # asked for: kept in the mode
+    assert "kept in the beam" in tree_statuses(at)
+    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()
+    assert "pruned" in tree_statuses(at)
+    at.toggle(key=state.PRESENT).set_value(True).run()  # the choice outlives the mode
+    assert not at.exception, at.exception
     assert "pruned" in tree_statuses(at)
     at.switch_page("views/decode.py").run()
     at.switch_page("views/beam.py").run()
     assert "pruned" in tree_statuses(at)
+    at.toggle(key=state.BEAM_PRUNED).set_value(False).run()
+    assert "pruned" not in tree_statuses(at)
 
 
 def test_attention_shows_one_picture_at_a_time_in_presenter_mode():

@@ -205,14 +205,17 @@ def test_beam_link_restores_the_step_and_the_hypothesis(pretrained):
 
 def test_beam_link_keeps_the_pruned_candidates_toggle_in_either_mode(pretrained):
     at = open_link("beam", {"src": "March 3, 2021"})
-    assert at.toggle(key=state.BEAM_PRUNED).value is True  # shown by default
+    assert at.toggle(key=state.BEAM_PRUNED).value is False  # hidden by default
+    assert "pruned" not in at.query_params
+    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()
     assert at.query_params["pruned"] == "1"
-    at = open_link("beam", {"src": "March 3, 2021", "pruned": "0"})
-    assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is False
-    assert at.query_params["pruned"] == "0"
-    # presenter mode starts with them hidden; a link that asks for them shows them
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "1"})
+    assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is True
+    assert at.query_params["pruned"] == "1"
     at = open_link("beam", {"src": "March 3, 2021", "pruned": "1", "present": "1"})
     assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is True
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "0"})  # older links wrote it
+    assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is False
     at = open_link("beam", {"src": "March 3, 2021", "pruned": "maybe"})
     assert notes(at) and "pruned candidates" in notes(at)[0]
 

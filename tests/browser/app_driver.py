@@ -150,7 +150,7 @@ def _stylesheet_bodies(*blocks: str) -> list[str]:
     return [re.sub(r"</?style>", "", block).strip() for block in blocks]
 
 
-OWN_CSS = _stylesheet_bodies(presenter.CSS, tables.WRAP_CSS)
+OWN_CSS = _stylesheet_bodies(presenter.PAGE_CSS, presenter.CSS, tables.WRAP_CSS)
 
 
 def assert_nothing_injected(page: Page) -> None:

@@ -101,23 +101,23 @@ def test_hidden_states_of_a_digits_model_shows_the_plot_first(page, app_url, sho
 def test_decode_and_beam_of_a_digits_model_keep_their_results_on_screen(page, app_url, shots):
     """At 1280x720 in normal mode the strip's picture sits beside its picker, under the
     search settings, so Decode's two outputs and the start of its heatmap, and Beam
-    search's Play with the start of the tree, are on the first screen (under the
+    search's Play with the first 150 px of the tree (its first rows, with the pruned
+    candidates hidden and the legend beside it), are on the first screen (under the
     picker they were pushed below it)."""
     page.set_viewport_size({"width": 1280, "height": 720})
-    shown_px = 60  # the start of a picture that runs past the bottom
 
     def box(selector: str) -> dict | None:
         found = page.locator(selector).first
         expect(found).to_be_visible(timeout=TIMEOUT)
         return box_of(found)
 
-    for path, picture, name, result in (  # a picture's start, and a result whole
+    for path, picture, shown_px, name, result in (  # a picture's start, a result whole
             ("/?model=digits-attention",
-             '.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg', "decode",
-             '[data-testid="stMain"] [class*="st-key-output_beam"] code'),
+             '.st-key-attention_heatmap [data-testid="stPlotlyChart"] .main-svg', 60,
+             "decode", '[data-testid="stMain"] [class*="st-key-output_beam"] code'),
             ("/beam?model=digits-attention",
-             '.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg', "beam",
-             ".st-key-beam_play")):
+             '.st-key-beam_tree_chart [data-testid="stPlotlyChart"] .main-svg', 150,
+             "beam", ".st-key-beam_play")):
         open_page(page, f"{app_url}{path}")
         start = box(picture)
         settle(page)

@@ -86,7 +86,7 @@ PICTURES = {
                ("attention heatmap (top)", chart("attention_heatmap"), 0, False)],
     "beam": [("Play", ".st-key-beam_play", 0, True),
              ("step slider", ".st-key-beam_step", 0, True),
-             ("tree (its top)", chart("beam_tree_chart"), 0, False)],
+             ("tree", chart("beam_tree_chart"), 0, True)],
     "attention": [("Play", ".st-key-attention_play", 0, True),
                   ("row slider", ".st-key-attention_step", 0, True),
                   ("heatmap", chart("attention_animation"), 0, True)],

@@ -204,7 +204,12 @@ def test_beam_view(kind, shipped):
     greedy = core.decode_text(tm, text, greedy_of(cfg)).best
     beam = core.decode_text(tm, text, cfg)
     tree = beam.tree
-    # The tree: every node shows its token as the target vocabulary spells it.
+    # The tree: every node shows its token as the target vocabulary spells it; the
+    # pruned candidates once asked for.
+    nodes = tree_labels(chart(at, state.BEAM_TREE_CHART))
+    assert sorted(nodes) == [n.id for n in tree.nodes if n.status != "pruned"]
+    at.toggle(key=state.BEAM_PRUNED).set_value(True).run()
+    assert_clean(at)
     nodes = tree_labels(chart(at, state.BEAM_TREE_CHART))
     assert sorted(nodes) == [n.id for n in tree.nodes]
     for n in tree.nodes:

@@ -21,6 +21,7 @@ from seq2seq_core.vocab import EOS_ID
 from ui.charts.common import token_text, unchecked_figure, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
+MARGIN_PX = 80  # the figure's height beyond its rows: the step axis and its title
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
 LINE_CHARS = 5  # presenter mode: characters on a line of a node label (two lines at most)
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
@@ -197,11 +198,13 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                   "tickvals": list(range(last + 1)), "title": {"text": "output step"},
                   "showgrid": False, "zeroline": False},
         "yaxis": {"range": [rows - 0.2, -0.8], "visible": False},
-        "height": int(rows * row_px + 130), "plot_bgcolor": "white",
+        "height": int(rows * row_px + MARGIN_PX), "plot_bgcolor": "white",
         "hoverlabel": {"align": "left"}, "clickmode": "event+select",
-        "margin": {"l": 10, "r": 10, "t": 24, "b": 96},  # legend below: the tool bar
-        "legend": {"orientation": "h", "yref": "container", "y": 0.0,  # shows at the top
-                   "yanchor": "bottom", "x": 0}}
+        "margin": {"l": 10, "r": 10, "t": 24, "b": 50},
+        # the legend to the right, at the bottom: the tool bar shows at the top, and
+        # under the tree it would cost the screen's height 70 px
+        "legend": {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 0,
+                   "yanchor": "bottom"}}
     return unchecked_figure(data, layout)
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 import seq2seq_core as core
 from seq2seq_core.search import searched_widths
-from ui import figures, presenter, state
+from ui import figures, state
 from ui.charts import slides
 from ui.state import BEAM_CLICKED, BEAM_FORCE_NODE, BEAM_SOURCE, BEAM_TREE_CHART
 from ui.widgets import player
@@ -67,21 +67,11 @@ def selected_node(options: dict[int, str]) -> int | None:
     return next((i for i, label in options.items() if label == picked), None)
 
 
-def keep_pruned(value: bool, ctx: object = None) -> None:
-    """Set the pruned-candidates toggle (a link's ``?pruned=``), as chosen in the present
-    mode, so ``show_pruned`` keeps it rather than the mode's default."""
-    st.session_state[state.BEAM_PRUNED] = bool(value)
-    st.session_state[state.BEAM_PRUNED_MODE] = presenter.is_on()
-
-
 def show_pruned() -> bool:
-    """Whether the tree draws its pruned candidates: the toggle's value; by default on,
-    and off in presenter mode (the default follows the mode until the toggle is used
-    in it)."""
-    ss, present = st.session_state, presenter.is_on()
-    if state.BEAM_PRUNED not in ss or ss.get(state.BEAM_PRUNED_MODE) != present:
-        ss[state.BEAM_PRUNED], ss[state.BEAM_PRUNED_MODE] = not present, present
-    return bool(ss[state.BEAM_PRUNED])
+    """Whether the tree draws its pruned candidates: the toggle's value, off by default
+    (the tree of kept and finished hypotheses fits a 1280x720 screen with its controls;
+    with the candidates each step dropped it is about twice as tall)."""
+    return bool(st.session_state.setdefault(state.BEAM_PRUNED, False))
 
 
 def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int], str],
@@ -97,9 +87,9 @@ def tree_player(draw: Callable[[int], object], last: int, summary: Callable[[int
                      on_select=partial(_clicked, options), selection_mode="points")
         st.caption(summary(step))
         st.toggle("Show pruned candidates", key=state.BEAM_PRUNED, persist_state=KEEP,
-                  help="The candidates each step scored and dropped (grey). Off, the "
-                       "tree is about half as tall, for a projector (presenter mode "
-                       "starts with it off).")
+                  help="The candidates each step scored and dropped (grey). The tree "
+                       "grows about twice as tall: scroll to see all of it on a small "
+                       "screen.")
         figures.html_download(fig, key=state.BEAM_TREE_EXPORT, label="Export the tree (HTML)",
                               name=slides.export_name(f"beam-step{step}", model, source))
         return st.session_state.pop(BEAM_CLICKED, False)  # the forcing panel shows it
