@@ -20,7 +20,7 @@ core and the widgets use) and how a value is written back. This module runs it:
   (once ``st.stop()`` is called, every Streamlit call raises again, so not even a
   ``finally`` block could write the URL);
   ``write_in_fragment()`` does it for a fragment that reruns alone (the step player of
-  the beam tree, the Attention heatmap and the replay, Train's live panel).
+  the beam tree, the Attention rows and the replay, Train's live panel).
   ``end_run()`` (main.py, in a ``finally``) ends the whole-page run, also for a page
   that raised.
   ``write()`` mirrors the current values into ``st.query_params``; parameters not in the

@@ -65,7 +65,9 @@ with view_right:  # above the picture, on the first screen however tall the inpu
     only = presenter.one_picture(presenter.PICTURES["attention"] if handle.has_attention
                                  else (), state.ATTENTION_PICTURE)
 place = view_right if only else st.container()  # presenter mode: each where the heatmap is
-if handle.has_attention and only in (None, "Heatmap"):
+heatmap = handle.has_attention and only in (None, "Heatmap")
+lines = handle.has_attention and only in (None, "Alignment lines")
+if heatmap or lines:  # both follow one row player: its row is the one in the link
     view_left.caption("Press Play, or drag the row slider: row t is where the decoder "
                       "looked while writing output token t. Copy link keeps the row.")
     last = len(shown.output_tokens) - 1  # rows count from 0, as their labels do
@@ -75,9 +77,10 @@ if handle.has_attention and only in (None, "Heatmap"):
     image_model = widgets.image_input.is_image_model(handle.tm)
 
     def draw(row: int) -> bool:
-        """The heatmap up to ``row`` (and the strip with that row's weights)."""
+        """The heatmap up to ``row`` (and the strip with that row's weights), and the
+        alignment lines of the same rows."""
         url_state.write_in_fragment()  # the player reruns alone: the row in the URL
-        if image_model:  # the weights on the pixels
+        if heatmap and image_model:  # the weights on the pixels
             figures.show(charts.image_attention.strip_attention(
                 images.strip_image(text), tr.attention, tr.output_tokens,
                 images.strip_spans(text), step=row), key=state.STRIP_ATTENTION,
@@ -85,28 +88,32 @@ if handle.has_attention and only in (None, "Heatmap"):
             st.caption("Orange: where the decoder looked while writing the digit in the "
                        "title (bars scaled to the step's largest weight); dashed boxes: "
                        "each digit's true columns, where known.")
-        figures.show(charts.attention.attention_upto(shown, row),
-                     key=state.ATTENTION_ANIMATION, view="attention", model=handle.name,
-                     source=text)
+        if heatmap:
+            figures.show(charts.attention.attention_upto(shown, row),
+                         key=state.ATTENTION_ANIMATION, view="attention", model=handle.name,
+                         source=text)
+        if lines:
+            st.subheader("Alignment")
+            st.caption("Source on top, output below; a line's width is the attention "
+                       f"weight (weights under {charts.attention.MIN_LINE_WEIGHT} are "
+                       "not drawn).")
+            figures.show(charts.attention.alignment_lines(shown, row),
+                         key=state.ALIGNMENT_LINES, view="attention-alignment",
+                         model=handle.name, source=text)
         return False
 
     with view_right:
         widgets.player.step_player(widgets.inside.ATTENTION_PLAYER, last, draw, label="Row",
-                                   help="Fill in the heatmap one decoder step at a time.",
-                                   widths=(1, 4))
-    with view_left:
-        figures.html_download(  # fully drawn, its own Play from row 0; built on a click
-            lambda: charts.attention.attention_animation(shown), key=state.ATTENTION_EXPORT,
-            label="Export the animation (HTML)", name=slides.export_name(
-                "attention", handle.name, widgets.image_input.label(text)))
-if handle.has_attention and only in (None, "Alignment lines"):
-    with place:
-        st.subheader("Alignment")
-        st.caption("Source on top, output below; a line's width is the attention weight "
-                   f"(weights under {charts.attention.MIN_LINE_WEIGHT} are not drawn).")
-        figures.show(charts.attention.alignment_lines(shown), key=state.ALIGNMENT_LINES,
-                     view="attention-alignment", model=handle.name, source=text)
-elif not handle.has_attention:
+                                   help="Fill in the heatmap and the alignment lines one "
+                                        "decoder step at a time.", widths=(1, 4))
+    if heatmap:
+        with view_left:
+            figures.html_download(  # fully drawn, its own Play from row 0; built on a click
+                lambda: charts.attention.attention_animation(shown),
+                key=state.ATTENTION_EXPORT, label="Export the animation (HTML)",
+                name=slides.export_name("attention", handle.name,
+                                        widgets.image_input.label(text)))
+if not handle.has_attention:
     st.info("This fixed-context model has no attention: its decoder reads the same "
             "context vector c, the encoder's final state, at every step (below). Pick "
             "an attention model in the sidebar to see the difference, or train both on "

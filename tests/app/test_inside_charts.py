@@ -78,8 +78,22 @@ def test_alignment_lines_join_each_output_to_what_it_attends_with_weight_width()
     assert sum(len(b.x) for b in bins) == 3 * 5  # the 0.02 link is not drawn
     assert bins[9].line.width == pytest.approx(9.5) and bins[5].line.width == pytest.approx(5.5)
     assert list(fig.layout.xaxis2.ticktext) == ["0:a", "1:b", "2:a", "3:&lt;eos&gt;"]
-    first = fig.frames[0].data  # step 1: only output 0's link
-    assert sum(len(b.x) for b in first) == 3 and _segments(first[9]) == [(2.0, 0.0)]
+    assert not fig.frames  # the view's row player steps it, not plotly
+
+
+def test_alignment_lines_up_to_a_row_draw_that_rows_links_and_keep_every_token():
+    attention = np.array([[0, 0, 1, 0], [0, 0.5, 0.5, 0], [0.02, 0, 0, 0.98],
+                          [0, 0, 0, 1]], np.float32)
+    tr = hand_trace(attention)
+    full = inside_charts.alignment_lines(tr)
+    for row, links in ((0, 1), (1, 3), (2, 4), (3, 5), (9, 5), (-4, 1)):  # clamped
+        fig = inside_charts.alignment_lines(tr, row)
+        bins = fig.data[:inside_charts.LINE_BINS]
+        assert sum(len(b.x) for b in bins) == 3 * links, row
+        assert fig.layout.xaxis.ticktext == full.layout.xaxis.ticktext  # every output
+        assert list(fig.data[-1].x) == list(full.data[-1].x)
+    first = inside_charts.alignment_lines(tr, 0).data  # row 0: only output 0's link
+    assert _segments(first[9]) == [(2.0, 0.0)]
 
 
 def test_context_rows_show_c_at_every_step_for_a_fixed_context_model():

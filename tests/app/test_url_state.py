@@ -355,6 +355,41 @@ def test_attention_play_fills_the_heatmap_from_row_0(pretrained):
     assert drawn_rows(animation(at)) == at.slider(key=state.ATTENTION_STEP).value + 1
 
 
+def line_links(at: AppTest) -> int:
+    """How many links the Alignment lines draw (segments: x, x, None)."""
+    import json
+    (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+              if c.proto.id.endswith(f"-{state.ALIGNMENT_LINES}")]
+    return sum(len(t["x"]) for t in fig["data"] if t.get("mode") == "lines") // 3
+
+
+def test_the_alignment_lines_follow_the_row_as_the_heatmap_does(pretrained):
+    from ui.charts.attention import MIN_LINE_WEIGHT
+    tm = core.load(pretrained / "dates-attention")
+    weights = core.trace(tm, core.check_source(tm, "29.02.2004")).attention  # (T, S)
+
+    def expected(row: int) -> int:  # the weights of rows 0..row worth a line
+        return int((weights[:row + 1] >= MIN_LINE_WEIGHT).sum())
+
+    at = open_link("attention", {"src": "29.02.2004", "step": "2"})
+    assert drawn_rows(animation(at)) == 3 and line_links(at) == expected(2) < expected(6)
+    at.slider(key=state.ATTENTION_STEP).set_value(6).run()
+    assert line_links(at) == expected(6)
+    at.button(key=state.ATTENTION_PLAY).click().run()  # Play goes on from row 6 ...
+    at.run()  # ... a tick (AppTest never ticks run_every: each run is one)
+    assert at.slider(key=state.ATTENTION_STEP).value == 7
+    assert line_links(at) == expected(7) and drawn_rows(animation(at)) == 8
+    # presenter mode's Alignment lines alone: the row player and the link's row with them
+    at = open_link("attention", {"src": "29.02.2004", "step": "3",
+                                 "picture": "alignment-lines"})
+    at.toggle(key=state.PRESENT).set_value(True).run()  # (AppTest's session starts first)
+    assert notes(at) == [] and at.slider(key=state.ATTENTION_STEP).value == 3
+    assert line_links(at) == expected(3)
+    assert not any(c.proto.id.endswith(f"-{state.ATTENTION_ANIMATION}")
+                   for c in at.get("plotly_chart"))
+    assert "step=3" in link_text(at)
+
+
 def test_merging_pieces_is_refused_in_a_link_for_a_model_without_pieces(pretrained):
     at = open_link("attention", {"src": "29.02.2004", "merge": "1"})
     [note] = notes(at)

@@ -1,10 +1,11 @@
-"""Builders for the Attention view: the heatmap up to a row, alignment lines, context rows.
+"""Builders for the Attention view: the heatmap and the alignment lines up to a row,
+context rows.
 
 Traces in, plotly figures out (each unit-tested on a hand-made ``Trace``). The view plays
-the heatmap's rows with its own step player (the row is in the link); the alignment lines
-and the heatmap's HTML export are plotly animations, one frame per decoder step with
-Play/Pause buttons and a step slider that run in the browser without a rerun. Token
-text is HTML-escaped and labelled by position (``token_labels``).
+the rows of the heatmap and of the alignment lines with its own step player (the row is
+in the link); the heatmap's HTML export is a plotly animation, one frame per decoder
+step with Play/Pause buttons and a step slider that run in the browser without a
+server. Token text is HTML-escaped and labelled by position (``token_labels``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ui.charts.common import MARGIN, animation_controls, token_labels
 
 LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)
 MIN_LINE_WEIGHT = 0.05  # lighter links are left out of the alignment view
+UPRIGHT_TICKS = 10  # alignment lines: more tokens than this on an axis are slanted
 
 
 def _step_labels(tokens: Sequence[str]) -> list[str]:
@@ -95,9 +97,12 @@ def line_width(bin_index: int) -> float:
     return (bin_index + 0.5) * 10.0 / LINE_BINS
 
 
-def alignment_lines(tr: Trace) -> go.Figure:
+def alignment_lines(tr: Trace, row: int | None = None) -> go.Figure:
     """Source tokens on top, output tokens below, a line per link whose width is the
-    attention weight (weights under ``MIN_LINE_WEIGHT`` left out); one frame per step.
+    attention weight (weights under ``MIN_LINE_WEIGHT`` left out), for the outputs up to
+    row ``row`` (0..T-1, as ``attention_upto`` counts; clamped); every output's by
+    default. The output axis keeps every token, so the picture does not move as the
+    rows fill in.
 
     Raises:
         ValueError: if the trace has no attention.
@@ -105,36 +110,29 @@ def alignment_lines(tr: Trace) -> go.Figure:
     if tr.attention is None:
         raise ValueError("this model has no attention (fixed-context decoder)")
     n_src, n_out = len(tr.source_tokens), len(tr.output_tokens)
+    shown = n_out if row is None else min(max(row + 1, 1), n_out)  # outputs drawn
     x_src = np.arange(n_src, dtype=float)
     x_out = np.linspace(0, n_src - 1, n_out) if n_out > 1 else np.array([(n_src - 1) / 2])
-
-    def traces(k: int) -> list[go.Scatter]:
-        return [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                           line={"width": line_width(b), "color": "rgba(31,111,235,0.75)"})
-                for b, (xs, ys) in enumerate(_line_bins(tr.attention, k, x_src, x_out))]
-
-    names = [str(k) for k in range(1, n_out + 1)]
-    frames = [go.Frame(data=traces(k), name=name, traces=list(range(LINE_BINS)))
-              for k, name in zip(range(1, n_out + 1), names)]
+    lines = [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                        line={"width": line_width(b), "color": "rgba(31,111,235,0.75)"})
+             for b, (xs, ys) in enumerate(_line_bins(tr.attention, shown, x_src, x_out))]
     marks = [go.Scatter(x=x_src, y=np.ones(n_src), mode="markers", xaxis="x2",
                         marker={"color": "#333", "size": 7}, showlegend=False,
                         hovertext=token_labels(tr.source_tokens), hoverinfo="text"),
              go.Scatter(x=x_out, y=np.zeros(n_out), mode="markers", showlegend=False,
                         marker={"color": "#d1495b", "size": 7},
                         hovertext=token_labels(tr.output_tokens), hoverinfo="text")]
-    fig = go.Figure(traces(n_out) + marks, frames=frames)
+    fig = go.Figure(lines + marks)
     pad = [-0.6, n_src - 0.4]
     fig.update_layout(
         height=360, margin={**MARGIN, "t": 70, "b": 90, "r": 50}, plot_bgcolor="white",
         xaxis={"tickvals": list(x_out), "ticktext": token_labels(tr.output_tokens),
                "range": pad, "title": {"text": "output token"}, "showgrid": False,
-               "tickangle": -60 if n_out > 20 else 0},
+               "tickangle": -60 if n_out > UPRIGHT_TICKS else 0},
         xaxis2={"tickvals": list(x_src), "ticktext": token_labels(tr.source_tokens),
                 "range": pad, "overlaying": "x", "side": "top", "showgrid": False,
-                "tickangle": -60 if n_src > 20 else 0},
-        yaxis={"range": [-0.1, 1.1], "visible": False},
-        **animation_controls(names, _step_labels(tr.output_tokens), n_out - 1,
-                             "output token ", redraw=True))
+                "tickangle": -60 if n_src > UPRIGHT_TICKS else 0},
+        yaxis={"range": [-0.1, 1.1], "visible": False})
     return fig
 
 

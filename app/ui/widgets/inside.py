@@ -1,4 +1,4 @@
-"""Widgets of the inside views: the keys of the Attention heatmap's row player and of
+"""Widgets of the inside views: the keys of the Attention row player and of
 the replay's snapshot player (with how a link or a thinning run moves the latter),
 which hidden states to look at, a second input, and the nearest neighbours' controls."""
 
@@ -15,7 +15,7 @@ from ui.charts import neighbours as neighbours_chart
 from ui.widgets import player
 from ui.widgets.common import KEEP
 
-# the players (``player.step_player``) of the Attention heatmap's rows and of the
+# the players (``player.step_player``) of the Attention rows (heatmap and lines) and of the
 # Training replay's snapshots
 ATTENTION_PLAYER = player.PlayerKeys(state.ATTENTION_STEP, state.ATTENTION_PLAY,
                                      state.ATTENTION_PLAYING, state.ATTENTION_JUST_STARTED,
