@@ -1,11 +1,11 @@
 """A step player: Play/Pause and a step slider in a fragment, over what one step draws.
 
 The Beam search tree, the Attention heatmap with its alignment lines and the Training
-replay play with it. Moving the slider or a tick of Play reruns only the fragment, and the step is a widget's
-session state, so a link keeps it (the ``draw`` callback calls
+replay play with it. Moving the slider or a tick of Play reruns only the fragment, and
+the step is a widget's session state, so a link keeps it (the ``draw`` callback calls
 ``url_state.write_in_fragment``, which this module cannot import: the URL's field table
-imports the widgets). The heatmap's and the replay's HTML exports carry
-plotly frames instead, which play with no server.
+imports the widgets). The heatmap's and the replay's HTML exports carry plotly frames
+instead, which play with no server.
 """
 
 from __future__ import annotations
