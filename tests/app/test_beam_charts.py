@@ -171,9 +171,30 @@ def path_points(trace) -> set[tuple[float, float]]:
     return {(x, y) for x, y in zip(trace.x, trace.y) if x is not None}
 
 
+def test_row_tops_keep_the_nodes_of_a_step_apart_and_no_more():
+    y = bc.tree_layout(TREE)  # rows: step 1 a, b, <eos> 0-2; step 2 <eos>, b, a, </s>
+    # 0-3; step 3 <eos>, <eos>, b 1-3 (the root at 0)
+    assert bc.row_tops(TREE, y, {i: 20.0 for i in y}) == [0, 24, 48, 72]  # 10 + 4 + 10
+    # presenter mode: <eos> nodes 57.5 px, the others 26; only rows beside one grow
+    sizes = {i: 57.5 if TREE.nodes[i].token == "<eos>" else 26.0 for i in y}
+    tops = bc.row_tops(TREE, y, sizes)
+    gaps = [b - a for a, b in zip(tops, tops[1:])]
+    # rows 0-1: step 2's <eos> over b, 28.75 + 4 + 13 (step 1's a over b: only 30);
+    # rows 1-2: step 3's two <eos>, 28.75 + 4 + 28.75; rows 2-3: step 3's <eos> over b
+    assert gaps == pytest.approx([45.75, 61.5, 45.75])
+    rows = {r: [TREE.nodes[i] for i in y if y[i] == r] for r in range(4)}
+    for r in range(3):  # the widest pair of one step on rows r, r+1, by brute force
+        pairs = [(a, b) for a in rows[r] for b in rows[r + 1] if a.step == b.step]
+        need = max([(sizes[a.id] + sizes[b.id]) / 2 + 4 for a, b in pairs], default=0)
+        assert gaps[r] == pytest.approx(max(bc.ROW_PX, need)), r
+
+
+PX = 24  # TREE's rows in pixels at the default 20 px nodes (test above)
+
+
 def test_best_path_red_greedy_path_orange_and_the_split_marked():
     fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY)
-    y = bc.tree_layout(TREE)
+    y = {i: PX * row for i, row in bc.tree_layout(TREE).items()}
     best, = traces(fig, "best beam path")
     greedy, = traces(fig, "greedy path")
     assert best.line.color == bc.BEST_COLOR and greedy.line.color == bc.GREEDY_COLOR
@@ -190,7 +211,7 @@ def test_greedy_leaving_the_recorded_tree_is_marked():
     lost = hyp((A, B, A, EOS), -4.0, -1)  # a->b is recorded, a->b->a is not
     fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=lost)
     mark, = traces(fig, "greedy leaves the recorded tree")
-    assert (mark.x[0], mark.y[0]) == (2, bc.tree_layout(TREE)[6])
+    assert (mark.x[0], mark.y[0]) == (2, PX * bc.tree_layout(TREE)[6])
     assert "'aba'" in mark.hovertext[0]
 
 
@@ -208,7 +229,7 @@ def test_step_limit_reveals_the_search_one_step_at_a_time():
 
 def test_selected_node_gets_a_ring():
     ring, = traces(bc.beam_tree_figure(TREE, VOCAB, selected=7), "selected node")
-    assert (ring.x[0], ring.y[0]) == (2, 3)
+    assert (ring.x[0], ring.y[0]) == (2, 3 * PX)
     assert "b&lt;/s&gt;" in ring.hovertext[0]
 
 

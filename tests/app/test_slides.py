@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from test_beam_charts import BEST, GREEDY, TREE, VOCAB
+
+from tests.tree_geometry import assert_no_two_nodes_of_a_step_touch
 from ui.charts import beam as bc
 from ui.charts import slides
 from ui.charts.common import animation_controls
@@ -112,9 +114,8 @@ def test_presenter_beam_tree_nodes_fit_their_labels_and_rows_fit_the_nodes():
             lines = label.replace("&lt;", "<").replace("&gt;", ">").split("<br>")
             box = (0.6 * 16 * max(map(len, lines)), 1.2 * 16 * len(lines))  # about 0.6 em a char
             assert size >= (box[0] ** 2 + box[1] ** 2) ** 0.5, (label, size)  # inside the circle
-    rows = max(max(t.y) for t in nodes) + 1
-    largest = max(s for t in nodes for s in t.marker.size)
-    assert (big.layout.height - 130) / rows >= largest  # no two nodes of a step touch
+    assert_no_two_nodes_of_a_step_touch(big)
+    assert_no_two_nodes_of_a_step_touch(normal)
     assert big.layout.height > normal.layout.height
     # the default is the tree as it was: 20 px nodes, 11 px labels (9 px for 3+ chars)
     for trace in (t for t in normal.data if t.mode == "markers+text"):

@@ -3,7 +3,8 @@ pass that check here, on every kind of model: the beam tree in each of its forms
 presenter mode's restyling of the tree, the attention heatmap and the attention
 animation (frames included). ``go.Figure(spec)`` raises ValueError on any property
 plotly does not know or any value out of its range, and returns the spec as plotly would
-have built it: the two must be equal."""
+have built it: the two must be equal. The tree's nodes of one step never overlap, in
+either mode."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ui.charts.slides import presenter_style
 
 from seq2seq_core import DecodeConfig, decode_text
 from seq2seq_core.inside import trace
+from tests.tree_geometry import assert_no_two_nodes_of_a_step_touch
 
 
 def checked(fig: go.Figure) -> None:
@@ -46,6 +48,7 @@ def test_beam_tree_passes_plotly_check(kind):
                                                best=beam.best, greedy=greedy.best, **extra)
             checked(fig)
             checked(presenter_style(fig))
+            assert_no_two_nodes_of_a_step_touch(fig)
 
 
 def test_presenter_style_passes_plotly_check(kind):

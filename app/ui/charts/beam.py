@@ -21,7 +21,8 @@ from seq2seq_core.vocab import EOS_ID
 from ui.charts.common import token_text, unchecked_figure, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
-MARGIN_PX = 80  # the figure's height beyond its rows: the step axis and its title
+NODE_GAP_PX = 4  # nodes of one step: at least this far apart, edge to edge
+MARGIN_PX = 74  # the figure's height beyond its plot: 24 above, 50 for the step axis
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
 LINE_CHARS = 5  # presenter mode: characters on a line of a node label (two lines at most)
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
@@ -69,6 +70,32 @@ def tree_layout(tree: BeamTree, pruned: bool = True) -> dict[int, float]:
             row = max(y[node.parent] + place[node.id], row + 1)
             y[node.id] = row
     return y
+
+
+def row_tops(tree: BeamTree, y: dict[int, float], sizes: dict[int, float]) -> list[float]:
+    """Each layout row's centre in pixels below row 0's, for nodes of ``sizes`` px (id ->
+    marker diameter) at rows ``y`` (``tree_layout``): rows at least ``ROW_PX`` apart, and
+    two nodes of one step at least ``NODE_GAP_PX`` apart edge to edge. So large nodes
+    (presenter mode's ``<eos>``) push apart only the rows they sit on.
+
+    Example: 20 px nodes in adjacent rows of one step -> 24 px apart; a 26 px node over
+    a 57.5 px one -> 45.75 px apart; rows that share no step -> ``ROW_PX``.
+    """
+    rows: dict[int, list[BeamNode]] = {}
+    for i, row in y.items():
+        rows.setdefault(int(row), []).append(tree.nodes[i])
+    tops: list[float] = []
+    lowest: dict[int, tuple[float, float]] = {}  # step -> (centre, radius) of its last node
+    for row in range(max(rows) + 1):
+        top = tops[-1] + ROW_PX if tops else 0.0
+        for n in rows.get(row, []):
+            if n.step in lowest:
+                centre, radius = lowest[n.step]
+                top = max(top, centre + radius + sizes[n.id] / 2 + NODE_GAP_PX)
+        tops.append(top)
+        for n in rows.get(row, []):
+            lowest[n.step] = (top, sizes[n.id] / 2)
+    return tops
 
 
 def node_options(tree: BeamTree, vocab: Vocab) -> dict[int, str]:
@@ -136,8 +163,8 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
     """The search tree up to step ``upto`` (default: all of it); prefixes are spelled by
     ``vocab``, the model's target vocabulary. ``label_px`` above ``LABEL_PX`` (presenter
     mode) draws every label at that size, wrapped onto two lines when long
-    (``node_label``), in a node grown to fit it (``node_px``), and spaces the rows to
-    the largest node.
+    (``node_label``), in a node grown to fit it (``node_px``); rows are as far apart as
+    the nodes on them need (``row_tops``), so a few large ones do not stretch the tree.
 
     Pruned nodes are grey, finished ones green squares, forced ones purple diamonds; the
     ``best`` hypothesis' path is red, ``greedy``'s path an orange band under it, and a
@@ -146,7 +173,10 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
     """
     last = tree.num_steps
     upto = last if upto is None else max(0, min(upto, last))
-    y = tree_layout(tree, pruned)
+    rows = tree_layout(tree, pruned)
+    sizes = {i: node_px(tree.nodes[i].token, label_px) for i in rows}
+    tops = row_tops(tree, rows, sizes)
+    y = {i: tops[int(row)] for i, row in rows.items()}  # y in pixels: the axis is 1 px a unit
     short, positions = tree.fell_short(), tree.beam_positions()
     shown = [n for n in tree.nodes if n.step <= upto and n.id in y]
     data: list[dict] = []
@@ -188,8 +218,8 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                                 "color": [BEST_COLOR if n.id in on_best else outline
                                           for n in nodes]}}})
     data += _marks(tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
-    rows = max(y.values()) + 1
-    row_px = max(ROW_PX, max(node_px(n.token, label_px) for n in tree.nodes) + 4)
+    above = max(sizes[i] for i, row in rows.items() if row == 0) / 2 + NODE_GAP_PX
+    below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 12
     layout = {
         "shapes": [{"type": "rect", "xref": "x", "yref": "y domain", "x0": upto - 0.45,
                     "x1": upto + 0.45, "y0": 0, "y1": 1, "fillcolor": "#fff3bf",
@@ -197,8 +227,8 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         "xaxis": {"range": [-0.6, last + 0.6], "tickmode": "array",
                   "tickvals": list(range(last + 1)), "title": {"text": "output step"},
                   "showgrid": False, "zeroline": False},
-        "yaxis": {"range": [rows - 0.2, -0.8], "visible": False},
-        "height": int(rows * row_px + MARGIN_PX), "plot_bgcolor": "white",
+        "yaxis": {"range": [tops[-1] + below, -above], "visible": False},
+        "height": round(tops[-1] + below + above + MARGIN_PX), "plot_bgcolor": "white",
         "hoverlabel": {"align": "left"}, "clickmode": "event+select",
         "margin": {"l": 10, "r": 10, "t": 24, "b": 50},
         # the legend to the right, at the bottom: the tool bar shows at the top, and
