@@ -43,7 +43,9 @@ def test_attention_view_plays_the_greedy_attention_and_scores_it(pretrained):
     greedy = core.decode_text(tm, "March 3, 2021", core.DecodeConfig(strategy="greedy"))
     np.testing.assert_allclose(np.array(heat["data"][0]["z"], float), greedy.best.attention,
                                atol=1e-6)
-    assert len(greedy.best.tokens) == len(lines["frames"])  # the lines animate by step
+    assert len(greedy.best.tokens) == len(lines["layout"]["xaxis"]["ticktext"])  # outputs
+    drawn = sum(len(t["x"]) for t in lines["data"] if t["mode"] == "lines") // 3
+    assert drawn == int((np.array(greedy.best.attention) >= 0.05).sum())  # every row's links
     assert at.slider(key="attention_step").value == len(greedy.best.tokens) - 1  # every row
     assert len(contexts["data"][0]["z"]) == len(greedy.best.tokens)
     if greedy.best.text != "2021-03-03":  # the untrained stand-in: no gold alignment

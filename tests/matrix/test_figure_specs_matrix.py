@@ -3,7 +3,8 @@ pass that check here, on every kind of model: the beam tree in each of its forms
 presenter mode's restyling of the tree, the attention heatmap and the attention
 animation (frames included). ``go.Figure(spec)`` raises ValueError on any property
 plotly does not know or any value out of its range, and returns the spec as plotly would
-have built it: the two must be equal. The tree's nodes of one step never overlap, in
+have built it: the two must be equal (the Attention view's heatmap and alignment lines
+at each row too). The tree's nodes of one step never overlap, in
 either mode."""
 
 from __future__ import annotations
@@ -61,7 +62,12 @@ def test_presenter_style_passes_plotly_check(kind):
     if animation is not None:
         assert animation.frames  # the frames are restyled and checked too
         checked(presenter_style(animation))
-        checked(presenter_style(attention_charts.attention_upto(tr, 0)))  # the view's
+        last = len(tr.output_tokens) - 1
+        for row in (0, last // 2, None):  # the view's, at each row the player draws
+            for fig in (attention_charts.attention_upto(tr, row),
+                        attention_charts.alignment_lines(tr, row)):
+                checked(fig)
+                checked(presenter_style(fig))
 
 
 def test_the_check_catches_what_unchecked_figure_lets_through():

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly import colors
 
 from seq2seq_core.inside import Trace
-from ui.charts.common import MARGIN, animation_controls, token_labels
+from ui.charts.common import MARGIN, animation_controls, token_labels, unchecked_figure
 
 LINE_BINS = 10  # attention weights are drawn in 10 width classes (0-0.1, ..., 0.9-1)
 MIN_LINE_WEIGHT = 0.05  # lighter links are left out of the alignment view
+BLUES = colors.get_colorscale("Blues")  # as plotly's check spells it out
 UPRIGHT_TICKS = 10  # alignment lines: more tokens than this on an axis are slanted
 
 
@@ -48,15 +50,16 @@ def attention_upto(tr: Trace, row: int | None = None) -> go.Figure:
     x, y = token_labels(tr.source_tokens), token_labels(tr.output_tokens)
     steps = len(y)
     shown = steps if row is None else min(max(row + 1, 1), steps)  # rows drawn
-    fig = go.Figure(go.Heatmap(
-        z=_rows_up_to(tr.attention, shown), x=x, y=y, zmin=0.0, zmax=1.0,
-        colorscale="Blues", colorbar={"title": {"text": "weight"}},
-        hovertemplate="output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(type="category", title_text="source token", tickangle=-60,
-                     side="top")
-    fig.update_yaxes(type="category", title_text="output token", autorange="reversed")
-    fig.update_layout(height=max(300, 26 * steps + 140), margin={**MARGIN, "r": 50})
-    return fig
+    heatmap = {"type": "heatmap", "z": _rows_up_to(tr.attention, shown), "x": x, "y": y,
+               "zmin": 0.0, "zmax": 1.0, "colorscale": BLUES,
+               "colorbar": {"title": {"text": "weight"}},
+               "hovertemplate": "output %{y}<br>source %{x}<br>weight %{z:.3f}<extra></extra>"}
+    return unchecked_figure([heatmap], {  # redrawn at each row: see unchecked_figure
+        "xaxis": {"type": "category", "title": {"text": "source token"}, "tickangle": -60,
+                  "side": "top"},
+        "yaxis": {"type": "category", "title": {"text": "output token"},
+                  "autorange": "reversed"},
+        "height": max(300, 26 * steps + 140), "margin": {**MARGIN, "r": 50}})
 
 
 def attention_animation(tr: Trace) -> go.Figure:
@@ -113,27 +116,27 @@ def alignment_lines(tr: Trace, row: int | None = None) -> go.Figure:
     shown = n_out if row is None else min(max(row + 1, 1), n_out)  # outputs drawn
     x_src = np.arange(n_src, dtype=float)
     x_out = np.linspace(0, n_src - 1, n_out) if n_out > 1 else np.array([(n_src - 1) / 2])
-    lines = [go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                        line={"width": line_width(b), "color": "rgba(31,111,235,0.75)"})
+    lines = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+              "showlegend": False,
+              "line": {"width": line_width(b), "color": "rgba(31,111,235,0.75)"}}
              for b, (xs, ys) in enumerate(_line_bins(tr.attention, shown, x_src, x_out))]
-    marks = [go.Scatter(x=x_src, y=np.ones(n_src), mode="markers", xaxis="x2",
-                        marker={"color": "#333", "size": 7}, showlegend=False,
-                        hovertext=token_labels(tr.source_tokens), hoverinfo="text"),
-             go.Scatter(x=x_out, y=np.zeros(n_out), mode="markers", showlegend=False,
-                        marker={"color": "#d1495b", "size": 7},
-                        hovertext=token_labels(tr.output_tokens), hoverinfo="text")]
-    fig = go.Figure(lines + marks)
+    marks = [{"type": "scatter", "x": x_src.tolist(), "y": [1.0] * n_src, "mode": "markers",
+              "xaxis": "x2", "marker": {"color": "#333", "size": 7}, "showlegend": False,
+              "hovertext": token_labels(tr.source_tokens), "hoverinfo": "text"},
+             {"type": "scatter", "x": x_out.tolist(), "y": [0.0] * n_out, "mode": "markers",
+              "showlegend": False, "marker": {"color": "#d1495b", "size": 7},
+              "hovertext": token_labels(tr.output_tokens), "hoverinfo": "text"}]
     pad = [-0.6, n_src - 0.4]
-    fig.update_layout(
-        height=360, margin={**MARGIN, "t": 70, "b": 90, "r": 50}, plot_bgcolor="white",
-        xaxis={"tickvals": list(x_out), "ticktext": token_labels(tr.output_tokens),
-               "range": pad, "title": {"text": "output token"}, "showgrid": False,
-               "tickangle": -60 if n_out > UPRIGHT_TICKS else 0},
-        xaxis2={"tickvals": list(x_src), "ticktext": token_labels(tr.source_tokens),
-                "range": pad, "overlaying": "x", "side": "top", "showgrid": False,
-                "tickangle": -60 if n_src > UPRIGHT_TICKS else 0},
-        yaxis={"range": [-0.1, 1.1], "visible": False})
-    return fig
+    return unchecked_figure(lines + marks, {  # redrawn at each row: see unchecked_figure
+        "height": 360, "margin": {**MARGIN, "t": 70, "b": 90, "r": 50},
+        "plot_bgcolor": "white",
+        "xaxis": {"tickvals": x_out.tolist(), "ticktext": token_labels(tr.output_tokens),
+                  "range": pad, "title": {"text": "output token"}, "showgrid": False,
+                  "tickangle": -60 if n_out > UPRIGHT_TICKS else 0},
+        "xaxis2": {"tickvals": x_src.tolist(), "ticktext": token_labels(tr.source_tokens),
+                   "range": pad, "overlaying": "x", "side": "top", "showgrid": False,
+                   "tickangle": -60 if n_src > UPRIGHT_TICKS else 0},
+        "yaxis": {"range": [-0.1, 1.1], "visible": False}})
 
 
 def context_spread(tr: Trace) -> float:
