@@ -6,15 +6,19 @@ Selectors use what a user sees (labels, button names) plus Streamlit's ``data-te
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+import numpy as np
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 from ui import presenter, tables
 
 from bench.common import settle
 
 EXCEPTION = '[data-testid="stException"]'
+MAIN = '[data-testid="stMain"]'
 # Decode's greedy and beam outputs: code spans in containers keyed output_greedy, output_beam
 OUTPUTS = '[data-testid="stMain"] [class*="st-key-output_"] code'
 TIMEOUT = 60_000  # ms: the server shares 2 cores with the browser and a training thread
@@ -187,3 +191,58 @@ def in_view(b: dict | None, whole: bool, shown_px: int = SHOWN_PX) -> bool:
     if b is None or b["top"] < 0:
         return False
     return b["bottom"] <= SCREEN_HEIGHT if whole else b["top"] + shown_px <= SCREEN_HEIGHT
+
+
+# -- a link opened in a fresh browser context shows the same view --
+
+def shown(page: Page) -> dict:
+    """What a view shows: the main column's text (charts' text included) and the values
+    of its text boxes and sliders."""
+    settle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    main = page.locator(MAIN)
+    return {"text": main.inner_text(),
+            "inputs": [i.input_value() for i in main.locator('input[type="text"]').all()],
+            "sliders": [s.input_value() for s in main.locator('input[type="range"]').all()]}
+
+
+def open_fresh(browser: Browser, args: dict, url: str) -> Page:
+    """``url`` in a new browser context: no cookies, no session, nothing shared."""
+    other = browser.new_context(**args).new_page()
+    other.goto(url)
+    expect(other.locator('[data-testid="stHeading"]').first).to_be_visible(timeout=TIMEOUT)
+    return other
+
+
+def main_pixels(page: Page, path: Path) -> np.ndarray:
+    """A screenshot of the main column (the mouse moved off every tooltip)."""
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.locator(MAIN).screenshot(path=str(path))
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
+def same_view(first: Page, second: Page, shots: Path, name: str) -> dict:
+    """Both pages show the same (the new one may still be drawing: asked again for up
+    to 30 s): the same text and widget values, and main columns whose screenshots
+    differ in under 1% of their pixels; then a full screenshot of each."""
+    a = shown(first)
+    for _ in range(30):
+        b = shown(second)
+        if b == a:
+            break
+        second.wait_for_timeout(1000)
+    pixels = [main_pixels(p, shots / f"link-{name}-{which}-main.png")
+              for p, which in ((first, "set"), (second, "opened"))]
+    assert pixels[0].shape == pixels[1].shape
+    changed = (np.abs(pixels[0] - pixels[1]).max(axis=2) > 16).mean()
+    assert changed < 0.01, f"{changed:.2%} of the main column's pixels differ"
+    screenshot(first, shots / f"link-{name}-set.png")
+    screenshot(second, shots / f"link-{name}-opened.png")
+    diff = "\n".join(difflib.unified_diff(a["text"].splitlines(), b["text"].splitlines(),
+                                           lineterm="", n=1))
+    assert a["text"] == b["text"], diff
+    assert a == b
+    assert_no_exception(second)
+    return a

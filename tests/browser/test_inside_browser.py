@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from app_driver import (TIMEOUT, assert_no_exception, fill_number, nav, open_page, screenshot,
-                        set_slider, settle, type_source)
+from app_driver import (TIMEOUT, assert_no_exception, fill_number, nav, open_fresh, open_page,
+                        same_view, screenshot, set_slider, settle, type_source)
 
 
 def snapshot_to(page: Page, k: int) -> str:
@@ -59,7 +59,8 @@ def test_the_attention_heatmap_at_its_first_and_last_row(page, app_url, shots):
     assert_no_exception(page)
 
 
-def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_url, shots):
+def test_compare_trains_both_then_the_replay_steps_through_snapshots(
+        page, app_url, shots, browser, browser_context_args):
     open_page(page, f"{app_url}/compare")
     page.get_by_text("Train both, live", exact=True).click()
     expect(page.get_by_role("button", name="Train both")).to_be_visible(timeout=TIMEOUT)
@@ -90,6 +91,11 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(page, app_u
     assert after, first  # the link names the snapshot by its training step
     expect(page).to_have_url(re.compile(rf"[?&]snapshot={after.group(1)}(&|$)"),
                              timeout=TIMEOUT)
+    # the link, opened in a fresh browser (a colleague's laptop), shows the same snapshot
+    other = open_fresh(browser, browser_context_args, page.url)
+    seen = same_view(page, other, shots, "replay")
+    assert f"after {after.group(1)} steps" in seen["text"]
+    other.context.close()
     last = snapshot_to(page, newest)
     screenshot(page, shots / "replay-last.png")
     steps = [int(m.group(1)) for m in (re.search(r"after (\d+) steps", t) for t in (first, last))
