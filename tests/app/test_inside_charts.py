@@ -121,6 +121,7 @@ def test_trajectory_panels_are_the_basis_applied_by_hand_with_the_final_state_ma
     fig = trajectory_charts.trajectory_figure(panels, 2, basis.explained_variance_ratio)
     path, star = fig.data[0], fig.data[1]
     assert list(path.text) == ["0:a", "1:b", "2:a", "3:&lt;eos&gt;"]
+    assert path.textfont.shadow == "auto"  # a halo in the background's colour: over a line
     assert (star.x[0], star.y[0]) == (expected[3, 0], expected[3, 1])
     assert fig.layout.annotations[1].text == "B: &lt;y&gt;"
     assert fig.layout.xaxis.range == fig.layout.xaxis2.range  # shared axes

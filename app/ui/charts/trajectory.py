@@ -106,7 +106,8 @@ def _panel_traces(panel: TrajectoryPanel, dims: int, color: str,
                           line={"color": color}, marker={"size": MARKER_PX},
                           textposition=([pos or "top center" for pos in positions]
                                         if positions else "top center"),
-                          textfont={"size": 11}, **common)
+                          textfont={"size": 11, "shadow": "auto"},  # a halo over lines
+                          **common)
     out = [path]
     if panel.final is not None:
         f = pts[panel.final]
