@@ -45,6 +45,7 @@ page = st.navigation([
 
 url_state.begin(page.url_path)  # a link's model, before the sidebar picker
 with st.sidebar:
+    presenter.style()  # the toggle's value is set before the run: its CSS can come first
     widgets.sidebar.model_picker()
     widgets.sidebar.uploader()
     widgets.sidebar.heartbeat()

@@ -63,15 +63,20 @@ def init() -> None:
         st.session_state[state.PRESENT] = requested()
 
 
+def style() -> None:
+    """The page's smaller top padding in either mode, and the larger text (CSS) while
+    presenter mode is on. Drawn first in the sidebar: a view that stops early (no model
+    to show) has it too."""
+    st.html(PAGE_CSS + (CSS if is_on() else ""))  # style only: it takes no space
+
+
 def toggle() -> None:
-    """The sidebar toggle, and the larger text (CSS) while it is on; the page's smaller
-    top padding in either mode. (``ui.url_state`` writes ``?present=1`` into the URL
-    while it is on.)"""
+    """The sidebar toggle. (``ui.url_state`` writes ``?present=1`` into the URL while it
+    is on.)"""
     st.toggle("Presenter mode", key=state.PRESENT,
               help="For a projector: chart text at 16 px or more, larger text "
                    "and metrics, the Train settings collapsed. Open a link with ?present=1 to "
                    "start in it.")
-    st.html(PAGE_CSS + (CSS if is_on() else ""))  # style only: it takes no space
 
 
 def is_on() -> bool:

@@ -26,8 +26,9 @@ opens first. Words in the guide link to the [glossary](#glossary) below.
   [length-normalised](#length-penalty) score, the n-best list, and the
   [attention weights](#attention-weights) of any hypothesis as a heatmap.
 - **Beam search**: the search as a tree, a step at a time: the K hypotheses kept, the
-  candidates pruned, where greedy and beam part. *Be the beam* forces any prefix. Below,
-  a sweep over beam widths: [exact match](#exact-match) and scores for each width.
+  candidates pruned (on request), where greedy and beam part. *Be the beam* forces any
+  prefix. Below, a sweep over beam widths: [exact match](#exact-match) and scores for
+  each width.
 - **Attention**: the heatmap filling in one output step at a time, the same weights as
   lines between source and output, and the [alignment score](#alignment-score) where the
   correct [alignment](#alignment) is known. A fixed-context model shows its one

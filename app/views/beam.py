@@ -19,6 +19,9 @@ def force_panel(handle: ModelHandle, text: str, cfg: core.DecodeConfig,
     if node is None:
         return None
     prefix = tree.prefix_ids(node)
+    if tree.nodes[node].status == "pruned" and not widgets.beam.show_pruned():
+        st.caption("This node is a pruned candidate: switch on Show pruned candidates "
+                   "under the tree to see it there.")
     forced = services.decode.search(handle, text, core.DecodeConfig(
         strategy=strategy, beam_size=cfg.beam_size, length_penalty=cfg.length_penalty,
         max_len=max(cfg.max_len, len(prefix)), n_best=cfg.n_best), prefix)
@@ -128,9 +131,10 @@ def draw_tree(step: int):
 widgets.beam.tree_player(draw_tree, tree.num_steps,
                          lambda step: widgets.beam.step_summary(tree, step), node_options,
                          model=handle.name, source=text)
-st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`, grey "
-           "ones were pruned. Red: the best path; orange band: greedy's path; orange "
-           "ring: where greedy and beam part. Play, or move the step slider.")
+st.caption("Blue circles stayed in the beam, green squares finished with `<eos>`; with "
+           "Show pruned candidates, grey ones were pruned. Red: the best path; orange "
+           "band: greedy's path; orange ring: where greedy and beam part. Play, or move "
+           "the step slider.")
 if not widgets.image_input.is_image_model(handle.tm):
     widgets.beam.examples_panel(handle.task, task.examples if task else (), heldout)
 telling = widgets.examples.telling_examples(handle, state.BEAM_SOURCE, "beam")

@@ -109,6 +109,25 @@ def test_figure_height_grows_with_the_rows():
     assert big.layout.height >= rows * bc.ROW_PX
 
 
+def test_a_one_row_tree_is_tall_enough_for_its_legend_at_every_step():
+    # K = 1: root -> a (kept) -> <eos> (finished): one row of nodes, five legend entries
+    line = BeamTree(("x",), 1, (node(0, None, 0, 1, 0.0, 0.0, "root", 0),
+                                node(1, 0, 1, A, -0.1, -0.1, "kept", 0),
+                                node(2, 1, 2, EOS, -0.2, -0.3, "finished", 0)))
+    best = hyp((A, EOS), -0.3, 2)
+    for label_px in (bc.LABEL_PX, 16):
+        heights = set()
+        for upto in (0, 1, 2):
+            fig = bc.beam_tree_figure(line, VOCAB, upto=upto, best=best, greedy=best,
+                                      label_px=label_px)
+            heights.add(fig.layout.height)
+        entries = sum(t.showlegend is not False for t in fig.data)  # at the last step
+        assert entries == 5  # best and greedy paths, start, kept, finished
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        assert plot >= entries * 1.5 * max(12, label_px), label_px  # about 1.5 em an entry
+        assert len(heights) == 1  # the same height at every step: Play does not jump
+
+
 def test_every_token_is_escaped():
     fig = bc.beam_tree_figure(TREE, VOCAB, best=BEST, greedy=GREEDY)
     text = json.dumps([list(t.text or []) + list(t.hovertext or []) for t in fig.data])

@@ -86,9 +86,13 @@ def test_the_field_table_is_consistent():
 
 # -- opening a link --
 
-def open_link(page: str, query: dict[str, str | list[str]]) -> AppTest:
-    """A new session opened on ``page`` with ``query`` in its URL."""
+def open_link(page: str, query: dict[str, str | list[str]], present: bool = False) -> AppTest:
+    """A new session opened on ``page`` with ``query`` in its URL; ``present``: in
+    presenter mode from its first run (AppTest's first run has no URL, so ``present=1``
+    in ``query`` alone would not start the mode)."""
     at = AppTest.from_file(MAIN, default_timeout=120)
+    if present:
+        at.session_state[state.PRESENT] = True
     if page != "decode":
         at.run()  # pages are found by their url_path only after a first run
     at.query_params.update(query)
@@ -212,8 +216,11 @@ def test_beam_link_keeps_the_pruned_candidates_toggle_in_either_mode(pretrained)
     at = open_link("beam", {"src": "March 3, 2021", "pruned": "1"})
     assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is True
     assert at.query_params["pruned"] == "1"
-    at = open_link("beam", {"src": "March 3, 2021", "pruned": "1", "present": "1"})
+    at = open_link("beam", {"src": "March 3, 2021", "pruned": "1"}, present=True)
+    assert at.toggle(key=state.PRESENT).value is True
     assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is True
+    at = open_link("beam", {"src": "March 3, 2021"}, present=True)
+    assert at.toggle(key=state.BEAM_PRUNED).value is False  # hidden in either mode
     at = open_link("beam", {"src": "March 3, 2021", "pruned": "0"})  # older links wrote it
     assert notes(at) == [] and at.toggle(key=state.BEAM_PRUNED).value is False
     at = open_link("beam", {"src": "March 3, 2021", "pruned": "maybe"})
@@ -381,8 +388,7 @@ def test_the_alignment_lines_follow_the_row_as_the_heatmap_does(pretrained):
     assert line_links(at) == expected(7) and drawn_rows(animation(at)) == 8
     # presenter mode's Alignment lines alone: the row player and the link's row with them
     at = open_link("attention", {"src": "29.02.2004", "step": "3",
-                                 "picture": "alignment-lines"})
-    at.toggle(key=state.PRESENT).set_value(True).run()  # (AppTest's session starts first)
+                                 "picture": "alignment-lines"}, present=True)
     assert notes(at) == [] and at.slider(key=state.ATTENTION_STEP).value == 3
     assert line_links(at) == expected(3)
     assert not any(c.proto.id.endswith(f"-{state.ATTENTION_ANIMATION}")

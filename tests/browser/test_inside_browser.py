@@ -93,9 +93,11 @@ def test_compare_trains_both_then_the_replay_steps_through_snapshots(
                              timeout=TIMEOUT)
     # the link, opened in a fresh browser (a colleague's laptop), shows the same snapshot
     other = open_fresh(browser, browser_context_args, page.url)
-    seen = same_view(page, other, shots, "replay")
-    assert f"after {after.group(1)} steps" in seen["text"]
-    other.context.close()
+    try:
+        seen = same_view(page, other, shots, "replay")
+        assert f"after {after.group(1)} steps" in seen["text"]
+    finally:
+        other.context.close()
     last = snapshot_to(page, newest)
     screenshot(page, shots / "replay-last.png")
     steps = [int(m.group(1)) for m in (re.search(r"after (\d+) steps", t) for t in (first, last))

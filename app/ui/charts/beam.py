@@ -23,6 +23,7 @@ from ui.charts.common import token_text, unchecked_figure, with_correct
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 NODE_GAP_PX = 4  # nodes of one step: at least this far apart, edge to edge
 MARGIN_PX = 74  # the figure's height beyond its plot: 24 above, 50 for the step axis
+LEGEND_FONT_PX, LEGEND_EM = 12, 2.0  # plotly's legend text; an entry's height in em, padded
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
 LINE_CHARS = 5  # presenter mode: characters on a line of a node label (two lines at most)
 BEST_COLOR, GREEDY_COLOR, SELECTED_COLOR = "#d62728", "#ff9f1c", "#111111"
@@ -210,6 +211,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
             "textfont": {"size": [_label_size(n.token, label_px) for n in nodes],
                          "color": label},
             "textposition": "middle center", "customdata": [[n.id] for n in nodes],
+            "cliponaxis": False,  # a large node on the first or last row is drawn whole
             "hoverinfo": "text",
             "hovertext": [node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
             "marker": {"size": [node_px(n.token, label_px) for n in nodes], "color": fill,
@@ -220,6 +222,13 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
     data += _marks(tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
     above = max(sizes[i] for i, row in rows.items() if row == 0) / 2 + NODE_GAP_PX
     below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 12
+    # the legend beside the plot fits in its height (plotly scrolls a taller one): as
+    # tall as the whole tree's entries need, the same at every step
+    entries = (len({tree.nodes[i].status for i in rows})
+               + sum(len(p) > 1 for p in (g_path, b_path))
+               + len(_marks(tree, vocab, y, last, best, greedy, g_path, b_path, selected)))
+    legend = entries * LEGEND_EM * max(LEGEND_FONT_PX, label_px) + 24
+    below += max(0.0, legend - (tops[-1] + below + above))
     layout = {
         "shapes": [{"type": "rect", "xref": "x", "yref": "y domain", "x0": upto - 0.45,
                     "x1": upto + 0.45, "y0": 0, "y1": 1, "fillcolor": "#fff3bf",
