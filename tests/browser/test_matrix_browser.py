@@ -188,7 +188,7 @@ def test_inside_views_in_chromium(row, matrix_app, page, shots):
     tree = labels_eventually(page, "beam_tree_chart",
                              lambda found: sorted(texts(found["points"])) == want)
     assert sorted(texts(tree["points"])) == want
-    page.get_by_text("Show pruned candidates").click()
+    page.get_by_text("Show pruned candidates", exact=True).click()
     want = sorted(readable(n.token) for n in beam.tree.nodes)
     tree = labels_eventually(page, "beam_tree_chart",
                              lambda found: sorted(texts(found["points"])) == want)
