@@ -22,7 +22,7 @@ from ui.charts.common import token_text, unchecked_figure, with_correct
 
 ROW_PX = 22  # vertical pixels per layout row: labels of one step never touch
 NODE_GAP_PX = 4  # nodes of one step: at least this far apart, edge to edge
-MARGIN_PX = 74  # the figure's height beyond its plot: 24 above, 50 for the step axis
+MARGIN_PX = 58  # the figure's height beyond its plot: 8 above, 50 for the step axis
 LEGEND_FONT_PX, LEGEND_EM = 12, 2.0  # plotly's legend text; an entry's height in em, padded
 LABEL_PX = 11  # node label size (tokens of 3+ characters: 2 px less)
 LINE_CHARS = 5  # presenter mode: characters on a line of a node label (two lines at most)
@@ -221,7 +221,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
                                           for n in nodes]}}})
     data += _marks(tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
     above = max(sizes[i] for i, row in rows.items() if row == 0) / 2 + NODE_GAP_PX
-    below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 12
+    below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 6
     # the legend beside the plot fits in its height (plotly scrolls a taller one): as
     # tall as the whole tree's entries need, the same at every step
     entries = (len({tree.nodes[i].status for i in rows})
@@ -239,7 +239,7 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         "yaxis": {"range": [tops[-1] + below, -above], "visible": False},
         "height": round(tops[-1] + below + above + MARGIN_PX), "plot_bgcolor": "white",
         "hoverlabel": {"align": "left"}, "clickmode": "event+select",
-        "margin": {"l": 10, "r": 10, "t": 24, "b": 50},
+        "margin": {"l": 10, "r": 10, "t": 8, "b": 50},  # plotly's tool bar overlays the top
         # the legend to the right, at the bottom: the tool bar shows at the top, and
         # under the tree it would cost the screen's height 70 px
         "legend": {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 0,
@@ -315,7 +315,7 @@ def _marks(tree: BeamTree, vocab: Vocab, y: dict[int, float], upto: int,
             rings.append((node, "selected node", SELECTED_COLOR, "circle-open", 30,
                           f"selected: '{html.escape(prefix_text(tree, node.id, vocab))}'"))
     return [{"type": "scatter", "x": [node.step], "y": [y[node.id]], "mode": "markers",
-             "name": name, "hoverinfo": "text", "hovertext": [hover],
+             "name": name, "hoverinfo": "text", "hovertext": [hover], "cliponaxis": False,
              "marker": {"size": size, "symbol": symbol, "color": color,
                         "line": {"width": 3, "color": color}}}
             for node, name, color, symbol, size, hover in rings]
