@@ -4,6 +4,7 @@ exception; the URL follows the widgets; every view has a Copy link button."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -303,11 +304,15 @@ def test_beam_step_past_the_tree_is_refused(pretrained):
     assert at.slider(key=state.BEAM_STEP).value == last  # the whole tree, as by default
 
 
-def animation(at: AppTest) -> dict:
-    import json
+def chart(at: AppTest, key: str) -> dict:
+    """The spec of the one plotly chart drawn with ``key``."""
     (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-              if c.proto.id.endswith(f"-{state.ATTENTION_ANIMATION}")]
+              if c.proto.id.endswith(f"-{key}")]
     return fig
+
+
+def animation(at: AppTest) -> dict:
+    return chart(at, state.ATTENTION_ANIMATION)
 
 
 def drawn_rows(fig: dict) -> int:
@@ -364,9 +369,7 @@ def test_attention_play_fills_the_heatmap_from_row_0(pretrained):
 
 def line_links(at: AppTest) -> int:
     """How many links the Alignment lines draw (segments: x, x, None)."""
-    import json
-    (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-              if c.proto.id.endswith(f"-{state.ALIGNMENT_LINES}")]
+    fig = chart(at, state.ALIGNMENT_LINES)
     return sum(len(t["x"]) for t in fig["data"] if t.get("mode") == "lines") // 3
 
 
@@ -462,10 +465,7 @@ def test_a_replay_link_restores_the_run_probe_and_states(pretrained):
     assert at.slider(key=state.REPLAY_STEP).value == len(snaps) - 1
 
     def title(at: AppTest) -> str:
-        import json
-        [fig] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                 if c.proto.id.endswith(f"-{state.REPLAY_CHART}")]
-        return fig["layout"]["title"]["text"]
+        return chart(at, state.REPLAY_CHART)["layout"]["title"]["text"]
 
     assert title(at).startswith(f"after {snaps[-1].step} steps")
     assert at.query_params["snapshot"] == str(snaps[-1].step)  # named by training step

@@ -37,6 +37,12 @@ def _rows_up_to(matrix: np.ndarray, k: int) -> list[list[float | None]]:
             for t, row in enumerate(matrix)]
 
 
+def _rows_drawn(row: int | None, steps: int) -> int:
+    """How many rows "up to row ``row``" draws (0..T-1, clamped; every row for None).
+    Example: _rows_drawn(2, 5) -> 3; _rows_drawn(9, 5) -> 5; _rows_drawn(None, 5) -> 5."""
+    return steps if row is None else min(max(row + 1, 1), steps)
+
+
 def attention_upto(tr: Trace, row: int | None = None) -> go.Figure:
     """Heatmap (T, S) of the attention weights drawn up to row ``row`` (0..T-1, as the
     row labels count; clamped), later rows empty; fully drawn by default. Row t is where
@@ -49,7 +55,7 @@ def attention_upto(tr: Trace, row: int | None = None) -> go.Figure:
         raise ValueError("this model has no attention (fixed-context decoder)")
     x, y = token_labels(tr.source_tokens), token_labels(tr.output_tokens)
     steps = len(y)
-    shown = steps if row is None else min(max(row + 1, 1), steps)  # rows drawn
+    shown = _rows_drawn(row, steps)
     heatmap = {"type": "heatmap", "z": _rows_up_to(tr.attention, shown), "x": x, "y": y,
                "zmin": 0.0, "zmax": 1.0, "colorscale": BLUES,
                "colorbar": {"title": {"text": "weight"}},
@@ -113,7 +119,7 @@ def alignment_lines(tr: Trace, row: int | None = None) -> go.Figure:
     if tr.attention is None:
         raise ValueError("this model has no attention (fixed-context decoder)")
     n_src, n_out = len(tr.source_tokens), len(tr.output_tokens)
-    shown = n_out if row is None else min(max(row + 1, 1), n_out)  # outputs drawn
+    shown = _rows_drawn(row, n_out)
     x_src = np.arange(n_src, dtype=float)
     x_out = np.linspace(0, n_src - 1, n_out) if n_out > 1 else np.array([(n_src - 1) / 2])
     lines = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
