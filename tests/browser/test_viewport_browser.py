@@ -74,9 +74,13 @@ def chart(key: str) -> str:
 
 
 def charts_drawn(page: Page) -> None:
-    page.wait_for_function("""() => [...document.querySelectorAll(
-        '[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))""",
-                           timeout=TIMEOUT)
+    """Every chart on the page drawn, and its text: a live panel's rerun can remount a
+    chart, whose svg appears a moment before plotly writes its text into it."""
+    page.wait_for_function("""() => {
+      const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+      return charts.every(c => c.querySelector('.main-svg')) && charts.some(
+        c => [...c.querySelectorAll('svg text')].some(t => t.textContent.trim()));
+    }""", timeout=TIMEOUT)
     page.wait_for_timeout(500)
 
 
