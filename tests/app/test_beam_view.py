@@ -15,6 +15,7 @@ from ui.state import RunEntry
 import seq2seq_core as core
 from seq2seq_core.search.sweep import beam_sweep
 from seq2seq_core.server.worker import RunSpec, TrainingRun
+from tests.shown_charts import chart
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 TEXT = "lunes, 12 de octubre de 1936"
@@ -28,12 +29,6 @@ def beam_view(text: str | None = TEXT) -> AppTest:
         at.text_input(key="beam_source").set_value(text).run()
         assert not at.exception, at.exception
     return at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, [c.proto.id for c in at.get("plotly_chart")]
-    return json.loads(found[0].proto.spec)
 
 
 def drawn_nodes(fig: dict) -> list[int]:

@@ -11,6 +11,8 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 from ui import state, tables
 
+from tests.shown_charts import chart
+
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 
 
@@ -55,9 +57,7 @@ def test_the_search_settings_fold_into_an_expander_in_presenter_mode():
 
 def test_the_beam_tree_shows_its_pruned_candidates_only_when_asked_in_either_mode():
     def tree_statuses(at: AppTest) -> set[str]:
-        import json
-        (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                  if c.proto.id.endswith(f"-{state.BEAM_TREE_CHART}")]
+        fig = chart(at, state.BEAM_TREE_CHART)
         return {t.get("name") for t in fig["data"] if t.get("mode") == "markers+text"}
 
     at = AppTest.from_file(MAIN, default_timeout=90).run()

@@ -4,7 +4,6 @@ exception; the URL follows the widgets; every view has a Copy link button."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import seq2seq_core as core
 from ui import services, state, url_fields
+
+from tests.shown_charts import chart, has_chart
 
 from test_app import fill_tiny_form, start_app
 
@@ -304,13 +305,6 @@ def test_beam_step_past_the_tree_is_refused(pretrained):
     assert at.slider(key=state.BEAM_STEP).value == last  # the whole tree, as by default
 
 
-def chart(at: AppTest, key: str) -> dict:
-    """The spec of the one plotly chart drawn with ``key``."""
-    (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-              if c.proto.id.endswith(f"-{key}")]
-    return fig
-
-
 def animation(at: AppTest) -> dict:
     return chart(at, state.ATTENTION_ANIMATION)
 
@@ -394,8 +388,7 @@ def test_the_alignment_lines_follow_the_row_as_the_heatmap_does(pretrained):
                                  "picture": "alignment-lines"}, present=True)
     assert notes(at) == [] and at.slider(key=state.ATTENTION_STEP).value == 3
     assert line_links(at) == expected(3)
-    assert not any(c.proto.id.endswith(f"-{state.ATTENTION_ANIMATION}")
-                   for c in at.get("plotly_chart"))
+    assert not has_chart(at, state.ATTENTION_ANIMATION)
     assert "step=3" in link_text(at)
 
 

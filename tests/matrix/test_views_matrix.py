@@ -20,7 +20,6 @@ it (B), with nothing to train. About is the same page for every kind: it must dr
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from seq2seq_core import images
 from seq2seq_core.inside import StateSelection, trace
 from seq2seq_core.vocab import EOS
 from tests.matrix.app_models import app_options, save_app_model
+from tests.shown_charts import chart, has_chart
 from tests.shown_outputs import code_span, outputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,18 +84,6 @@ def assert_clean(at: AppTest) -> None:
     assert not at.exception, [(e.value, e.stack_trace) for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert not at.sidebar.error, [e.value for e in at.sidebar.error]
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The plotly figure drawn with ``key``."""
-    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-             if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, (key, [c.proto.id for c in at.get("plotly_chart")])
-    return found[0]
-
-
-def has_chart(at: AppTest, key: str) -> bool:
-    return any(c.proto.id.endswith(f"-{key}") for c in at.get("plotly_chart"))
 
 
 def column(at: AppTest, name: str, index: int = 0, having: tuple[str, ...] = ()) -> list:

@@ -214,21 +214,17 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
             "cliponaxis": False,  # a large node on the first or last row is drawn whole
             "hoverinfo": "text",
             "hovertext": [node_hover(tree, n, alpha, short, positions, vocab) for n in nodes],
-            "marker": {"size": [node_px(n.token, label_px) for n in nodes], "color": fill,
+            "marker": {"size": [sizes[n.id] for n in nodes], "color": fill,
                        "symbol": symbol,
                        "line": {"width": [2.5 if n.id in on_best else 1 for n in nodes],
                                 "color": [BEST_COLOR if n.id in on_best else outline
                                           for n in nodes]}}})
     data += _marks(tree, vocab, y, upto, best, greedy, g_path, b_path, selected)
-    above = max(sizes[i] for i, row in rows.items() if row == 0) / 2 + NODE_GAP_PX
-    below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 6
-    # the legend beside the plot fits in its height (plotly scrolls a taller one): as
-    # tall as the whole tree's entries need, the same at every step
-    entries = (len({tree.nodes[i].status for i in rows})
+    entries = (len({tree.nodes[i].status for i in rows})  # the whole tree's, at every step
                + sum(len(p) > 1 for p in (g_path, b_path))
                + len(_marks(tree, vocab, y, last, best, greedy, g_path, b_path, selected)))
-    legend = entries * LEGEND_EM * max(LEGEND_FONT_PX, label_px) + 24
-    below += max(0.0, legend - (tops[-1] + below + above))
+    above, below = _y_margins(rows, sizes, tops, entries * LEGEND_EM
+                              * max(LEGEND_FONT_PX, label_px) + 24)
     layout = {
         "shapes": [{"type": "rect", "xref": "x", "yref": "y domain", "x0": upto - 0.45,
                     "x1": upto + 0.45, "y0": 0, "y1": 1, "fillcolor": "#fff3bf",
@@ -245,6 +241,17 @@ def beam_tree_figure(tree: BeamTree, vocab: Vocab, *, alpha: float = 0.0,
         "legend": {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 0,
                    "yanchor": "bottom"}}
     return unchecked_figure(data, layout)
+
+
+def _y_margins(rows: dict[int, float], sizes: dict[int, float], tops: list[float],
+               legend_px: float) -> tuple[float, float]:
+    """Pixels of plot above row 0's centre and below the last row's: room for the
+    largest node on each, and below as much more as the legend beside the plot needs
+    (plotly scrolls a legend taller than its plot). ``rows``: node id -> layout row;
+    ``sizes``: node id -> diameter in pixels; ``tops``: ``row_tops``."""
+    above = max(sizes[i] for i, row in rows.items() if row == 0) / 2 + NODE_GAP_PX
+    below = max(sizes[i] for i, row in rows.items() if tops[int(row)] == tops[-1]) / 2 + 6
+    return above, below + max(0.0, legend_px - (tops[-1] + below + above))
 
 
 def _label_size(token: str, label_px: int) -> int:
